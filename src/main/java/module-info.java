@@ -1,0 +1,3 @@
+module org.vnetnl {
+    exports org.vnetnl.genl;
+}

@@ -1,0 +1,587 @@
+package org.vnetnl.genl;
+
+import static org.vnetnl.internal.NetlinkAlignment.NLA_HDRLEN;
+import static org.vnetnl.internal.NetlinkAlignment.nlaAlign;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A reusable cursor over a sequence of netlink attributes ({@code struct nlattr}) in a memory segment.
+ *
+ * <p>The reader is a flyweight: {@link #wrap(MemorySegment, long, long) wrap} it over the attribute area
+ * of a message, then call {@link #next()} until it returns {@code false}, or {@link #seek(int)} for one
+ * type, and read the current attribute with the typed accessors. Nothing is allocated per attribute; only
+ * the accessors documented as allocating ({@link #string()}, {@link #bytes()}, {@link #bytesCopy()},
+ * {@link #nested()}) create objects. A nested attribute is read by wrapping a second reader over its
+ * payload with {@link #nested(AttributeReader)}.
+ *
+ * <pre>{@code
+ * AttributeReader attrs = new AttributeReader().wrap(message, attributesOffset, attributesLength);
+ * while (attrs.next()) {
+ *     switch (attrs.type()) {
+ *         case VNET_NL_ATTR_VALUE -> value = attrs.u32();
+ *         case VNET_NL_ATTR_IFNAME -> name = attrs.string();
+ *         case VNET_NL_ATTR_STATS -> readStats(attrs.nested(statsReader));
+ *         default -> { } // attributes added by newer kernels are skipped
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p><b>Validation.</b> The reader never reads outside the wrapped range. Every violation of the netlink
+ * format is reported as a {@link MalformedMessageException} naming the absolute offset of the attribute
+ * and the problem: a header length below the 4-byte header, an attribute running past the wrapped range
+ * (for a nested reader: past its parent's payload), a payload whose size does not exactly match the
+ * requested type, a string without its NUL terminator. The last attribute may lack its alignment padding
+ * when the range ends right after its payload, as the kernel produces when it trims a message. One to three
+ * bytes left after the last attribute, too few for another header, are rejected: the kernel's strict
+ * validation ({@code NL_VALIDATE_TRAILING}, applied to every generic netlink family created since Linux
+ * 5.2) rejects them too, and they are a sign of a truncated or mis-sized message.
+ *
+ * <p><b>Byte order.</b> Multi-byte integers are read in native byte order, or big-endian (network order)
+ * when the attribute carries {@code NLA_F_NET_BYTEORDER}. Attributes are only 4-byte aligned, so 64-bit
+ * values are read unaligned.
+ *
+ * <p>Instances are not thread-safe; use one per thread.
+ */
+public final class AttributeReader {
+
+    // The three flag constants of <linux/netlink.h>, shared with the writer and the policy. They are not
+    // taken from the generated LibNl because its static initializer opens the libnl shared libraries, which
+    // this pure-Java codec must not depend on (see NetlinkAlignment); a test checks them against LibNl.
+    /** {@code NLA_F_NESTED}: the payload is a sequence of attributes. */
+    static final int NLA_F_NESTED = 1 << 15;
+    /** {@code NLA_F_NET_BYTEORDER}: the payload is in network (big-endian) byte order. */
+    static final int NLA_F_NET_BYTEORDER = 1 << 14;
+    /** {@code NLA_TYPE_MASK}: the bits of {@code nla_type} that hold the type proper. */
+    static final int NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) & 0xFFFF;
+
+    private static final ValueLayout.OfShort NATIVE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfInt NATIVE_INT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong NATIVE_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfShort BIG_ENDIAN_SHORT = NATIVE_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt BIG_ENDIAN_INT = NATIVE_INT.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong BIG_ENDIAN_LONG = NATIVE_LONG.withOrder(ByteOrder.BIG_ENDIAN);
+
+    /** Marks "no current attribute": before the first {@link #next()} and after the last one. */
+    private static final long NONE = -1;
+
+    private MemorySegment segment = MemorySegment.NULL;
+    private long start;
+    private long end;
+    /** Offset of the header the next call to {@link #next()} will decode. */
+    private long cursor;
+    /** Offset of the current attribute's header, or {@link #NONE}. */
+    private long current = NONE;
+    private int currentLength;
+    private int currentRawType;
+
+    /** Creates a reader over an empty range; {@link #wrap(MemorySegment, long, long) wrap} it before use. */
+    public AttributeReader() {
+    }
+
+    /**
+     * Points this reader at the attributes in {@code segment[offset, offset + length)} and rewinds it.
+     *
+     * @param segment the memory holding the attributes
+     * @param offset  offset of the first attribute header in {@code segment}
+     * @param length  number of bytes the attributes occupy
+     * @return this reader
+     * @throws IllegalArgumentException if the range is negative or does not lie inside {@code segment}
+     */
+    public AttributeReader wrap(MemorySegment segment, long offset, long length) {
+        if (offset < 0 || length < 0 || length > segment.byteSize() - offset) {
+            throw new IllegalArgumentException("range [" + offset + ", " + offset + " + " + length
+                    + ") is outside the segment of " + segment.byteSize() + " bytes");
+        }
+        this.segment = segment;
+        this.start = offset;
+        this.end = offset + length;
+        rewind();
+        return this;
+    }
+
+    /**
+     * Moves back before the first attribute, so that {@link #next()} reads the first one again.
+     *
+     * @return this reader
+     */
+    public AttributeReader rewind() {
+        cursor = start;
+        current = NONE;
+        return this;
+    }
+
+    /**
+     * Advances to the next attribute.
+     *
+     * @return {@code true} if there is one (it becomes the current attribute), {@code false} at the end of
+     *         the range (there is then no current attribute)
+     * @throws MalformedMessageException if the next header is truncated, declares a length below 4 bytes or
+     *                                   declares a length running past the end of the range; the reader
+     *                                   stays where it was, so calling again throws again
+     */
+    public boolean next() {
+        long remaining = end - cursor;
+        if (remaining <= 0) {
+            current = NONE;
+            return false;
+        }
+        if (remaining < NLA_HDRLEN) {
+            throw new MalformedMessageException("attribute", cursor, remaining + " trailing byte"
+                    + (remaining == 1 ? "" : "s") + " after the last attribute, too few for a header of "
+                    + NLA_HDRLEN);
+        }
+        int length = Short.toUnsignedInt(segment.get(NATIVE_SHORT, cursor));
+        int rawType = Short.toUnsignedInt(segment.get(NATIVE_SHORT, cursor + 2));
+        if (length < NLA_HDRLEN) {
+            throw new MalformedMessageException("attribute type " + (rawType & NLA_TYPE_MASK), cursor,
+                    "length " + length + " is shorter than the " + NLA_HDRLEN + "-byte header");
+        }
+        if (length > remaining) {
+            throw new MalformedMessageException("attribute type " + (rawType & NLA_TYPE_MASK), cursor,
+                    "length " + length + " runs past the end of the enclosing range, " + remaining
+                            + " bytes left");
+        }
+        current = cursor;
+        currentLength = length;
+        currentRawType = rawType;
+        // The padding of the last attribute may be cut off by the end of the range.
+        cursor = Math.min(cursor + nlaAlign((long) length), end);
+        return true;
+    }
+
+    /**
+     * Rewinds and advances to the first attribute of the given type.
+     *
+     * @param type the attribute type, without flags
+     * @return {@code true} if found (it becomes the current attribute), {@code false} otherwise
+     * @throws MalformedMessageException if a malformed header is met before the attribute is found
+     */
+    public boolean seek(int type) {
+        rewind();
+        while (next()) {
+            if (type() == type) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Tells whether there is a current attribute, that is, whether the last call to {@link #next()} or
+     * {@link #seek(int)} returned {@code true}.
+     *
+     * @return {@code true} if the accessors may be called
+     */
+    public boolean hasCurrent() {
+        return current != NONE;
+    }
+
+    /**
+     * Returns the type of the current attribute with the {@code NLA_F_NESTED} and
+     * {@code NLA_F_NET_BYTEORDER} flags masked off.
+     *
+     * @return the type, 0 to 0x3FFF
+     * @throws IllegalStateException if there is no current attribute
+     */
+    public int type() {
+        return rawType() & NLA_TYPE_MASK;
+    }
+
+    /**
+     * Returns the {@code nla_type} field of the current attribute as sent, flags included.
+     *
+     * @return the raw type, 0 to 0xFFFF
+     * @throws IllegalStateException if there is no current attribute
+     */
+    public int rawType() {
+        requireCurrent();
+        return currentRawType;
+    }
+
+    /**
+     * Tells whether the current attribute carries {@code NLA_F_NESTED}. Senders that use
+     * {@code nla_nest_start_noflag} omit the flag, so its absence does not prove the payload is not nested.
+     *
+     * @return {@code true} if the flag is set
+     * @throws IllegalStateException if there is no current attribute
+     */
+    public boolean isNested() {
+        return (rawType() & NLA_F_NESTED) != 0;
+    }
+
+    /**
+     * Tells whether the current attribute carries {@code NLA_F_NET_BYTEORDER}, in which case its multi-byte
+     * integer accessors read big-endian.
+     *
+     * @return {@code true} if the flag is set
+     * @throws IllegalStateException if there is no current attribute
+     */
+    public boolean isNetByteOrder() {
+        return (rawType() & NLA_F_NET_BYTEORDER) != 0;
+    }
+
+    /**
+     * Returns the payload size of the current attribute: its {@code nla_len} minus the header, without
+     * padding.
+     *
+     * @return the payload size in bytes, 0 to 65531
+     * @throws IllegalStateException if there is no current attribute
+     */
+    public int payloadLength() {
+        requireCurrent();
+        return currentLength - NLA_HDRLEN;
+    }
+
+    /**
+     * Returns the absolute offset, in the wrapped segment, of the current attribute's payload.
+     *
+     * @return the payload offset
+     * @throws IllegalStateException if there is no current attribute
+     */
+    public long payloadOffset() {
+        requireCurrent();
+        return current + NLA_HDRLEN;
+    }
+
+    /**
+     * Returns the absolute offset, in the wrapped segment, of the current attribute's header. This is the
+     * offset an extended acknowledgement uses to point at an attribute (relative to the message start).
+     *
+     * @return the header offset
+     * @throws IllegalStateException if there is no current attribute
+     */
+    public long offset() {
+        requireCurrent();
+        return current;
+    }
+
+    /**
+     * Returns the segment this reader is wrapped over.
+     *
+     * @return the segment, {@link MemorySegment#NULL} before the first {@code wrap}
+     */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /**
+     * Reads the current attribute as an unsigned 8-bit integer ({@code NLA_U8}).
+     *
+     * @return the value, 0 to 255
+     * @throws MalformedMessageException if the payload is not exactly 1 byte
+     * @throws IllegalStateException     if there is no current attribute
+     */
+    public int u8() {
+        requirePayload(Byte.BYTES, "u8");
+        return Byte.toUnsignedInt(segment.get(ValueLayout.JAVA_BYTE, current + NLA_HDRLEN));
+    }
+
+    /**
+     * Reads the current attribute as an unsigned 16-bit integer ({@code NLA_U16}).
+     *
+     * @return the value, 0 to 65535
+     * @throws MalformedMessageException if the payload is not exactly 2 bytes
+     * @throws IllegalStateException     if there is no current attribute
+     */
+    public int u16() {
+        return Short.toUnsignedInt(read16("u16"));
+    }
+
+    /**
+     * Reads the current attribute as an unsigned 32-bit integer ({@code NLA_U32}).
+     *
+     * @return the value, 0 to 2<sup>32</sup>-1
+     * @throws MalformedMessageException if the payload is not exactly 4 bytes
+     * @throws IllegalStateException     if there is no current attribute
+     */
+    public long u32() {
+        return Integer.toUnsignedLong(read32("u32"));
+    }
+
+    /**
+     * Reads the current attribute as an unsigned 32-bit integer ({@code NLA_U32}) and returns its bits
+     * unchanged; values of 2<sup>31</sup> and above come out negative. Use
+     * {@link Integer#toUnsignedLong(int)} or {@link Integer#compareUnsigned(int, int)} to interpret them.
+     *
+     * @return the raw 32 bits
+     * @throws MalformedMessageException if the payload is not exactly 4 bytes
+     * @throws IllegalStateException     if there is no current attribute
+     */
+    public int u32AsInt() {
+        return read32("u32");
+    }
+
+    /**
+     * Reads the current attribute as an unsigned 64-bit integer ({@code NLA_U64}). Values of 2<sup>63</sup>
+     * and above come out negative; use {@link Long#toUnsignedString(long)} or
+     * {@link Long#compareUnsigned(long, long)} to interpret them.
+     *
+     * @return the raw 64 bits
+     * @throws MalformedMessageException if the payload is not exactly 8 bytes
+     * @throws IllegalStateException     if there is no current attribute
+     */
+    public long u64() {
+        return read64("u64");
+    }
+
+    /**
+     * Reads the current attribute as a signed 8-bit integer ({@code NLA_S8}).
+     *
+     * @return the value
+     * @throws MalformedMessageException if the payload is not exactly 1 byte
+     * @throws IllegalStateException     if there is no current attribute
+     */
+    public byte s8() {
+        requirePayload(Byte.BYTES, "s8");
+        return segment.get(ValueLayout.JAVA_BYTE, current + NLA_HDRLEN);
+    }
+
+    /**
+     * Reads the current attribute as a signed 16-bit integer ({@code NLA_S16}).
+     *
+     * @return the value
+     * @throws MalformedMessageException if the payload is not exactly 2 bytes
+     * @throws IllegalStateException     if there is no current attribute
+     */
+    public short s16() {
+        return read16("s16");
+    }
+
+    /**
+     * Reads the current attribute as a signed 32-bit integer ({@code NLA_S32}).
+     *
+     * @return the value
+     * @throws MalformedMessageException if the payload is not exactly 4 bytes
+     * @throws IllegalStateException     if there is no current attribute
+     */
+    public int s32() {
+        return read32("s32");
+    }
+
+    /**
+     * Reads the current attribute as a signed 64-bit integer ({@code NLA_S64}).
+     *
+     * @return the value
+     * @throws MalformedMessageException if the payload is not exactly 8 bytes
+     * @throws IllegalStateException     if there is no current attribute
+     */
+    public long s64() {
+        return read64("s64");
+    }
+
+    /**
+     * Reads the current attribute as a flag ({@code NLA_FLAG}): its presence is the value, and it has no
+     * payload.
+     *
+     * @return always {@code true}
+     * @throws MalformedMessageException if the payload is not empty
+     * @throws IllegalStateException     if there is no current attribute
+     */
+    public boolean flag() {
+        requirePayload(0, "flag");
+        return true;
+    }
+
+    /**
+     * Decodes the current attribute as a NUL-terminated UTF-8 string ({@code NLA_NUL_STRING}). The string
+     * ends at the first NUL; bytes after it are ignored. Byte sequences that are not valid UTF-8 are
+     * replaced by U+FFFD (interface names and similar kernel strings are byte strings, not guaranteed
+     * UTF-8). Allocates the string; see {@link #stringEquals(String)} and {@link #copyString(byte[])} for
+     * allocation-free alternatives.
+     *
+     * @return the decoded string
+     * @throws MalformedMessageException if the payload contains no NUL
+     * @throws IllegalStateException     if there is no current attribute
+     */
+    public String string() {
+        int length = stringLength();
+        byte[] bytes = new byte[length];
+        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, current + NLA_HDRLEN, bytes, 0, length);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Returns the number of bytes of the current attribute's NUL-terminated string, not counting the NUL,
+     * without allocating.
+     *
+     * @return the string length in bytes
+     * @throws MalformedMessageException if the payload contains no NUL
+     * @throws IllegalStateException     if there is no current attribute
+     */
+    public int stringLength() {
+        int payloadLength = payloadLength();
+        long payload = current + NLA_HDRLEN;
+        for (int i = 0; i < payloadLength; i++) {
+            if (segment.get(ValueLayout.JAVA_BYTE, payload + i) == 0) {
+                return i;
+            }
+        }
+        throw malformed(payloadLength == 0 ? "empty payload, expected a NUL-terminated string"
+                : "string of " + payloadLength + " bytes has no NUL terminator");
+    }
+
+    /**
+     * Compares the current attribute's NUL-terminated string with {@code expected}, encoding
+     * {@code expected} to UTF-8 on the fly: no allocation, whatever the characters.
+     *
+     * @param expected the string to compare with
+     * @return {@code true} if the bytes before the NUL are exactly the UTF-8 encoding of {@code expected};
+     *         {@code false} if {@code expected} contains an unpaired surrogate, which has no UTF-8 encoding
+     * @throws MalformedMessageException if the payload contains no NUL
+     * @throws IllegalStateException     if there is no current attribute
+     */
+    public boolean stringEquals(String expected) {
+        int length = stringLength();
+        long payload = current + NLA_HDRLEN;
+        int position = 0;
+        int count = expected.length();
+        for (int i = 0; i < count; i++) {
+            char c = expected.charAt(i);
+            int codePoint = c;
+            if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c) || i + 1 == count
+                        || !Character.isLowSurrogate(expected.charAt(i + 1))) {
+                    return false;
+                }
+                codePoint = Character.toCodePoint(c, expected.charAt(++i));
+            }
+            int encodedLength = Utf8.encodedLength(codePoint);
+            if (position + encodedLength > length) {
+                return false;
+            }
+            for (int k = 0; k < encodedLength; k++) {
+                if (segment.get(ValueLayout.JAVA_BYTE, payload + position + k)
+                        != Utf8.encodedByte(codePoint, encodedLength, k)) {
+                    return false;
+                }
+            }
+            position += encodedLength;
+        }
+        return position == length;
+    }
+
+    /**
+     * Copies the bytes of the current attribute's NUL-terminated string, without the NUL, to the start of
+     * {@code destination}, without allocating.
+     *
+     * @param destination where to copy the bytes
+     * @return the number of bytes copied, which is {@link #stringLength()}
+     * @throws IllegalArgumentException  if {@code destination} is shorter than the string
+     * @throws MalformedMessageException if the payload contains no NUL
+     * @throws IllegalStateException     if there is no current attribute
+     */
+    public int copyString(byte[] destination) {
+        int length = stringLength();
+        if (destination.length < length) {
+            throw new IllegalArgumentException("string of " + length + " bytes does not fit in a destination of "
+                    + destination.length + " bytes");
+        }
+        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, current + NLA_HDRLEN, destination, 0, length);
+        return length;
+    }
+
+    /**
+     * Returns a view of the current attribute's payload ({@code NLA_BINARY}), without padding. The view
+     * shares memory with the wrapped segment; allocates the view object only.
+     *
+     * @return a slice of {@link #payloadLength()} bytes
+     * @throws IllegalStateException if there is no current attribute
+     */
+    public MemorySegment bytes() {
+        return segment.asSlice(payloadOffset(), payloadLength());
+    }
+
+    /**
+     * Copies the current attribute's payload, without padding, into a new array.
+     *
+     * @return a new array of {@link #payloadLength()} bytes
+     * @throws IllegalStateException if there is no current attribute
+     */
+    public byte[] bytesCopy() {
+        byte[] copy = new byte[payloadLength()];
+        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, current + NLA_HDRLEN, copy, 0, copy.length);
+        return copy;
+    }
+
+    /**
+     * Wraps {@code target} over the payload of the current attribute, to read it as nested attributes
+     * ({@code NLA_NESTED}), without allocating. The {@code NLA_F_NESTED} flag is not required, since senders
+     * using {@code nla_nest_start_noflag} omit it. {@code target} must not be this reader.
+     *
+     * @param target the reader to wrap
+     * @return {@code target}, rewound before the first nested attribute
+     * @throws IllegalArgumentException if {@code target} is this reader
+     * @throws IllegalStateException    if there is no current attribute
+     */
+    public AttributeReader nested(AttributeReader target) {
+        if (target == this) {
+            throw new IllegalArgumentException("a reader cannot be wrapped over its own current attribute");
+        }
+        return target.wrap(segment, payloadOffset(), payloadLength());
+    }
+
+    /**
+     * Returns a new reader over the payload of the current attribute, to read it as nested attributes
+     * ({@code NLA_NESTED}). Allocates the reader; see {@link #nested(AttributeReader)} to reuse one.
+     *
+     * @return a new reader, before the first nested attribute
+     * @throws IllegalStateException if there is no current attribute
+     */
+    public AttributeReader nested() {
+        return nested(new AttributeReader());
+    }
+
+    /**
+     * Describes the wrapped range and the current attribute, for debugging.
+     *
+     * @return a short description
+     */
+    @Override
+    public String toString() {
+        return "AttributeReader[range " + start + ".." + end
+                + (current == NONE ? ", no current attribute]"
+                        : ", attribute type " + (currentRawType & NLA_TYPE_MASK) + " at offset " + current
+                                + ", payload " + (currentLength - NLA_HDRLEN) + " bytes]");
+    }
+
+    private short read16(String kind) {
+        requirePayload(Short.BYTES, kind);
+        return segment.get((currentRawType & NLA_F_NET_BYTEORDER) != 0 ? BIG_ENDIAN_SHORT : NATIVE_SHORT,
+                current + NLA_HDRLEN);
+    }
+
+    private int read32(String kind) {
+        requirePayload(Integer.BYTES, kind);
+        return segment.get((currentRawType & NLA_F_NET_BYTEORDER) != 0 ? BIG_ENDIAN_INT : NATIVE_INT,
+                current + NLA_HDRLEN);
+    }
+
+    private long read64(String kind) {
+        requirePayload(Long.BYTES, kind);
+        return segment.get((currentRawType & NLA_F_NET_BYTEORDER) != 0 ? BIG_ENDIAN_LONG : NATIVE_LONG,
+                current + NLA_HDRLEN);
+    }
+
+    private void requirePayload(int expected, String kind) {
+        int actual = payloadLength();
+        if (actual != expected) {
+            throw malformed("payload of " + actual + " byte" + (actual == 1 ? "" : "s") + ", expected "
+                    + expected + " for " + kind);
+        }
+    }
+
+    private MalformedMessageException malformed(String problem) {
+        return new MalformedMessageException("attribute type " + (currentRawType & NLA_TYPE_MASK), current,
+                problem);
+    }
+
+    private void requireCurrent() {
+        if (current == NONE) {
+            throw new IllegalStateException("no current attribute: next() or seek() has not returned true");
+        }
+    }
+}

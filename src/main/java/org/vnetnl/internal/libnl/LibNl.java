@@ -449,6 +449,15 @@ public class LibNl extends LibNl$shared {
     public static int NETLINK_DROP_MEMBERSHIP() {
         return NETLINK_DROP_MEMBERSHIP;
     }
+    private static final int NETLINK_PKTINFO = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * #define NETLINK_PKTINFO 3
+     * }
+     */
+    public static int NETLINK_PKTINFO() {
+        return NETLINK_PKTINFO;
+    }
     private static final int NETLINK_NO_ENOBUFS = (int)5L;
     /**
      * {@snippet lang=c :

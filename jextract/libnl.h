@@ -5,9 +5,11 @@
  * offsets and numbers are taken from the system headers instead of being copied by hand. Which
  * declarations are actually emitted is decided by libnl.args (the allowlist), not by this list.
  */
-#define _GNU_SOURCE /* strerrordesc_np / strerrorname_np (glibc >= 2.32) */
+#define _GNU_SOURCE /* strerrordesc_np / strerrorname_np (glibc >= 2.32), CLONE_NEWNET */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>

@@ -224,6 +224,24 @@ public class LibNl extends LibNl$shared {
     public static int ECONNREFUSED() {
         return ECONNREFUSED;
     }
+    private static final int O_RDONLY = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * #define O_RDONLY 0
+     * }
+     */
+    public static int O_RDONLY() {
+        return O_RDONLY;
+    }
+    private static final int CLONE_NEWNET = (int)1073741824L;
+    /**
+     * {@snippet lang=c :
+     * #define CLONE_NEWNET 1073741824
+     * }
+     */
+    public static int CLONE_NEWNET() {
+        return CLONE_NEWNET;
+    }
     private static final int SOL_NETLINK = (int)270L;
     /**
      * {@snippet lang=c :
@@ -3884,6 +3902,128 @@ public class LibNl extends LibNl$shared {
         }
     }
 
+    private static class nla_get_u64 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibNl.C_LONG,
+            LibNl.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("nla_get_u64").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: nla_get_u64"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern uint64_t nla_get_u64(const struct nlattr *)
+     * }
+     */
+    public static FunctionDescriptor nla_get_u64$descriptor() {
+        return nla_get_u64.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern uint64_t nla_get_u64(const struct nlattr *)
+     * }
+     */
+    public static MethodHandle nla_get_u64$handle() {
+        return nla_get_u64.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern uint64_t nla_get_u64(const struct nlattr *)
+     * }
+     */
+    public static MemorySegment nla_get_u64$address() {
+        return nla_get_u64.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern uint64_t nla_get_u64(const struct nlattr *)
+     * }
+     */
+    public static long nla_get_u64(MemorySegment x0) {
+        var mh$ = nla_get_u64.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("nla_get_u64", x0);
+            }
+            return (long)mh$.invokeExact(x0);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class nla_put_u64 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibNl.C_INT,
+            LibNl.C_POINTER,
+            LibNl.C_INT,
+            LibNl.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("nla_put_u64").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: nla_put_u64"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int nla_put_u64(struct nl_msg *, int, uint64_t)
+     * }
+     */
+    public static FunctionDescriptor nla_put_u64$descriptor() {
+        return nla_put_u64.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int nla_put_u64(struct nl_msg *, int, uint64_t)
+     * }
+     */
+    public static MethodHandle nla_put_u64$handle() {
+        return nla_put_u64.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int nla_put_u64(struct nl_msg *, int, uint64_t)
+     * }
+     */
+    public static MemorySegment nla_put_u64$address() {
+        return nla_put_u64.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int nla_put_u64(struct nl_msg *, int, uint64_t)
+     * }
+     */
+    public static int nla_put_u64(MemorySegment x0, int x1, long x2) {
+        var mh$ = nla_put_u64.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("nla_put_u64", x0, x1, x2);
+            }
+            return (int)mh$.invokeExact(x0, x1, x2);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class nla_get_string {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibNl.C_POINTER,
@@ -4754,6 +4894,15 @@ public class LibNl extends LibNl$shared {
      */
     public static int ENOTSUP() {
         return ENOTSUP;
+    }
+    private static final int O_CLOEXEC = (int)524288L;
+    /**
+     * {@snippet lang=c :
+     * #define O_CLOEXEC 524288
+     * }
+     */
+    public static int O_CLOEXEC() {
+        return O_CLOEXEC;
     }
     private static final int AF_NETLINK = (int)16L;
     /**

@@ -1,0 +1,148 @@
+package org.vnetnl.genl;
+
+import java.lang.foreign.MemorySegment;
+
+import org.vnetnl.internal.MessageHeader;
+import org.vnetnl.internal.libnl.LibNl;
+
+/**
+ * A received generic netlink message, read in place: a flyweight over the connection's receive buffer. The
+ * connection reuses one instance, so a message (and the {@link AttributeReader} it hands out) is valid only
+ * until the next call on that connection; {@link #copy()} detaches it when it must be kept.
+ */
+public final class GenlMessage {
+
+    private final AttributeReader attributes = new AttributeReader();
+    private MemorySegment segment = MemorySegment.NULL;
+    private long offset;
+    private int length;
+    private int multicastGroup;
+
+    /** Creates an unwrapped view; {@link #wrap} points it at a message. */
+    public GenlMessage() {}
+
+    /**
+     * Points this view at the generic netlink message at {@code offset}.
+     *
+     * @param multicastGroup the group it was received on, 0 for a unicast message
+     * @throws MalformedMessageException if the headers do not fit or the length field disagrees with {@code length}
+     */
+    public GenlMessage wrap(MemorySegment segment, long offset, int length, int multicastGroup) {
+        if (offset < 0 || length < 0 || offset > segment.byteSize() - length) {
+            throw new IllegalArgumentException("message range " + offset + "+" + length
+                    + " lies outside a segment of " + segment.byteSize() + " bytes");
+        }
+        if (length < MessageHeader.GENL_PAYLOAD) {
+            throw new MalformedMessageException(offset, "generic netlink message of " + length
+                    + " bytes is shorter than its " + MessageHeader.GENL_PAYLOAD + "-byte headers");
+        }
+        int declared = MessageHeader.length(segment, offset);
+        if (declared != length) {
+            throw new MalformedMessageException(offset, "netlink header declares " + Integer.toUnsignedString(declared)
+                    + " bytes but the message has " + length);
+        }
+        this.segment = segment;
+        this.offset = offset;
+        this.length = length;
+        this.multicastGroup = multicastGroup;
+        return this;
+    }
+
+    /** The netlink message type: the generic netlink family id. */
+    public int familyId() {
+        return MessageHeader.type(segment, offset);
+    }
+
+    /** The NLM_F_* flags of the netlink header. */
+    public int flags() {
+        return MessageHeader.flags(segment, offset);
+    }
+
+    /** The sequence number: the request's for a reply, usually 0 for a notification. */
+    public int sequence() {
+        return MessageHeader.sequence(segment, offset);
+    }
+
+    /** The port id in the netlink header. */
+    public int portId() {
+        return MessageHeader.portId(segment, offset);
+    }
+
+    /** The generic netlink command. */
+    public int command() {
+        return MessageHeader.command(segment, offset);
+    }
+
+    /** The generic netlink family version the sender used. */
+    public int version() {
+        return MessageHeader.version(segment, offset);
+    }
+
+    /** Whether this message arrived on a multicast group rather than as a reply. */
+    public boolean isNotification() {
+        return multicastGroup != 0;
+    }
+
+    /** The multicast group id it arrived on, 0 for a reply. */
+    public int multicastGroup() {
+        return multicastGroup;
+    }
+
+    /** Whether the kernel marked this part of a dump as inconsistent (NLM_F_DUMP_INTR). */
+    public boolean isDumpInterrupted() {
+        return (flags() & LibNl.NLM_F_DUMP_INTR()) != 0;
+    }
+
+    /**
+     * The attributes, for families without a family-specific header. The returned reader is reused: it is
+     * rewound on every call.
+     */
+    public AttributeReader attributes() {
+        return attributes(0);
+    }
+
+    /**
+     * The attributes after a family-specific header of {@code familyHeaderLength} bytes (a family's
+     * {@link Family#headerSize()}).
+     */
+    public AttributeReader attributes(int familyHeaderLength) {
+        long start = MessageHeader.GENL_PAYLOAD + (long) familyHeaderLength;
+        if (familyHeaderLength < 0 || start > length) {
+            throw new MalformedMessageException(offset, "family header of " + familyHeaderLength
+                    + " bytes does not fit a message of " + length + " bytes");
+        }
+        return attributes.wrap(segment, offset + start, length - start);
+    }
+
+    /** The segment holding the message. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** Where the message (its netlink header) starts in {@link #segment()}. */
+    public long offset() {
+        return offset;
+    }
+
+    /** Length of the whole message in bytes, headers included. */
+    public int length() {
+        return length;
+    }
+
+    /** A copy on the Java heap, valid for as long as it is referenced. Allocates. */
+    public GenlMessage copy() {
+        MemorySegment copy = MemorySegment.ofArray(segment.asSlice(offset, length).toArray(
+                java.lang.foreign.ValueLayout.JAVA_BYTE));
+        return new GenlMessage().wrap(copy, 0, length, multicastGroup);
+    }
+
+    @Override
+    public String toString() {
+        if (segment.equals(MemorySegment.NULL)) {
+            return "GenlMessage[unwrapped]";
+        }
+        return "GenlMessage[family=" + familyId() + ", command=" + command() + ", version=" + version()
+                + ", seq=" + Integer.toUnsignedString(sequence()) + ", flags=0x" + Integer.toHexString(flags())
+                + ", length=" + length + (multicastGroup != 0 ? ", group=" + multicastGroup : "") + "]";
+    }
+}

@@ -1,0 +1,20 @@
+package org.vnetnl.genl;
+
+import org.vnetnl.internal.libnl.LibNl;
+
+/** The netlink header flags (NLM_F_*) a caller may pass to {@link GenlConnection#prepare}. */
+public final class NetlinkFlags {
+
+    /** Ask the kernel to acknowledge the request even when it succeeds. */
+    public static final int ACK = LibNl.NLM_F_ACK();
+    /** Ask the kernel to echo the request (used with notifications). */
+    public static final int ECHO = LibNl.NLM_F_ECHO();
+    /** Dump every object (NLM_F_ROOT | NLM_F_MATCH); use {@link GenlConnection#prepareDump} instead. */
+    public static final int DUMP = LibNl.NLM_F_DUMP();
+    /** Set by the kernel on parts of a multi-part message. */
+    public static final int MULTI = LibNl.NLM_F_MULTI();
+    /** Set by the kernel on a dump part when the dumped set changed during the dump. */
+    public static final int DUMP_INTR = LibNl.NLM_F_DUMP_INTR();
+
+    private NetlinkFlags() {}
+}

@@ -1,0 +1,141 @@
+package org.vnetnl.internal;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Hand-written downcalls for the socket calls whose failures must be told apart by errno (EAGAIN is a timeout,
+ * EINTR a retry, ENOBUFS a lost notification). jextract cannot generate errno capture, and reading errno through
+ * a later call would race with the JVM's own native calls, so each handle captures errno into a segment the
+ * caller owns: one per connection, never a shared static one, so connections on different threads never see
+ * each other's errno.
+ *
+ * <p>None of these use {@code Linker.Option.critical}: {@code sendto} runs the kernel's generic netlink handler
+ * (which may sleep on locks) and {@code recvmsg} blocks until a message or the socket timeout.
+ */
+public final class Syscalls {
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    // size_t and ssize_t are 64-bit on every Linux target the FFM API supports (x86_64, aarch64, riscv64, ppc64le).
+    private static final MethodHandle SENDTO = errnoCapturing("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECVMSG = errnoCapturing("recvmsg",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = errnoCapturing("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = errnoCapturing("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+
+    // open(2) is variadic; the mode argument is only read with O_CREAT, which is never passed here.
+    private static final MethodHandle OPEN = errnoCapturing("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = errnoCapturing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETNS = errnoCapturing("setns",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+
+    private Syscalls() {}
+
+    private static MethodHandle errnoCapturing(String name, FunctionDescriptor descriptor,
+                                               Linker.Option... options) {
+        MemorySegment symbol = LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
+        Linker.Option[] all = java.util.Arrays.copyOf(options, options.length + 1);
+        all[options.length] = Linker.Option.captureCallState("errno");
+        return LINKER.downcallHandle(symbol, descriptor, all);
+    }
+
+    /** Allocates the segment a connection passes to every call here to receive errno. */
+    public static MemorySegment allocateErrnoState(Arena arena) {
+        return arena.allocate(CAPTURE_LAYOUT);
+    }
+
+    /** The errno captured by the last failing call made with {@code state}. */
+    public static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    public static long sendto(MemorySegment errnoState, int fd, MemorySegment buffer, long length, int flags,
+                              MemorySegment address, int addressLength) {
+        try {
+            return (long) SENDTO.invokeExact(errnoState, fd, buffer, length, flags, address, addressLength);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long recvmsg(MemorySegment errnoState, int fd, MemorySegment msghdr, int flags) {
+        try {
+            return (long) RECVMSG.invokeExact(errnoState, fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int setsockopt(MemorySegment errnoState, int fd, int level, int option, MemorySegment value,
+                                 int valueLength) {
+        try {
+            return (int) SETSOCKOPT.invokeExact(errnoState, fd, level, option, value, valueLength);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int getsockopt(MemorySegment errnoState, int fd, int level, int option, MemorySegment value,
+                                 MemorySegment valueLength) {
+        try {
+            return (int) GETSOCKOPT.invokeExact(errnoState, fd, level, option, value, valueLength);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int open(MemorySegment errnoState, MemorySegment path, int flags) {
+        try {
+            return (int) OPEN.invokeExact(errnoState, path, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int close(MemorySegment errnoState, int fd) {
+        try {
+            return (int) CLOSE.invokeExact(errnoState, fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Moves the calling OS thread into the namespace {@code fd} refers to. */
+    public static int setns(MemorySegment errnoState, int fd, int namespaceType) {
+        try {
+            return (int) SETNS.invokeExact(errnoState, fd, namespaceType);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        // invokeExact on a downcall declares Throwable but native code cannot throw a checked exception.
+        throw new IllegalStateException("unexpected exception from a native call", t);
+    }
+}

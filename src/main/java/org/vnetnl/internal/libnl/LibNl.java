@@ -584,6 +584,15 @@ public class LibNl extends LibNl$shared {
     public static int GENL_UNS_ADMIN_PERM() {
         return GENL_UNS_ADMIN_PERM;
     }
+    private static final int IFNAMSIZ = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define IFNAMSIZ 16
+     * }
+     */
+    public static int IFNAMSIZ() {
+        return IFNAMSIZ;
+    }
     private static final int NLE_SUCCESS = (int)0L;
     /**
      * {@snippet lang=c :

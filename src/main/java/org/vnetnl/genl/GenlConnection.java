@@ -53,6 +53,12 @@ import org.vnetnl.internal.libnl.timeval;
  */
 public final class GenlConnection implements AutoCloseable {
 
+    static {
+        // Before any generated binding is loaded: their initialisers call restricted methods, and the JDK only
+        // warns (then allows) when native access was not granted; fail with the exact flag instead.
+        NativeAccess.ensureAvailable();
+    }
+
     /** The timeout used by the convenience methods that do not take one. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 

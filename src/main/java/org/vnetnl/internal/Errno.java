@@ -10,6 +10,12 @@ import org.vnetnl.internal.libnl.LibNl;
  */
 public final class Errno {
 
+    static {
+        // Before any generated binding is loaded: their initialisers call restricted methods, and the JDK only
+        // warns (then allows) when native access was not granted; fail with the exact flag instead.
+        NativeAccess.ensureAvailable();
+    }
+
     public static final int EPERM = LibNl.EPERM();
     public static final int ENOENT = LibNl.ENOENT();
     public static final int EINTR = LibNl.EINTR();

@@ -21,6 +21,12 @@ import org.vnetnl.internal.libnl.nlmsghdr;
  */
 public final class MessageHeader {
 
+    static {
+        // Before any generated binding is loaded: their initialisers call restricted methods, and the JDK only
+        // warns (then allows) when native access was not granted; fail with the exact flag instead.
+        NativeAccess.ensureAvailable();
+    }
+
     public static final int LENGTH = (int) nlmsghdr.nlmsg_len$offset();
     public static final int TYPE = (int) nlmsghdr.nlmsg_type$offset();
     public static final int FLAGS = (int) nlmsghdr.nlmsg_flags$offset();

@@ -40,7 +40,7 @@ public final class NativeAccess {
         verified = true;
     }
 
-    private static void requireLibrary(String soname) {
+    static void requireLibrary(String soname) {
         // A shared arena would keep the handle open until the JVM exits; the check only needs dlopen to succeed.
         try (Arena probe = Arena.ofConfined()) {
             SymbolLookup.libraryLookup(soname, probe);

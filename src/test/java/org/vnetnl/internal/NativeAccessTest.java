@@ -1,0 +1,74 @@
+package org.vnetnl.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+/** What a user sees when the JVM is not allowed native access or libnl is not installed. */
+class NativeAccessTest {
+
+    @Test
+    void missingLibraryNamesThePackagesToInstall() {
+        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class,
+                () -> NativeAccess.requireLibrary("libvnetnl-absent.so.200"));
+        assertTrue(e.getMessage().startsWith("libvnetnl-absent.so.200 cannot be loaded"), e.getMessage());
+        assertTrue(e.getMessage().contains("apt-get install libnl-3-200 libnl-genl-3-200"), e.getMessage());
+    }
+
+    @Test
+    void installedLibrariesPass() {
+        NativeAccess.ensureAvailable();
+        NativeAccess.requireLibrary(NativeAccess.LIBNL);
+        NativeAccess.requireLibrary(NativeAccess.LIBNL_GENL);
+    }
+
+    @Test
+    void withoutEnableNativeAccessOnTheModulePathTheErrorNamesTheFlag() throws Exception {
+        Result result = java("--patch-module", "org.vnetnl=" + testClasses(), "-p", mainClasses(),
+                "--add-reads", "org.vnetnl=ALL-UNNAMED", "-m", "org.vnetnl/" + OpenConnectionMain.class.getName());
+        assertNotEquals(0, result.status, result.output);
+        assertTrue(result.output.contains("start java with --enable-native-access=org.vnetnl"), result.output);
+    }
+
+    @Test
+    void withoutEnableNativeAccessOnTheClassPathTheErrorNamesTheFlag() throws Exception {
+        Result result = java("-cp", mainClasses() + File.pathSeparator + testClasses(),
+                OpenConnectionMain.class.getName());
+        assertNotEquals(0, result.status, result.output);
+        assertTrue(result.output.contains("start java with --enable-native-access=ALL-UNNAMED"), result.output);
+    }
+
+    @Test
+    void withEnableNativeAccessTheSameProgramWorks() throws Exception {
+        Result result = java("--enable-native-access=ALL-UNNAMED", "-cp",
+                mainClasses() + File.pathSeparator + testClasses(), OpenConnectionMain.class.getName());
+        assertEquals(0, result.status, result.output);
+        assertTrue(result.output.contains("nlctrl id 16"), result.output);
+    }
+
+    private record Result(int status, String output) {}
+
+    private static Result java(String... arguments) throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String[] command = new String[arguments.length + 1];
+        command[0] = java;
+        System.arraycopy(arguments, 0, command, 1, arguments.length);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        return new Result(process.waitFor(), output);
+    }
+
+    private static String mainClasses() {
+        return Path.of("target", "classes").toAbsolutePath().toString();
+    }
+
+    private static String testClasses() {
+        return Path.of("target", "test-classes").toAbsolutePath().toString();
+    }
+}

@@ -1,0 +1,396 @@
+package org.vnetnl.genl;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+
+import org.vnetnl.internal.libnl.LibNl;
+
+/**
+ * The attribute policies one command of a family validates requests against, as the running kernel reports
+ * them ({@code CTRL_CMD_GETPOLICY} with {@code CTRL_ATTR_OP}): the policy of its {@code doit} and of its
+ * {@code dumpit}, and for each policy the rule of every attribute type (its kind, value range, length limits and
+ * nested policy). Attributes the kernel always rejects ({@code NLA_REJECT}) or does not describe
+ * ({@code NLA_UNSPEC}) are not listed, as the kernel leaves them out of the dump.
+ *
+ * <p>Its main use is a schema check: {@link #mismatches(Table, AttributePolicy)} compares a policy the client
+ * was built for with the kernel's and names every attribute on which they disagree, so that a client talking to
+ * a different build of a kernel module fails at start rather than on the first rejected request.
+ *
+ * <p>Immutable. Reading it needs Linux 5.10 or later ({@code CTRL_ATTR_OP}).
+ */
+public final class FamilyPolicy {
+
+    /** The kinds of attributes a policy dump reports ({@code enum netlink_attribute_type}). */
+    public enum Kind {
+        FLAG("flag"), U8("u8"), U16("u16"), U32("u32"), U64("u64"), S8("s8"), S16("s16"), S32("s32"), S64("s64"),
+        BINARY("binary"), STRING("string without NUL"), NUL_STRING("NUL-terminated string"), NESTED("nested"),
+        NESTED_ARRAY("nested array"), BITFIELD32("bitfield32"),
+        /** A kind this library does not know, from a newer kernel. */
+        UNKNOWN("unknown kind");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        static Kind of(int netlinkAttributeType) {
+            int t = netlinkAttributeType;
+            if (t == LibNl.NL_ATTR_TYPE_FLAG()) return FLAG;
+            if (t == LibNl.NL_ATTR_TYPE_U8()) return U8;
+            if (t == LibNl.NL_ATTR_TYPE_U16()) return U16;
+            if (t == LibNl.NL_ATTR_TYPE_U32()) return U32;
+            if (t == LibNl.NL_ATTR_TYPE_U64()) return U64;
+            if (t == LibNl.NL_ATTR_TYPE_S8()) return S8;
+            if (t == LibNl.NL_ATTR_TYPE_S16()) return S16;
+            if (t == LibNl.NL_ATTR_TYPE_S32()) return S32;
+            if (t == LibNl.NL_ATTR_TYPE_S64()) return S64;
+            if (t == LibNl.NL_ATTR_TYPE_BINARY()) return BINARY;
+            if (t == LibNl.NL_ATTR_TYPE_STRING()) return STRING;
+            if (t == LibNl.NL_ATTR_TYPE_NUL_STRING()) return NUL_STRING;
+            if (t == LibNl.NL_ATTR_TYPE_NESTED()) return NESTED;
+            if (t == LibNl.NL_ATTR_TYPE_NESTED_ARRAY()) return NESTED_ARRAY;
+            if (t == LibNl.NL_ATTR_TYPE_BITFIELD32()) return BITFIELD32;
+            return UNKNOWN;
+        }
+
+        /** Whether this is one of the integer kinds {@code U8} to {@code S64}. */
+        public boolean isInteger() {
+            return ordinal() >= U8.ordinal() && ordinal() <= S64.ordinal();
+        }
+
+        /** Whether this is a signed integer kind. */
+        public boolean isSigned() {
+            return ordinal() >= S8.ordinal() && ordinal() <= S64.ordinal();
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /**
+     * How the kernel validates one attribute type. Fields that do not apply to the kind, or that the kernel did
+     * not report, are empty.
+     *
+     * @param type         the attribute type
+     * @param kind         the kind of payload
+     * @param minValue     smallest accepted value of an integer (for unsigned kinds, read as unsigned)
+     * @param maxValue     largest accepted value of an integer (for unsigned kinds, read as unsigned)
+     * @param minLength    smallest accepted payload length of a binary attribute
+     * @param maxLength    largest accepted length: string bytes without the NUL for strings, payload bytes for
+     *                     binary attributes; empty when unlimited
+     * @param nestedPolicy index of the policy nested attributes are validated against
+     */
+    public record Rule(int type, Kind kind, Optional<Long> minValue, Optional<Long> maxValue, OptionalInt minLength,
+                       OptionalInt maxLength, OptionalInt nestedPolicy) {
+
+        public Rule {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(minValue, "minValue");
+            Objects.requireNonNull(maxValue, "maxValue");
+            Objects.requireNonNull(minLength, "minLength");
+            Objects.requireNonNull(maxLength, "maxLength");
+            Objects.requireNonNull(nestedPolicy, "nestedPolicy");
+        }
+
+        /** Describes the rule as the kernel states it, e.g. {@code "u8 0..1"} or {@code "NUL-terminated string of at most 255 bytes"}. */
+        public String describe() {
+            StringBuilder text = new StringBuilder(kind.toString());
+            if (kind.isInteger() && minValue.isPresent() && maxValue.isPresent()) {
+                text.append(' ').append(format(kind, minValue.get())).append("..").append(format(kind, maxValue.get()));
+            }
+            minLength.ifPresent(min -> text.append(", at least ").append(min).append(" bytes"));
+            maxLength.ifPresent(max -> text.append(kind == Kind.BINARY ? ", at most " : " of at most ").append(max)
+                    .append(" bytes"));
+            return text.toString();
+        }
+
+        private static String format(Kind kind, long value) {
+            return kind.isSigned() ? Long.toString(value) : Long.toUnsignedString(value);
+        }
+    }
+
+    /**
+     * One policy: the rules by attribute type.
+     *
+     * @param index the policy's index in the dump, which commands and nested rules refer to
+     * @param rules the rules by ascending attribute type
+     */
+    public record Table(int index, Map<Integer, Rule> rules) {
+
+        public Table {
+            rules = Collections.unmodifiableMap(new TreeMap<>(rules));
+        }
+
+        /** The rule for attribute {@code type}, empty when the kernel does not accept that type. */
+        public Optional<Rule> rule(int type) {
+            return Optional.ofNullable(rules.get(type));
+        }
+    }
+
+    private final String familyName;
+    private final int command;
+    private final OptionalInt doPolicy;
+    private final OptionalInt dumpPolicy;
+    private final Map<Integer, Table> tables;
+
+    private FamilyPolicy(String familyName, int command, OptionalInt doPolicy, OptionalInt dumpPolicy,
+                         Map<Integer, Table> tables) {
+        this.familyName = familyName;
+        this.command = command;
+        this.doPolicy = doPolicy;
+        this.dumpPolicy = dumpPolicy;
+        this.tables = Collections.unmodifiableMap(new TreeMap<>(tables));
+    }
+
+    /**
+     * Reads the policies of one command of {@code family}.
+     *
+     * @throws NetlinkException the controller's error: ENODATA (EOPNOTSUPP on older kernels) when the command
+     *                          has no policy, ENOENT when the family has no such command
+     */
+    public static FamilyPolicy read(GenlConnection connection, Family family, int command, Duration timeout)
+            throws NetlinkException {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(family, "family");
+        if (command < 0 || command > 0xFF) {
+            throw new IllegalArgumentException("generic netlink commands are 0..255, got " + command);
+        }
+        Family controller = connection.family("nlctrl", timeout);
+        AttributeWriter request = connection.prepare(controller, LibNl.CTRL_CMD_GETPOLICY(), NetlinkFlags.DUMP,
+                "nlctrl CTRL_CMD_GETPOLICY(" + family.name() + " command " + command + ")", null);
+        request.putU16(LibNl.CTRL_ATTR_FAMILY_ID(), family.id());
+        request.putU32(LibNl.CTRL_ATTR_OP(), command);
+        Parser parser = new Parser();
+        connection.dump(timeout, DumpInterruptPolicy.retry(3), parser);
+        return new FamilyPolicy(family.name(), command, parser.doPolicy, parser.dumpPolicy, parser.tables());
+    }
+
+    /** The name of the family the policies belong to. */
+    public String familyName() {
+        return familyName;
+    }
+
+    /** The command whose policies these are. */
+    public int command() {
+        return command;
+    }
+
+    /** Every policy the command refers to, directly or through nested attributes, by index. */
+    public Map<Integer, Table> tables() {
+        return tables;
+    }
+
+    /** The policy requests without NLM_F_DUMP are validated against, when the command has a doit with a policy. */
+    public Optional<Table> doPolicy() {
+        return doPolicy.isPresent() ? Optional.ofNullable(tables.get(doPolicy.getAsInt())) : Optional.empty();
+    }
+
+    /** The policy dump requests are validated against, when the command has a dumpit with a policy. */
+    public Optional<Table> dumpPolicy() {
+        return dumpPolicy.isPresent() ? Optional.ofNullable(tables.get(dumpPolicy.getAsInt())) : Optional.empty();
+    }
+
+    /**
+     * Compares the policy a client expects with the kernel's {@code actual} one, attribute by attribute, nested
+     * policies included. Every attribute {@code expected} declares must be accepted by the kernel with the same
+     * kind and the same limits; attributes only the kernel knows are not differences (a newer kernel may accept
+     * more than a client uses).
+     *
+     * @return one sentence per disagreement, each naming the attribute with its name from {@code expected};
+     *         empty when they agree
+     */
+    public List<String> mismatches(Table actual, AttributePolicy expected) {
+        List<String> found = new ArrayList<>();
+        compare(actual, expected, "", found);
+        return found;
+    }
+
+    private void compare(Table actual, AttributePolicy expected, String prefix, List<String> found) {
+        for (AttributePolicy.AttributeSpec spec : expected.specs()) {
+            String name = prefix + spec.name() + " (type " + spec.type() + ")";
+            Rule rule = actual.rules().get(spec.type());
+            if (rule == null) {
+                found.add(name + ": the client expects " + describe(spec) + ", the kernel does not accept it");
+                continue;
+            }
+            String difference = difference(spec, rule);
+            if (difference != null) {
+                found.add(name + ": the client expects " + describe(spec) + ", the kernel has " + rule.describe()
+                        + difference);
+                continue;
+            }
+            if (spec.kind() == AttributePolicy.Kind.NESTED && spec.nestedPolicy().isPresent()) {
+                Table nested = rule.nestedPolicy().isPresent() ? tables.get(rule.nestedPolicy().getAsInt()) : null;
+                if (nested == null) {
+                    found.add(name + ": the client expects nested attributes with a policy, the kernel reports"
+                            + " none for them");
+                } else {
+                    compare(nested, spec.nestedPolicy().get(), prefix + spec.name() + "/", found);
+                }
+            }
+        }
+    }
+
+    /** Null when the rule matches the declaration, otherwise a short reason ("" when the description says it). */
+    private static String difference(AttributePolicy.AttributeSpec spec, Rule rule) {
+        AttributePolicy.Kind kind = spec.kind();
+        Kind expectedKind = switch (kind) {
+            case U8 -> Kind.U8;
+            case U16 -> Kind.U16;
+            case U32 -> Kind.U32;
+            case U64 -> Kind.U64;
+            case S8 -> Kind.S8;
+            case S16 -> Kind.S16;
+            case S32 -> Kind.S32;
+            case S64 -> Kind.S64;
+            case FLAG -> Kind.FLAG;
+            case STRING -> Kind.NUL_STRING;
+            case BINARY -> Kind.BINARY;
+            case NESTED -> Kind.NESTED;
+        };
+        if (rule.kind() != expectedKind) {
+            return "";
+        }
+        if (kind.isInteger()) {
+            if (rule.minValue().isEmpty() || rule.maxValue().isEmpty()) {
+                return " (no value range reported)";
+            }
+            if (rule.minValue().get() != spec.min() || rule.maxValue().get() != spec.max()) {
+                return "";
+            }
+            return null;
+        }
+        if (kind == AttributePolicy.Kind.STRING || kind == AttributePolicy.Kind.BINARY) {
+            // The kernel leaves the limits out when there are none; the declarations then carry the largest
+            // length an attribute can have at all.
+            int unlimited = kind == AttributePolicy.Kind.STRING ? AttributeWriter.MAX_PAYLOAD_LENGTH - 1
+                    : AttributeWriter.MAX_PAYLOAD_LENGTH;
+            int max = rule.maxLength().orElse(unlimited);
+            int min = rule.minLength().orElse(0);
+            if (max != spec.maxLength() || (kind == AttributePolicy.Kind.BINARY && min != spec.minLength())) {
+                return "";
+            }
+        }
+        return null;
+    }
+
+    private static String describe(AttributePolicy.AttributeSpec spec) {
+        String text = spec.toString();
+        // AttributeSpec.toString is "NAME (type N): description"; the name is already in the sentence.
+        int colon = text.indexOf("): ");
+        String description = colon >= 0 ? text.substring(colon + 3) : text;
+        if (spec.kind().isInteger() && !spec.hasRange()) {
+            description += " " + range(spec);
+        }
+        return description;
+    }
+
+    private static String range(AttributePolicy.AttributeSpec spec) {
+        boolean signed = spec.kind().isSigned();
+        return (signed ? Long.toString(spec.min()) : Long.toUnsignedString(spec.min())) + ".."
+                + (signed ? Long.toString(spec.max()) : Long.toUnsignedString(spec.max()));
+    }
+
+    @Override
+    public String toString() {
+        return "FamilyPolicy[" + familyName + " command " + command + ", do=" + doPolicy + ", dump=" + dumpPolicy
+                + ", tables=" + tables.values() + "]";
+    }
+
+    /** Collects the parts of a policy dump. */
+    private static final class Parser implements DumpHandler {
+        OptionalInt doPolicy = OptionalInt.empty();
+        OptionalInt dumpPolicy = OptionalInt.empty();
+        private final Map<Integer, Map<Integer, Rule>> rules = new TreeMap<>();
+        private final AttributeReader level1 = new AttributeReader();
+        private final AttributeReader level2 = new AttributeReader();
+        private final AttributeReader level3 = new AttributeReader();
+
+        @Override
+        public void onMessage(GenlMessage part) {
+            AttributeReader attributes = part.attributes();
+            while (attributes.next()) {
+                int type = attributes.type();
+                if (type == LibNl.CTRL_ATTR_OP_POLICY()) {
+                    attributes.nested(level1);
+                    // One entry, for the command asked for. Its key is not checked: for a command without doit,
+                    // kernels up to at least 6.18 key it with the doit's command number, which is then 0.
+                    while (level1.next()) {
+                        readCommand(level1.nested(level2));
+                    }
+                } else if (type == LibNl.CTRL_ATTR_POLICY()) {
+                    attributes.nested(level1);
+                    while (level1.next()) {
+                        Map<Integer, Rule> table = rules.computeIfAbsent(level1.type(), index -> new TreeMap<>());
+                        level1.nested(level2);
+                        while (level2.next()) {
+                            table.put(level2.type(), readRule(level2.type(), level2.nested(level3)));
+                        }
+                    }
+                }
+            }
+        }
+
+        Map<Integer, Table> tables() {
+            Map<Integer, Table> tables = new TreeMap<>();
+            rules.forEach((index, table) -> tables.put(index, new Table(index, table)));
+            return tables;
+        }
+
+        @Override
+        public void onRestart() {
+            doPolicy = OptionalInt.empty();
+            dumpPolicy = OptionalInt.empty();
+            rules.clear();
+        }
+
+        private void readCommand(AttributeReader policies) {
+            while (policies.next()) {
+                if (policies.type() == LibNl.CTRL_ATTR_POLICY_DO()) {
+                    doPolicy = OptionalInt.of(policies.u32AsInt());
+                } else if (policies.type() == LibNl.CTRL_ATTR_POLICY_DUMP()) {
+                    dumpPolicy = OptionalInt.of(policies.u32AsInt());
+                }
+            }
+        }
+
+        private static Rule readRule(int attributeType, AttributeReader fields) {
+            Kind kind = Kind.UNKNOWN;
+            Long minValue = null;
+            Long maxValue = null;
+            OptionalInt minLength = OptionalInt.empty();
+            OptionalInt maxLength = OptionalInt.empty();
+            OptionalInt nestedPolicy = OptionalInt.empty();
+            while (fields.next()) {
+                int field = fields.type();
+                if (field == LibNl.NL_POLICY_TYPE_ATTR_TYPE()) {
+                    kind = Kind.of(fields.u32AsInt());
+                } else if (field == LibNl.NL_POLICY_TYPE_ATTR_MIN_VALUE_U()
+                        || field == LibNl.NL_POLICY_TYPE_ATTR_MIN_VALUE_S()) {
+                    minValue = fields.u64();
+                } else if (field == LibNl.NL_POLICY_TYPE_ATTR_MAX_VALUE_U()
+                        || field == LibNl.NL_POLICY_TYPE_ATTR_MAX_VALUE_S()) {
+                    maxValue = fields.u64();
+                } else if (field == LibNl.NL_POLICY_TYPE_ATTR_MIN_LENGTH()) {
+                    minLength = OptionalInt.of(fields.u32AsInt());
+                } else if (field == LibNl.NL_POLICY_TYPE_ATTR_MAX_LENGTH()) {
+                    maxLength = OptionalInt.of(fields.u32AsInt());
+                } else if (field == LibNl.NL_POLICY_TYPE_ATTR_POLICY_IDX()) {
+                    nestedPolicy = OptionalInt.of(fields.u32AsInt());
+                }
+            }
+            return new Rule(attributeType, kind, Optional.ofNullable(minValue), Optional.ofNullable(maxValue),
+                    minLength, maxLength, nestedPolicy);
+        }
+    }
+}

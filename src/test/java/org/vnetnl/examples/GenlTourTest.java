@@ -1,0 +1,86 @@
+package org.vnetnl.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.vnetnl.genl.AttributeReader;
+import org.vnetnl.genl.AttributeWriter;
+import org.vnetnl.genl.DumpInterruptPolicy;
+import org.vnetnl.genl.Family;
+import org.vnetnl.genl.FamilyNotFoundException;
+import org.vnetnl.genl.GenlConnection;
+import org.vnetnl.genl.GenlMessage;
+import org.vnetnl.genl.NetlinkException;
+
+/**
+ * The generic netlink part of the README's API tour, compiled and run against the kernel by the build. The
+ * regions between {@code // tour:NAME} and {@code // end} are what the README shows (ReadmeSnippetsTest checks
+ * they stay identical).
+ */
+class GenlTourTest {
+
+    // The controller family's numbers (include/uapi/linux/genetlink.h), spelled out here to keep the tour short.
+    private static final int CTRL_CMD_GETFAMILY = 3;
+    private static final int CTRL_ATTR_FAMILY_ID = 1;
+    private static final int CTRL_ATTR_FAMILY_NAME = 2;
+
+    @Test
+    void tour() throws NetlinkException {
+        List<String> printed = new ArrayList<>();
+        // tour:resolve
+        try (GenlConnection connection = GenlConnection.open()) {
+            Family nlctrl = connection.family("nlctrl");
+            printed.add(nlctrl.name() + " id=" + nlctrl.id() + " groups=" + nlctrl.multicastGroups());
+            // end
+
+            // tour:request
+            AttributeWriter request = connection.prepare(nlctrl, CTRL_CMD_GETFAMILY);
+            request.putString(CTRL_ATTR_FAMILY_NAME, "nlctrl");
+            GenlMessage reply = connection.transact(Duration.ofSeconds(1));
+            AttributeReader attrs = reply.attributes();        // read in place: valid until the next call
+            while (attrs.next()) {
+                if (attrs.type() == CTRL_ATTR_FAMILY_ID) {
+                    printed.add("family id " + attrs.u16());
+                }
+            }
+            // end
+            assertEquals("family id 16", printed.get(1));
+
+            // tour:dump
+            connection.prepareDump(nlctrl, CTRL_CMD_GETFAMILY);
+            connection.dump(Duration.ofSeconds(1), DumpInterruptPolicy.retry(3), new org.vnetnl.genl.DumpHandler() {
+                @Override
+                public void onMessage(GenlMessage family) {
+                    AttributeReader a = family.attributes();
+                    if (a.seek(CTRL_ATTR_FAMILY_NAME)) {
+                        printed.add(a.string());
+                    }
+                }
+
+                @Override
+                public void onRestart() {
+                    printed.clear();                           // an interrupted dump is run again from the start
+                }
+            });
+            // end
+            assertTrue(printed.contains("nlctrl"), printed.toString());
+
+            // tour:errors
+            try {
+                connection.family("vnet_nl_missing");
+            } catch (FamilyNotFoundException e) {
+                printed.add(e.errnoName() + ": " + e.getMessage());
+            } catch (NetlinkException e) {
+                printed.add(e.errnoName() + " " + e.extAckMessage().orElse("") + " at " + e.extAckOffset());
+            }
+            // end
+        }
+        assertTrue(printed.getLast().startsWith("ENOENT: resolve generic netlink family \"vnet_nl_missing\""),
+                printed.getLast());
+    }
+}

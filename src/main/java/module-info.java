@@ -1,3 +1,4 @@
 module org.vnetnl {
     exports org.vnetnl.genl;
+    exports org.vnetnl.vnet;
 }

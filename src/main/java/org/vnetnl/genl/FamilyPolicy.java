@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
+import java.util.function.IntPredicate;
 
 import org.vnetnl.internal.libnl.LibNl;
 
@@ -210,13 +211,28 @@ public final class FamilyPolicy {
      *         empty when they agree
      */
     public List<String> mismatches(Table actual, AttributePolicy expected) {
+        return mismatches(actual, expected, type -> true);
+    }
+
+    /**
+     * As {@link #mismatches(Table, AttributePolicy)}, for the top-level attributes of {@code expected} whose type
+     * {@code compared} accepts: those a command actually sends.
+     */
+    public List<String> mismatches(Table actual, AttributePolicy expected, IntPredicate compared) {
+        Objects.requireNonNull(actual, "actual");
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(compared, "compared");
         List<String> found = new ArrayList<>();
-        compare(actual, expected, "", found);
+        compare(actual, expected, compared, "", found);
         return found;
     }
 
-    private void compare(Table actual, AttributePolicy expected, String prefix, List<String> found) {
+    private void compare(Table actual, AttributePolicy expected, IntPredicate compared, String prefix,
+                         List<String> found) {
         for (AttributePolicy.AttributeSpec spec : expected.specs()) {
+            if (!compared.test(spec.type())) {
+                continue;
+            }
             String name = prefix + spec.name() + " (type " + spec.type() + ")";
             Rule rule = actual.rules().get(spec.type());
             if (rule == null) {
@@ -235,7 +251,7 @@ public final class FamilyPolicy {
                     found.add(name + ": the client expects nested attributes with a policy, the kernel reports"
                             + " none for them");
                 } else {
-                    compare(nested, spec.nestedPolicy().get(), prefix + spec.name() + "/", found);
+                    compare(nested, spec.nestedPolicy().get(), type -> true, prefix + spec.name() + "/", found);
                 }
             }
         }

@@ -1,0 +1,136 @@
+package org.vnetnl.vnet;
+
+import java.time.Duration;
+
+import org.vnetnl.genl.AttributeWriter;
+import org.vnetnl.genl.NetlinkException;
+import org.vnetnl.internal.uapi.VnetNlUapi;
+
+/**
+ * An ECHO request being written, with each attribute optional: a flyweight that writes every value straight
+ * into the client's native send buffer as it is given, without allocating. Obtained from
+ * {@link VnetClient#prepareEcho()}, which starts a new request each time; the client reuses one instance.
+ *
+ * <pre>{@code
+ * EchoReply reply = client.prepareEcho().message("hello").flag(true).send();
+ * }</pre>
+ *
+ * <p>Values are sent as given: the module, not this client, enforces its limits (a message longer than
+ * {@link VnetClient#MAX_MESSAGE_LENGTH} bytes, a flag byte other than 0 or 1 is rejected by the kernel with an
+ * error naming the attribute). Each attribute can be given once per request. Any other call on the client
+ * abandons the request; {@link #send()} then throws {@link IllegalStateException}.
+ */
+public final class EchoRequest {
+
+    private static final int MSG = VnetNlUapi.VNET_NL_ATTR_MSG();
+    private static final int VALUE = VnetNlUapi.VNET_NL_ATTR_VALUE();
+    private static final int FLAG = VnetNlUapi.VNET_NL_ATTR_FLAG();
+
+    private final VnetClient client;
+    private AttributeWriter writer;
+    private long generation = -1;
+    private boolean hasMessage;
+    private boolean hasValue;
+    private boolean hasFlag;
+
+    EchoRequest(VnetClient client) {
+        this.client = client;
+    }
+
+    EchoRequest start(AttributeWriter writer, long generation) {
+        this.writer = writer;
+        this.generation = generation;
+        hasMessage = false;
+        hasValue = false;
+        hasFlag = false;
+        return this;
+    }
+
+    private AttributeWriter writer() {
+        if (!client.isCurrent(generation)) {
+            throw new IllegalStateException("this EchoRequest was abandoned by another call on the client (or was"
+                    + " already sent): call prepareEcho() again");
+        }
+        return writer;
+    }
+
+    /**
+     * Adds VNET_NL_ATTR_MSG, encoded to UTF-8 character by character into the send buffer.
+     *
+     * @throws IllegalArgumentException if the text contains a NUL or an unpaired surrogate
+     * @throws IllegalStateException    if the request already has a message
+     */
+    public EchoRequest message(CharSequence text) {
+        AttributeWriter attributes = writer();
+        if (hasMessage) {
+            throw new IllegalStateException("the request already has VNET_NL_ATTR_MSG");
+        }
+        attributes.putString(MSG, text);
+        hasMessage = true;
+        return this;
+    }
+
+    /**
+     * Adds VNET_NL_ATTR_VALUE.
+     *
+     * @param value 0 to 4294967295 (0xFFFFFFFFL)
+     * @throws IllegalArgumentException if the value does not fit in 32 unsigned bits
+     */
+    public EchoRequest value(long value) {
+        AttributeWriter attributes = writer();
+        if (hasValue) {
+            throw new IllegalStateException("the request already has VNET_NL_ATTR_VALUE");
+        }
+        attributes.putU32(VALUE, value);
+        hasValue = true;
+        return this;
+    }
+
+    /** Adds VNET_NL_ATTR_FLAG as 1 or 0. */
+    public EchoRequest flag(boolean flag) {
+        return flagByte(flag ? 1 : 0);
+    }
+
+    /**
+     * Adds VNET_NL_ATTR_FLAG with any byte value; the module accepts only 0 and 1 and rejects the others with
+     * ERANGE. For exercising the module's validation; {@link #flag(boolean)} is the typed form.
+     *
+     * @param value 0 to 255
+     */
+    public EchoRequest flagByte(int value) {
+        AttributeWriter attributes = writer();
+        if (hasFlag) {
+            throw new IllegalStateException("the request already has VNET_NL_ATTR_FLAG");
+        }
+        attributes.putU8(FLAG, value);
+        hasFlag = true;
+        return this;
+    }
+
+    /**
+     * The writer of the request's attributes, positioned after those given so far, to append attributes this
+     * client has no method for (those of a newer module, or invalid ones to test the module's validation).
+     * Valid until the request is sent.
+     */
+    public AttributeWriter attributes() {
+        return writer();
+    }
+
+    /** Sends the request and waits for the reply, at most the client's default timeout. */
+    public EchoReply send() throws NetlinkException {
+        return send(client.timeout());
+    }
+
+    /**
+     * Sends the request and waits for the reply.
+     *
+     * @return the reply, read in place and valid until the next call on the client
+     * @throws NetlinkException the kernel's rejection, naming the attribute; a
+     *         {@link org.vnetnl.genl.NetlinkTimeoutException} after {@code timeout}; a
+     *         {@link ModuleUnloadedException} when the module is gone
+     */
+    public EchoReply send(Duration timeout) throws NetlinkException {
+        writer();
+        return client.sendEcho(timeout);
+    }
+}

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Command line, timing loop and JSON report shared by the C baselines. */
+#include "roundtrip.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/vnet_nl.h>
+
+/*
+ * JMH keeps sample-mode timings in a histogram with 10 bits of precision: a
+ * value v >= 1024 is stored as (v >> b) << b where b makes the result fit in
+ * 10 significant bits. Rounding the C samples the same way makes the
+ * percentiles of both sides come from the same method.
+ */
+#define JMH_PRECISION_BITS 10
+
+static uint64_t jmh_bucketed(uint64_t value)
+{
+	int shift;
+
+	if (value == 0)
+		return 0;
+	shift = (64 - JMH_PRECISION_BITS) - __builtin_clzll(value);
+	if (shift <= 0)
+		return value;
+	return (value >> shift) << shift;
+}
+
+static void usage(const char *client, FILE *out)
+{
+	fprintf(out,
+		"Usage: %s --target nlctrl|vnet [--iterations N] [--warmup N]\n"
+		"Times N request/reply round trips (after the warm-up ones) and prints\n"
+		"JSON with p50, p90, p99, p99.9 and the mean in nanoseconds.\n"
+		"  nlctrl  CTRL_CMD_GETFAMILY(\"" RT_NLCTRL_FAMILY "\"): any Linux host\n"
+		"  vnet    VNET_NL_CMD_ECHO to the " VNET_NL_FAMILY_NAME " module\n"
+		"Defaults: --iterations 200000 --warmup 20000\n",
+		client);
+}
+
+static long parse_count(const char *client, const char *option, const char *text)
+{
+	char *end;
+	long value;
+
+	errno = 0;
+	value = strtol(text, &end, 10);
+	if (errno || *end || end == text || value < 0)
+		rt_fail(client, "%s needs a non-negative number, got \"%s\"", option, text);
+	return value;
+}
+
+void rt_parse_args(int argc, char **argv, const char *client, struct rt_options *options)
+{
+	int have_target = 0;
+
+	options->client = client;
+	options->iterations = 200000;
+	options->warmup = 20000;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			usage(client, stdout);
+			exit(0);
+		}
+		if (!value) {
+			usage(client, stderr);
+			rt_fail(client, "%s: unknown option or missing value", arg);
+		}
+		if (!strcmp(arg, "--target")) {
+			if (!strcmp(value, "nlctrl"))
+				options->target = RT_TARGET_NLCTRL;
+			else if (!strcmp(value, "vnet"))
+				options->target = RT_TARGET_VNET;
+			else
+				rt_fail(client, "--target must be nlctrl or vnet, got \"%s\"", value);
+			have_target = 1;
+		} else if (!strcmp(arg, "--iterations")) {
+			options->iterations = parse_count(client, arg, value);
+		} else if (!strcmp(arg, "--warmup")) {
+			options->warmup = parse_count(client, arg, value);
+		} else {
+			usage(client, stderr);
+			rt_fail(client, "unknown option %s", arg);
+		}
+		i++;
+	}
+	if (!have_target) {
+		usage(client, stderr);
+		rt_fail(client, "--target is required");
+	}
+	if (options->iterations < 1)
+		rt_fail(client, "--iterations must be at least 1");
+}
+
+const char *rt_family_name(enum rt_target target)
+{
+	return target == RT_TARGET_VNET ? VNET_NL_FAMILY_NAME : RT_NLCTRL_FAMILY;
+}
+
+const char *rt_target_name(enum rt_target target)
+{
+	return target == RT_TARGET_VNET ? "vnet" : "nlctrl";
+}
+
+void rt_fail(const char *client, const char *format, ...)
+{
+	va_list args;
+
+	fprintf(stderr, "%s: ", client);
+	va_start(args, format);
+	vfprintf(stderr, format, args);
+	va_end(args);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * JMH's MultisetStatistics.getPercentile: position rank * (n + 1) / 100,
+ * 1-based, linear interpolation between the two neighbouring samples; below
+ * the first sample the first, past the last one the last.
+ */
+static double percentile(const uint64_t *sorted, long count, double rank)
+{
+	double pos = rank * (double)(count + 1) / 100.0;
+	long floor_pos = (long)pos;
+	long lower = floor_pos < 1 ? 0 : (floor_pos > count ? count - 1 : floor_pos - 1);
+	long upper = floor_pos + 1 > count ? count - 1 : floor_pos;
+
+	if (rank == 0.0)
+		return (double)sorted[0];
+	return (double)sorted[lower] + ((double)sorted[upper] - (double)sorted[lower]) * (pos - (double)floor_pos);
+}
+
+void rt_report(const struct rt_options *options, uint64_t *samples, long count)
+{
+	static const double ranks[] = { 50.0, 90.0, 99.0, 99.9, 99.99 };
+	static const char *const names[] = { "p50", "p90", "p99", "p99.9", "p99.99" };
+	double sum = 0;
+
+	for (long i = 0; i < count; i++) {
+		sum += (double)samples[i];
+		samples[i] = jmh_bucketed(samples[i]);
+	}
+	qsort(samples, (size_t)count, sizeof(*samples), compare_u64);
+
+	printf("{\n  \"client\": \"%s\",\n  \"target\": \"%s\",\n", options->client,
+	       rt_target_name(options->target));
+	printf("  \"iterations\": %ld,\n  \"warmup\": %ld,\n  \"unit\": \"ns\",\n", count, options->warmup);
+	printf("  \"mean\": %.1f,\n  \"min\": %llu,\n  \"max\": %llu,\n", sum / (double)count,
+	       (unsigned long long)samples[0], (unsigned long long)samples[count - 1]);
+	for (size_t r = 0; r < sizeof(ranks) / sizeof(ranks[0]); r++)
+		printf("  \"%s\": %.1f,\n", names[r], percentile(samples, count, ranks[r]));
+	/* The distribution for the plot: [value, count] pairs, as JMH's rawDataHistogram. */
+	printf("  \"histogram\": [");
+	for (long i = 0; i < count;) {
+		long j = i;
+
+		while (j < count && samples[j] == samples[i])
+			j++;
+		printf("%s[%llu, %ld]", i ? ", " : "", (unsigned long long)samples[i], j - i);
+		i = j;
+	}
+	printf("]\n}\n");
+}
+
+void rt_run(const struct rt_options *options, void (*round_trip)(void *state, uint32_t n), void *state)
+{
+	uint64_t *samples = malloc((size_t)options->iterations * sizeof(*samples));
+	uint32_t n = 0;
+
+	if (!samples)
+		rt_fail(options->client, "cannot allocate %ld samples", options->iterations);
+	for (long i = 0; i < options->warmup; i++)
+		round_trip(state, ++n);
+	for (long i = 0; i < options->iterations; i++) {
+		uint64_t start = rt_now_ns();
+
+		round_trip(state, ++n);
+		samples[i] = rt_now_ns() - start;
+	}
+	rt_report(options, samples, options->iterations);
+	free(samples);
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Shared part of the C round-trip baselines: command line, the request
+ * payloads, timing and the JSON report.
+ *
+ * Every client measures the same thing as the Java benchmarks: one request
+ * sent, its reply received and one attribute of the reply read (the family id
+ * of a CTRL_CMD_GETFAMILY reply, the echoed VALUE of a vnet_nl ECHO reply).
+ * Percentiles are computed exactly as JMH computes them in sample mode (see
+ * rt_report), so the two sides of the report are comparable.
+ */
+#ifndef VNET_NL_BENCH_ROUNDTRIP_H
+#define VNET_NL_BENCH_ROUNDTRIP_H
+
+#include <stdint.h>
+#include <time.h>
+
+/*
+ * The request payloads. The Java benchmarks send the same ones
+ * (org.vnetnl.bench.Payloads); change both together.
+ */
+#define RT_NLCTRL_FAMILY "nlctrl"
+#define RT_ECHO_MESSAGE "vnet-nl round trip"
+#define RT_ECHO_FLAG 1
+
+enum rt_target {
+	RT_TARGET_NLCTRL,	/* CTRL_CMD_GETFAMILY("nlctrl"): any Linux host */
+	RT_TARGET_VNET,		/* VNET_NL_CMD_ECHO: needs the vnet_nl module */
+};
+
+struct rt_options {
+	const char *client;	/* name in the report, e.g. "c-raw" */
+	enum rt_target target;
+	long iterations;	/* measured round trips */
+	long warmup;		/* round trips run first and not recorded */
+};
+
+/* Parses --target, --iterations and --warmup; exits with usage on error. */
+void rt_parse_args(int argc, char **argv, const char *client, struct rt_options *options);
+
+/* The family a target talks to, and its name in the report. */
+const char *rt_family_name(enum rt_target target);
+const char *rt_target_name(enum rt_target target);
+
+/* Prints "client: message" and exits with status 1. */
+void rt_fail(const char *client, const char *format, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+
+/* CLOCK_MONOTONIC in nanoseconds: what System.nanoTime() reads on Linux. */
+static inline uint64_t rt_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Writes the JSON report of the measured round trips to stdout. Sorts
+ * samples in place.
+ */
+void rt_report(const struct rt_options *options, uint64_t *samples, long count);
+
+/*
+ * Runs warmup + iterations round trips, timing each, and reports them.
+ * round_trip(state, n) performs round trip number n (1-based, across warmup
+ * and measurement) and exits through rt_fail on any error or wrong reply.
+ */
+void rt_run(const struct rt_options *options, void (*round_trip)(void *state, uint32_t n), void *state);
+
+#endif /* VNET_NL_BENCH_ROUNDTRIP_H */

@@ -1,0 +1,41 @@
+package org.vnetnl.bench;
+
+import java.time.Duration;
+
+import org.vnetnl.internal.uapi.VnetNlUapi;
+
+/**
+ * What every round-trip benchmark sends, the same as the C baselines (bench/c/roundtrip.h): change both
+ * together. Each benchmark sends one request, receives its reply and reads one attribute of it: the family id
+ * of a CTRL_CMD_GETFAMILY reply, the echoed VALUE of a vnet_nl ECHO reply, which changes with every request so
+ * that a stale reply cannot pass for the right one.
+ */
+final class Payloads {
+
+    /** Target names, as in {@code --target} of the C clients and in the report. */
+    static final String NLCTRL = "nlctrl";
+    static final String VNET = "vnet";
+
+    /** The family whose CTRL_CMD_GETFAMILY the nlctrl target asks for: the controller itself. */
+    static final String NLCTRL_FAMILY = "nlctrl";
+    /** CTRL_CMD_GETFAMILY is version 1 of the controller's protocol for the C clients; keep them equal. */
+    static final int NLCTRL_VERSION = 1;
+
+    static final String VNET_FAMILY = VnetNlUapi.VNET_NL_FAMILY_NAME().getString(0);
+    static final String ECHO_MESSAGE = "vnet-nl round trip";
+    static final int ECHO_FLAG = 1;
+
+    /** Far above any round trip; only a lost reply would reach it. */
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private Payloads() {}
+
+    static boolean isVnet(String target) {
+        return switch (target) {
+            case NLCTRL -> false;
+            case VNET -> true;
+            default -> throw new IllegalArgumentException("target must be " + NLCTRL + " or " + VNET + ", got "
+                    + target);
+        };
+    }
+}

@@ -1,0 +1,418 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tests of the vnet_nl module and its sample client. They load and unload the
+# module and change network devices, so they run in the VM, as root:
+#
+#   kernel-module/vm/run kernel-module/tests/run-in-vm.sh
+#
+# The runner provides VNET_NL_KO (the module, already inserted) and
+# VNET_NL_CLIENT. One line per check, then "N passed, M failed"; the exit
+# status is non-zero if any check failed.
+set -u
+
+: "${VNET_NL_KO:?VNET_NL_KO not set: run through kernel-module/vm/run}"
+client=${VNET_NL_CLIENT:?VNET_NL_CLIENT not set: run through kernel-module/vm/run}
+readonly ifname=vnet0
+
+scratch=$(mktemp -d)
+trap 'jobs -p | xargs -r kill 2>/dev/null; rm -rf "$scratch"' EXIT
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "PASS $1"; }
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL $1"
+	shift
+	[ $# -gt 0 ] && printf '     %s\n' "$@"
+	return 0
+}
+
+# Runs a command, keeping its stdout, stderr and status for the checks.
+run() {
+	"$@" >"$scratch/out" 2>"$scratch/err"
+	status=$?
+	out=$(cat "$scratch/out")
+	err=$(cat "$scratch/err")
+}
+details() { printf 'status %s\nstdout: %s\nstderr: %s' "$status" "$out" "$err"; }
+
+family_registered() { genl-ctrl-list 2>/dev/null | grep -q '^0x[0-9a-f]* vnet_nl version 1$'; }
+dmesg_mark() { dmesg | wc -l; }
+# Lines the kernel logged since a mark that show a bug (ours or the kernel's).
+dmesg_problems_since() {
+	dmesg | tail -n +"$(($1 + 1))" |
+		grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace:|KASAN|UBSAN|refcount_t:|corruption|lockup|blocked for more than'
+}
+
+# Waits until a background listener has joined the group (it says so on stderr).
+wait_listening() {
+	local i
+	for i in $(seq 1 100); do
+		grep -q 'listening to vnet_nl/events' "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+stat_of() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$2"; }
+
+# ---- Load, unload, load ---------------------------------------------------------
+
+check_load_cycles() {
+	local cycle problems mark
+	mark=$(dmesg_mark)
+	for cycle in 1 2 3; do
+		if ! rmmod vnet_nl 2>"$scratch/err"; then
+			fail "unload $cycle" "$(cat "$scratch/err")"
+			return
+		fi
+		if family_registered || ip link show "$ifname" >/dev/null 2>&1; then
+			fail "unload $cycle: vnet_nl or $ifname still present"
+			return
+		fi
+		if ! insmod "$VNET_NL_KO" 2>"$scratch/err"; then
+			fail "load $cycle" "$(cat "$scratch/err")"
+			return
+		fi
+		if ! family_registered || ! ip link show "$ifname" >/dev/null 2>&1; then
+			fail "load $cycle: vnet_nl not registered or $ifname missing"
+			return
+		fi
+	done
+	problems=$(dmesg_problems_since "$mark")
+	if [ -z "$problems" ]; then
+		pass "module unloads and loads again 3 times, cleanly"
+	else
+		fail "kernel log after load cycles" "$problems"
+	fi
+}
+
+check_ctrl_listing() {
+	local listing missing=() cmd
+	listing=$(genl-ctrl-list -d 2>&1 | awk '/^0x[0-9a-f]+ vnet_nl /{on=1; print; next} /^0x/{on=0} on')
+	[ -n "$listing" ] || { fail "genl-ctrl-list -d shows vnet_nl" "$(genl-ctrl-list 2>&1)"; return; }
+	grep -q 'vnet_nl version 1' <<<"$listing" || missing+=("version 1")
+	# genl-ctrl-list prints "op NAME (0xID) <flags>": ECHO 1 .. RESET_STATS 4.
+	for cmd in 0x01 0x02 0x03 0x04; do
+		grep -qE "^ *op .*\($cmd\) <has_doit" <<<"$listing" || missing+=("command $cmd")
+	done
+	grep -qE '^ *op .*\(0x02\) <.*has_dump' <<<"$listing" || missing+=("GET_STATS dump")
+	grep -qE '^ *op .*\(0x05\)' <<<"$listing" && missing+=("no LINK_EVENT operation")
+	grep -qE '^ *grp events \(0x[0-9a-f]+\)' <<<"$listing" || missing+=("group events")
+	if [ ${#missing[@]} -eq 0 ]; then
+		pass "genl-ctrl-list -d: vnet_nl version 1, commands 1-4, group events"
+	else
+		fail "genl-ctrl-list -d: missing ${missing[*]}" "$listing"
+	fi
+}
+
+# ---- ECHO ---------------------------------------------------------------------
+
+check_echo() {
+	local name=$1 expected=$2
+	shift 2
+	run "$client" "$@"
+	if [ "$status" = 0 ] && [ "$out" = "$expected" ]; then
+		pass "echo $name"
+	else
+		fail "echo $name: expected '$expected'" "$(details)"
+	fi
+}
+
+# A rejection: exit status 1, the expected error, the kernel's extended ACK
+# text and the attribute it points at (decoded by the client from the offset
+# or missing-attribute type the kernel reports).
+check_rejected() {
+	local name=$1 error=$2 attribute=$3
+	shift 3
+	run "$client" "$@"
+	if [ "$status" = 1 ] && [ -z "$out" ] &&
+		grep -q "rejected by the kernel: $error" <<<"$err" &&
+		grep -qE '^vnet-nl-client:   kernel: [^ ]' <<<"$err" &&
+		grep -qE "^vnet-nl-client:   (offending|missing) attribute: $attribute" <<<"$err"; then
+		pass "rejects $name: $error, \"$(sed -n 's/^vnet-nl-client:   kernel: //p' <<<"$err")\" at $attribute"
+	else
+		fail "rejects $name: $error with the kernel's message at $attribute" "$(details)"
+	fi
+}
+
+long_string() { head -c "$1" /dev/zero | tr '\0' x; }
+
+check_echo_all() {
+	local mark problems max
+	mark=$(dmesg_mark)
+	max=$(long_string 255)
+
+	check_echo "msg" 'ECHO msg="hello vnet"' --msg "hello vnet"
+	check_echo "value" 'ECHO value=4294967295' --value 4294967295
+	check_echo "flag 0" 'ECHO flag=0' --flag 0
+	check_echo "flag 1" 'ECHO flag=1' --flag 1
+	check_echo "msg, value and flag together" 'ECHO msg="all three" value=42 flag=1' \
+		-m "all three" -v 42 -f 1
+	check_echo "no attribute" 'ECHO'
+	check_echo "msg of the maximum length (255)" "ECHO msg=\"$max\"" --msg "$max"
+
+	check_rejected "an oversize msg (256 bytes)" "Invalid argument" VNET_NL_ATTR_MSG --msg "$(long_string 256)"
+	check_rejected "a msg without its NUL" "Invalid argument" VNET_NL_ATTR_MSG --raw-attr 1:616263
+	check_rejected "a value of 2 bytes" "Invalid argument" VNET_NL_ATTR_VALUE --raw-attr 2:2a00
+	check_rejected "a value of 8 bytes" "Invalid argument" VNET_NL_ATTR_VALUE --raw-attr 2:2a00000000000000
+	check_rejected "flag 2" "Numerical result out of range" VNET_NL_ATTR_FLAG --flag 2
+	check_rejected "an unknown attribute (type 99)" "Invalid argument" "unknown attribute .type 99" --raw-attr 99:00000000
+	check_rejected "a reply-only attribute (STATS)" "Invalid argument" VNET_NL_ATTR_STATS --raw-attr 7:
+
+	# The kernel logs what ECHO received.
+	run "$client" --msg "logged-$$" --value 7
+	if dmesg | grep -q "vnet_nl: ECHO from port [0-9]*: msg=\"logged-$$\" value=7 flag=-"; then
+		pass "ECHO is logged to the kernel log"
+	else
+		fail "ECHO is logged to the kernel log" "$(dmesg | tail -n 5)"
+	fi
+
+	problems=$(dmesg_problems_since "$mark")
+	if [ -z "$problems" ]; then
+		pass "kernel log clean after the echoes and rejections"
+	else
+		fail "kernel log after the echoes and rejections" "$problems"
+	fi
+}
+
+check_other_rejections() {
+	run "$client" --stats --ifindex 999999
+	if [ "$status" = 1 ] && grep -q 'No such device' <<<"$err" &&
+		grep -q 'no device with this VNET_NL_ATTR_IFINDEX' <<<"$err"; then
+		pass "GET_STATS of an unknown ifindex: ENODEV naming VNET_NL_ATTR_IFINDEX"
+	else
+		fail "GET_STATS of an unknown ifindex" "$(details)"
+	fi
+
+	run "$client" --stats lo
+	if [ "$status" = 1 ] && grep -q 'not a vnet device' <<<"$err"; then
+		pass "GET_STATS of lo: refused, not a vnet device"
+	else
+		fail "GET_STATS of lo" "$(details)"
+	fi
+
+	# SET_LINK changes state: it needs CAP_NET_ADMIN.
+	run setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all \
+		"$client" --set-link up "$ifname"
+	if [ "$status" = 1 ] && grep -q 'Operation not permitted' <<<"$err"; then
+		pass "SET_LINK without CAP_NET_ADMIN: EPERM"
+	else
+		fail "SET_LINK without CAP_NET_ADMIN" "$(details)"
+	fi
+	run setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all \
+		"$client" --msg unprivileged
+	if [ "$status" = 0 ] && [ "$out" = 'ECHO msg="unprivileged"' ]; then
+		pass "ECHO without privileges"
+	else
+		fail "ECHO without privileges" "$(details)"
+	fi
+
+	# A namespace sees the family but none of the devices of another namespace.
+	run unshare --net "$client" --stats
+	if [ "$status" = 0 ] && [ -z "$out" ]; then
+		pass "GET_STATS dump in a new network namespace: no device"
+	else
+		fail "GET_STATS dump in a new network namespace" "$(details)"
+	fi
+	run unshare --net "$client" --msg netns
+	if [ "$status" = 0 ] && [ "$out" = 'ECHO msg="netns"' ]; then
+		pass "ECHO in a new network namespace"
+	else
+		fail "ECHO in a new network namespace" "$(details)"
+	fi
+}
+
+# ---- Events -------------------------------------------------------------------
+
+check_echo_event() {
+	local listener
+	"$client" --listen --count 1 --timeout 30 >"$scratch/events" 2>"$scratch/listen.err" &
+	listener=$!
+	if ! wait_listening "$scratch/listen.err"; then
+		fail "listener joins the events group" "$(cat "$scratch/listen.err")"
+		kill "$listener" 2>/dev/null
+		return
+	fi
+	run "$client" -m "from another client" -v 9 -f 0
+	wait "$listener"
+	local listener_status=$?
+	if [ "$listener_status" = 0 ] &&
+		[ "$(cat "$scratch/events")" = 'ECHO msg="from another client" value=9 flag=0' ]; then
+		pass "listener receives the ECHO event of another client"
+	else
+		fail "listener receives the ECHO event of another client" \
+			"listener status $listener_status: $(cat "$scratch/events" "$scratch/listen.err")"
+	fi
+}
+
+check_link_events() {
+	local listener expected ifindex
+	ip link set "$ifname" down
+	ifindex=$(cat "/sys/class/net/$ifname/ifindex")
+	"$client" --listen --count 4 --timeout 30 >"$scratch/events" 2>"$scratch/listen.err" &
+	listener=$!
+	if ! wait_listening "$scratch/listen.err"; then
+		fail "listener joins the events group" "$(cat "$scratch/listen.err")"
+		kill "$listener" 2>/dev/null
+		return
+	fi
+	ip link set "$ifname" up
+	ip link set "$ifname" down
+	"$client" --set-link up "$ifname" >/dev/null
+	"$client" --set-link down --ifindex "$ifindex" >/dev/null
+	wait "$listener"
+	local listener_status=$?
+	expected="LINK_EVENT ifindex=$ifindex ifname=\"$ifname\" link_up=1
+LINK_EVENT ifindex=$ifindex ifname=\"$ifname\" link_up=0
+LINK_EVENT ifindex=$ifindex ifname=\"$ifname\" link_up=1
+LINK_EVENT ifindex=$ifindex ifname=\"$ifname\" link_up=0"
+	if [ "$listener_status" = 0 ] && [ "$(cat "$scratch/events")" = "$expected" ]; then
+		pass "link up/down events from ip link and from SET_LINK"
+	else
+		fail "link up/down events" "listener status $listener_status, got:" \
+			"$(cat "$scratch/events" "$scratch/listen.err")" "expected:" "$expected"
+	fi
+
+	run "$client" --stats "$ifname"
+	if [ "$status" = 0 ] && grep -q " link_up=0 " <<<"$out"; then
+		pass "GET_STATS reports the link down after SET_LINK down"
+	else
+		fail "GET_STATS reports the link down" "$(details)"
+	fi
+}
+
+# ---- Traffic and statistics -------------------------------------------------------
+
+check_traffic() {
+	local before after count=5 payload=56 frame d name
+	# No IPv6 on the device: its autoconfiguration traffic would add to the counters.
+	sysctl -qw "net.ipv6.conf.$ifname.disable_ipv6=1"
+	ip addr replace 192.0.2.1/24 dev "$ifname"
+	ip link set "$ifname" up
+
+	run "$client" --reset-stats "$ifname"
+	[ "$status" = 0 ] || { fail "RESET_STATS" "$(details)"; return; }
+	run "$client" --stats "$ifname"
+	before=$out
+	if [ "$status" = 0 ] && [ "$(stat_of tx_packets "$before")" = 0 ] &&
+		[ "$(stat_of rx_bytes "$before")" = 0 ]; then
+		pass "RESET_STATS zeroes the counters GET_STATS reports"
+	else
+		fail "RESET_STATS zeroes the counters" "$(details)"
+	fi
+
+	# No neighbour answers on a loopback device: each echo request goes out,
+	# comes back in and is dropped by IP (not for us, no forwarding).
+	ping -c "$count" -i 0.2 -W 1 -s "$payload" 192.0.2.2 >/dev/null 2>&1
+	run "$client" --stats "$ifname"
+	after=$out
+	frame=$((14 + 20 + 8 + payload)) # Ethernet + IPv4 + ICMP headers + payload
+	local expect_packets=$count expect_bytes=$((count * frame)) bad=()
+	for name in tx_packets rx_packets; do
+		d=$(($(stat_of "$name" "$after") - $(stat_of "$name" "$before")))
+		[ "$d" = "$expect_packets" ] || bad+=("$name +$d, expected +$expect_packets")
+	done
+	for name in tx_bytes rx_bytes; do
+		d=$(($(stat_of "$name" "$after") - $(stat_of "$name" "$before")))
+		[ "$d" = "$expect_bytes" ] || bad+=("$name +$d, expected +$expect_bytes")
+	done
+	for name in tx_dropped rx_dropped; do
+		d=$(($(stat_of "$name" "$after") - $(stat_of "$name" "$before")))
+		[ "$d" = 0 ] || bad+=("$name +$d, expected +0")
+	done
+	if [ "$status" = 0 ] && [ ${#bad[@]} -eq 0 ]; then
+		pass "ping: GET_STATS shows +$count packets and +$expect_bytes bytes each way"
+	else
+		fail "GET_STATS after $count pings" "${bad[@]}" "before: $before" "after: $after"
+	fi
+
+	# The kernel's own view of the device agrees.
+	local kernel_tx
+	kernel_tx=$(cat "/sys/class/net/$ifname/statistics/tx_packets")
+	if [ "$kernel_tx" -ge "$count" ]; then
+		pass "the device's standard statistics count the packets (tx_packets $kernel_tx)"
+	else
+		fail "standard statistics" "tx_packets $kernel_tx"
+	fi
+
+	run "$client" --stats
+	if [ "$status" = 0 ] && [ "$(grep -c '^GET_STATS ' <<<"$out")" = 1 ] &&
+		grep -q "ifname=\"$ifname\" link_up=1 rx_packets=$count " <<<"$out"; then
+		pass "GET_STATS dump lists $ifname with its counters"
+	else
+		fail "GET_STATS dump" "$(details)"
+	fi
+
+	# A second device, created through rtnetlink, is counted apart.
+	if ip link add vnet-test type vnet 2>"$scratch/err"; then
+		run "$client" --stats
+		if [ "$(grep -c '^GET_STATS ' <<<"$out")" = 2 ] &&
+			grep -q 'ifname="vnet-test" link_up=0 rx_packets=0 ' <<<"$out"; then
+			pass "ip link add type vnet: a second device in the dump"
+		else
+			fail "second device in the dump" "$(details)"
+		fi
+		ip link del vnet-test
+	else
+		fail "ip link add type vnet" "$(cat "$scratch/err")"
+	fi
+}
+
+check_unload_with_clients() {
+	local listener mark problems
+	mark=$(dmesg_mark)
+	"$client" --listen --timeout 60 >"$scratch/events" 2>"$scratch/listen.err" &
+	listener=$!
+	wait_listening "$scratch/listen.err"
+	if rmmod vnet_nl 2>"$scratch/err" && insmod "$VNET_NL_KO" 2>>"$scratch/err"; then
+		sleep 0.5
+		# The device was up: its deletion published a last link-down event.
+		if grep -q "LINK_EVENT .*ifname=\"$ifname\" link_up=0" "$scratch/events"; then
+			pass "unload with a listener open: link-down event, then clean reload"
+		else
+			fail "link-down event at unload" "$(cat "$scratch/events" "$scratch/listen.err")"
+		fi
+	else
+		fail "unload/reload with a listener open" "$(cat "$scratch/err")"
+	fi
+	kill "$listener" 2>/dev/null
+	wait "$listener" 2>/dev/null
+	family_registered && run "$client" -m again
+	if [ "${out:-}" = 'ECHO msg="again"' ]; then
+		pass "ECHO after the reload"
+	else
+		fail "ECHO after the reload" "$(details)"
+	fi
+	problems=$(dmesg_problems_since "$mark")
+	[ -z "$problems" ] && pass "kernel log clean after unload with clients" ||
+		fail "kernel log after unload with clients" "$problems"
+}
+
+check_taint() {
+	local tainted other
+	tainted=$(cat /proc/sys/kernel/tainted)
+	other=$((tainted & ~((1 << 12) | (1 << 13))))
+	if [ "$other" = 0 ]; then
+		pass "kernel taint only O/E (out-of-tree, unsigned): $tainted"
+	else
+		fail "kernel tainted: $tainted" "$(dmesg | grep -iE 'taint' | tail -n 5)"
+	fi
+}
+
+family_registered || { echo "FAIL vnet_nl is not registered at start"; echo "0 passed, 1 failed"; exit 1; }
+
+check_ctrl_listing
+check_load_cycles
+check_echo_all
+check_other_rejections
+check_echo_event
+check_link_events
+check_traffic
+check_unload_with_clients
+check_taint
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

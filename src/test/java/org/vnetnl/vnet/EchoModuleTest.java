@@ -1,0 +1,273 @@
+package org.vnetnl.vnet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.vnetnl.genl.AttributePolicy;
+import org.vnetnl.genl.NetlinkException;
+import org.vnetnl.internal.Errno;
+import org.vnetnl.internal.libnl.LibNl;
+import org.vnetnl.internal.uapi.VnetNlUapi;
+
+/** ECHO against the real module: every attribute combination, the limits, the rejections, threads, allocation. */
+@Tag(ModuleSupport.TAG)
+class EchoModuleTest {
+
+    private static final int MAX = VnetClient.MAX_MESSAGE_LENGTH;
+
+    private VnetClient client;
+
+    @BeforeEach
+    void open() throws NetlinkException {
+        client = VnetClient.open();
+    }
+
+    @AfterEach
+    void close() {
+        client.close();
+    }
+
+    @Test
+    void everyAttributeCombinationComesBack() throws NetlinkException {
+        for (int mask = 0; mask < 8; mask++) {
+            boolean withMessage = (mask & 1) != 0;
+            boolean withValue = (mask & 2) != 0;
+            boolean withFlag = (mask & 4) != 0;
+            EchoRequest request = client.prepareEcho();
+            if (withMessage) {
+                request.message("combination " + mask);
+            }
+            if (withValue) {
+                request.value(1000 + mask);
+            }
+            if (withFlag) {
+                request.flag(mask % 2 == 0);
+            }
+            Echo echo = request.send().toEcho();
+
+            Echo expected = new Echo(withMessage ? Optional.of("combination " + mask) : Optional.empty(),
+                    withValue ? OptionalLong.of(1000 + mask) : OptionalLong.empty(),
+                    withFlag ? Optional.of(mask % 2 == 0) : Optional.empty());
+            assertEquals(expected, echo, "attributes " + mask);
+        }
+    }
+
+    @Test
+    void messagesFromEmptyToTheLimitAndNonAscii() throws NetlinkException {
+        String longest = "m".repeat(MAX);
+        // 2-, 3- and 4-byte UTF-8 sequences; the last string is exactly MAX bytes long.
+        String nonAscii = "h\u00e9llo w\u00f6rld \u2713 \ud834\udd1e \u65e5\u672c";
+        String nonAsciiAtLimit = "\u20ac".repeat(MAX / 3) + "x".repeat(MAX % 3);
+        assertEquals(MAX, nonAsciiAtLimit.getBytes(StandardCharsets.UTF_8).length);
+
+        for (String message : List.of("", "a", longest, nonAscii, nonAsciiAtLimit)) {
+            EchoReply reply = client.prepareEcho().message(message).send();
+
+            byte[] expected = message.getBytes(StandardCharsets.UTF_8);
+            assertTrue(reply.hasMessage());
+            assertEquals(expected.length, reply.messageLength(), message);
+            assertTrue(reply.messageEquals(message), message);
+            assertFalse(reply.messageEquals(message + "!"), message);
+            byte[] copy = new byte[MAX];
+            int length = reply.copyMessage(copy);
+            assertArrayEquals(expected, java.util.Arrays.copyOf(copy, length));
+            assertEquals(message, reply.message());
+            assertFalse(reply.hasValue());
+            assertFalse(reply.hasFlag());
+        }
+    }
+
+    @Test
+    void valueExtremesAndFlagBothWays() throws NetlinkException {
+        for (long value : new long[] {0, 1, 0x7FFF_FFFFL, 0x8000_0000L, 0xFFFF_FFFFL}) {
+            for (boolean flag : new boolean[] {false, true}) {
+                EchoReply reply = client.echo("v", value, flag);
+                assertEquals(value, reply.value());
+                assertEquals(flag, reply.flag());
+                assertTrue(reply.messageEquals("v"));
+            }
+        }
+    }
+
+    @Test
+    void aReplyViewExpiresWithTheNextCall() throws NetlinkException {
+        EchoReply first = client.echo("first", 1, true);
+        Echo kept = first.toEcho();
+        client.echo("second", 2, false);
+
+        assertThrows(IllegalStateException.class, first::value);
+        assertEquals(new Echo(Optional.of("first"), OptionalLong.of(1), Optional.of(true)), kept);
+        EchoRequest abandoned = client.prepareEcho().message("never sent");
+        client.echo("third", 3, true);
+        assertThrows(IllegalStateException.class, abandoned::send);
+    }
+
+    @Test
+    void anOversizeMessageIsRejectedNamingTheAttribute() throws NetlinkException {
+        NetlinkException error = assertThrows(NetlinkException.class,
+                () -> client.prepareEcho().message("x".repeat(MAX + 1)).value(7).send());
+
+        assertEquals(Errno.EINVAL, error.errno(), error.getMessage());
+        assertTrue(error.extAckMessage().isPresent(), error.getMessage());
+        assertEquals(Optional.of("VNET_NL_ATTR_MSG"), error.attributeName(), error.getMessage());
+        assertEquals("vnet_nl ECHO", error.operation());
+        assertTrue(error.getMessage().contains("VNET_NL_ATTR_MSG"), error.getMessage());
+        // The client is still usable after a rejection.
+        assertEquals(7, client.echo("ok", 7, false).value());
+    }
+
+    @Test
+    void flagTwoIsRejectedNamingTheAttribute() {
+        NetlinkException error = assertThrows(NetlinkException.class,
+                () -> client.prepareEcho().message("flag").flagByte(2).send());
+
+        assertEquals(LibNl.ERANGE(), error.errno(), error.getMessage());
+        assertTrue(error.extAckMessage().isPresent(), error.getMessage());
+        assertEquals(Optional.of("VNET_NL_ATTR_FLAG"), error.attributeName(), error.getMessage());
+    }
+
+    @Test
+    void anUnknownAttributeIsRejected() {
+        int unknown = VnetNlUapi.VNET_NL_ATTR_MAX() + 1;
+        EchoRequest request = client.prepareEcho().message("unknown");
+        request.attributes().putU32(unknown, 1);
+
+        NetlinkException error = assertThrows(NetlinkException.class, request::send);
+
+        assertEquals(Errno.EINVAL, error.errno(), error.getMessage());
+        assertTrue(error.extAckMessage().isPresent(), error.getMessage());
+        assertEquals(unknown, error.attributeType().orElseThrow(), error.getMessage());
+        assertEquals(Optional.of("type " + unknown), error.attributeName(), error.getMessage());
+    }
+
+    @Test
+    void anAttributeOnlyTheKernelSendsIsRejectedWithTheModulesMessage() {
+        EchoRequest request = client.prepareEcho();
+        request.attributes().putU64(VnetNlUapi.VNET_NL_ATTR_PAD(), 0);
+
+        NetlinkException error = assertThrows(NetlinkException.class, request::send);
+
+        assertEquals(Errno.EINVAL, error.errno(), error.getMessage());
+        assertEquals(Optional.of("VNET_NL_ATTR_PAD is only sent by the kernel"), error.extAckMessage());
+    }
+
+    @Test
+    void theSchemaCheckNamesAnAttributeWithOtherLimits() {
+        AttributePolicy shorterMessages = AttributePolicy.builder()
+                .string(VnetNlUapi.VNET_NL_ATTR_MSG(), "VNET_NL_ATTR_MSG", 128)
+                .u32(VnetNlUapi.VNET_NL_ATTR_VALUE(), "VNET_NL_ATTR_VALUE")
+                .u8(VnetNlUapi.VNET_NL_ATTR_FLAG(), "VNET_NL_ATTR_FLAG", 0, VnetNlUapi.VNET_NL_BOOL_MAX())
+                .build();
+        VnetClient.Options options = VnetClient.Options.defaults()
+                .withSchema(VnetSchema.expected().withRequestAttributes(shorterMessages));
+
+        SchemaMismatchException error = assertThrows(SchemaMismatchException.class, () -> VnetClient.open(options));
+
+        assertEquals(1, error.differences().size(), error.getMessage());
+        assertEquals("VNET_NL_ATTR_MSG (type " + VnetNlUapi.VNET_NL_ATTR_MSG() + "): the client expects string of"
+                + " at most 128 bytes, the kernel has NUL-terminated string of at most " + MAX + " bytes (in ECHO)",
+                error.differences().get(0));
+    }
+
+    @Test
+    void theSchemaCheckCatchesAnotherKindAndAnotherVersion() {
+        AttributePolicy wrongKinds = AttributePolicy.builder()
+                .u64(VnetNlUapi.VNET_NL_ATTR_VALUE(), "VNET_NL_ATTR_VALUE")
+                .string(VnetNlUapi.VNET_NL_ATTR_IFNAME(), "VNET_NL_ATTR_IFNAME", LibNl.IFNAMSIZ() - 1)
+                .u8(VnetNlUapi.VNET_NL_ATTR_LINK_UP(), "VNET_NL_ATTR_LINK_UP")
+                .build();
+        VnetSchema schema = new VnetSchema(VnetNlUapi.VNET_NL_FAMILY_VERSION() + 1, wrongKinds);
+
+        SchemaMismatchException error = assertThrows(SchemaMismatchException.class,
+                () -> VnetClient.open(VnetClient.Options.defaults().withSchema(schema)));
+
+        List<String> differences = error.differences();
+        assertEquals(3, differences.size(), error.getMessage());
+        assertTrue(differences.get(0).contains("version " + VnetNlUapi.VNET_NL_FAMILY_VERSION()), differences.get(0));
+        assertTrue(differences.get(1).startsWith("VNET_NL_ATTR_VALUE"), differences.get(1));
+        assertTrue(differences.get(1).contains("the kernel has u32"), differences.get(1));
+        assertTrue(differences.get(2).startsWith("VNET_NL_ATTR_LINK_UP"), differences.get(2));
+        assertTrue(differences.get(2).endsWith("(in SET_LINK)"), differences.get(2));
+    }
+
+    @Test
+    void fourThreadsWithAClientEachGetEveryReplyRight() throws Exception {
+        int threads = 4;
+        int echoes = 10_000;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                Callable<Integer> work = () -> {
+                    try (VnetClient own = VnetClient.open()) {
+                        String prefix = "thread " + thread + " echo ";
+                        StringBuilder message = new StringBuilder(prefix.length() + 8);
+                        int correct = 0;
+                        for (int i = 0; i < echoes; i++) {
+                            message.setLength(0);
+                            message.append(prefix).append(i);
+                            long value = ((long) thread << 28) + i;
+                            EchoReply reply = own.echo(message, value, (i & 1) == 0);
+                            if (reply.value() == value && reply.flag() == ((i & 1) == 0)
+                                    && reply.messageEquals(message.toString())) {
+                                correct++;
+                            }
+                        }
+                        return correct;
+                    }
+                };
+                results.add(pool.submit(work));
+            }
+            for (int t = 0; t < threads; t++) {
+                assertEquals(echoes, results.get(t).get(), "correct replies of thread " + t);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theZeroCopyEchoAllocatesNothing() throws Exception {
+        ModuleSupport.ThreadAllocation allocation = new ModuleSupport.ThreadAllocation();
+        String message = "zero-copy";
+        long checksum = 0;
+        for (int i = 0; i < 20_000; i++) {
+            checksum += echoOnce(message, i);
+        }
+        long before = allocation.bytes();
+        for (int i = 0; i < 100_000; i++) {
+            checksum += echoOnce(message, i);
+        }
+        long allocated = allocation.bytes() - before;
+
+        assertNotEquals(0, checksum);
+        assertTrue(allocated < 64 * 1024, "100,000 echoes allocated " + allocated + " bytes");
+    }
+
+    private long echoOnce(String message, int value) throws NetlinkException {
+        EchoReply reply = client.echo(message, value, true);
+        if (!reply.messageEquals(message) || reply.value() != value || !reply.flag()) {
+            throw new AssertionError("wrong reply to echo " + value);
+        }
+        return reply.value() + reply.messageLength();
+    }
+}

@@ -1,0 +1,141 @@
+package org.vnetnl.vnet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.vnetnl.genl.FamilyNotFoundException;
+import org.vnetnl.genl.NetlinkException;
+import org.vnetnl.vnet.tools.VnetEcho;
+
+/**
+ * What needs the machine rather than a connection: unloading the module under an open client, and the sample
+ * application run as its own process (its output, and exactly two system calls per round trip under strace).
+ */
+@Tag(ModuleSupport.TAG)
+class ModuleLifecycleModuleTest {
+
+    @Test
+    void unloadingTheModuleGivesACleanErrorAndANewClientWorksAfterReload() throws NetlinkException {
+        String ko = ModuleSupport.moduleFile();
+        ModuleSupport.assumeRoot("unloading the module");
+        try (VnetClient before = VnetClient.open()) {
+            assertEquals(1, before.echo("before", 1, true).value());
+            ModuleSupport.run("rmmod", "vnet_nl");
+            try {
+                ModuleUnloadedException gone = assertThrows(ModuleUnloadedException.class,
+                        () -> before.echo("after unload", 2, true));
+                assertEquals("ENOENT", gone.errnoName());
+                assertTrue(gone.getMessage().contains("unloaded"), gone.getMessage());
+                assertThrows(FamilyNotFoundException.class, VnetClient::open);
+            } finally {
+                ModuleSupport.run("insmod", ko);
+            }
+            try (VnetClient after = VnetClient.open()) {
+                assertEquals(3, after.echo("after reload", 3, false).value());
+            }
+            // The old client still fails cleanly, now telling that the module came back.
+            ModuleUnloadedException reloaded = assertThrows(ModuleUnloadedException.class,
+                    () -> before.echo("old client", 4, true));
+            assertTrue(reloaded.getMessage().contains("reloaded"), reloaded.getMessage());
+        }
+    }
+
+    /** The documented command: java --enable-native-access=org.vnetnl -p CLASSES -m org.vnetnl/...VnetEcho. */
+    private static List<String> sampleApp(String... arguments) throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Path classes = Path.of(VnetEcho.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=org.vnetnl", "-p",
+                classes.toString(), "-m", "org.vnetnl/" + VnetEcho.class.getName()));
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
+    @Test
+    void theSampleAppPrintsTheReplyLikeTheCClient() throws Exception {
+        ModuleSupport.Result result = ModuleSupport.execute(
+                sampleApp("--msg", "hello", "--value", "42", "--flag", "1"));
+
+        assertEquals(0, result.status(), result.output());
+        assertTrue(result.output().lines().anyMatch("ECHO msg=\"hello\" value=42 flag=1"::equals), result.output());
+
+        ModuleSupport.Result rejected = ModuleSupport.execute(sampleApp("--flag", "2"));
+        assertEquals(1, rejected.status(), rejected.output());
+        assertTrue(rejected.output().contains("VNET_NL_ATTR_FLAG"), rejected.output());
+    }
+
+    @Test
+    void aRoundTripIsExactlyOneSendtoAndOneRecvmsg() throws Exception {
+        assumeTrue(onPath("strace"), "strace is not installed (kernel-module/vm/install-deps installs it)");
+        int echoes = 2_000;
+        // Two runs that differ only in the number of echoes: everything else (start-up, family resolution, schema
+        // check) cancels out of the difference.
+        SyscallCounts one = countSyscalls(1);
+        SyscallCounts many = countSyscalls(1 + echoes);
+
+        assertEquals(echoes, many.sendto() - one.sendto(), "sendto per " + echoes + " echoes: " + one + " / " + many);
+        assertEquals(echoes, many.recvmsg() - one.recvmsg(),
+                "recvmsg per " + echoes + " echoes: " + one + " / " + many);
+        assertEquals(0, many.others() - one.others(), "other socket calls: " + one + " / " + many);
+    }
+
+    private record SyscallCounts(long sendto, long recvmsg, long others) {}
+
+    /** The socket calls: a round trip must add one sendto, one recvmsg and none of the others. */
+    private static final String TRACED = "sendto,recvmsg,sendmsg,recvfrom,recvmmsg,sendmmsg,setsockopt,getsockopt";
+
+    private static SyscallCounts countSyscalls(int echoes) throws Exception {
+        Path summary = Files.createTempFile("vnet-strace", ".txt");
+        try {
+            List<String> command = new ArrayList<>(List.of("strace", "-f", "-c", "-o", summary.toString(), "-e",
+                    "trace=" + TRACED));
+            command.addAll(sampleApp("--msg", "counted", "--value", "1", "--flag", "0", "--count",
+                    Integer.toString(echoes)));
+            ModuleSupport.Result result = ModuleSupport.execute(command);
+            assertEquals(0, result.status(), result.output());
+            long sendto = 0;
+            long recvmsg = 0;
+            long others = 0;
+            // strace -c: "% time  seconds  usecs/call  calls  [errors]  syscall"
+            Pattern row = Pattern.compile("^\\s*[\\d.]+\\s+[\\d.]+\\s+\\d+\\s+(\\d+)\\s+(?:\\d+\\s+)?(\\w+)\\s*$");
+            for (String line : Files.readAllLines(summary)) {
+                Matcher m = row.matcher(line);
+                if (!m.matches() || m.group(2).equals("total")) {
+                    continue;
+                }
+                long calls = Long.parseLong(m.group(1));
+                switch (m.group(2)) {
+                    case "sendto" -> sendto = calls;
+                    case "recvmsg" -> recvmsg = calls;
+                    default -> others += calls;
+                }
+            }
+            return new SyscallCounts(sendto, recvmsg, others);
+        } finally {
+            Files.deleteIfExists(summary);
+        }
+    }
+
+    private static boolean onPath(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(":")) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

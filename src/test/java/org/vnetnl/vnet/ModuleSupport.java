@@ -1,0 +1,85 @@
+package org.vnetnl.vnet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Shared by the module tests (tag {@code module}): they need the vnet_nl module loaded, which {@code mvn verify}
+ * arranges (see {@link ModuleTestRun}). Some also change the machine's network configuration or reload the
+ * module: those need root, as in the VM.
+ */
+final class ModuleSupport {
+
+    /** JUnit tag of the tests that need the module. */
+    static final String TAG = "module";
+
+    private ModuleSupport() {}
+
+    /** Skips the calling test unless this process runs as root (network configuration, module reload). */
+    static void assumeRoot(String why) {
+        assumeTrue("root".equals(System.getProperty("user.name")), why + " needs root");
+    }
+
+    /** The module file the VM runner loaded, for unload/reload tests; skips the test when unknown. */
+    static String moduleFile() {
+        String ko = System.getenv("VNET_NL_KO");
+        assumeTrue(ko != null && !ko.isEmpty(), "VNET_NL_KO is not set (the VM runner sets it)");
+        return ko;
+    }
+
+    /** Runs a command, fails the test if it does not exit with 0; returns its output. */
+    static String run(String... command) {
+        Result result = execute(List.of(command));
+        assertEquals(0, result.status(), () -> String.join(" ", command) + " failed: " + result.output());
+        return result.output();
+    }
+
+    record Result(int status, String output) {}
+
+    /**
+     * The bytes the current thread allocated so far ({@code com.sun.management.ThreadMXBean}), reached
+     * reflectively: under Maven the tests run inside the library's module, which does not read
+     * {@code jdk.management}.
+     */
+    static final class ThreadAllocation {
+        private final Object bean;
+        private final Method currentThreadAllocatedBytes;
+
+        ThreadAllocation() throws ReflectiveOperationException {
+            bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+            currentThreadAllocatedBytes = Class.forName("com.sun.management.ThreadMXBean")
+                    .getMethod("getCurrentThreadAllocatedBytes");
+            // The first call may allocate internally; make it before anything is measured.
+            bytes();
+        }
+
+        long bytes() throws ReflectiveOperationException {
+            return (Long) currentThreadAllocatedBytes.invoke(bean);
+        }
+    }
+
+    /** Runs a command with stderr merged into stdout and waits at most 5 minutes. */
+    static Result execute(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            byte[] output = process.getInputStream().readAllBytes();
+            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError(String.join(" ", command) + " did not finish in 5 minutes");
+            }
+            return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while running " + String.join(" ", command), e);
+        }
+    }
+}

@@ -421,7 +421,8 @@ public final class AttributeReader {
             }
         }
         throw malformed(payloadLength == 0 ? "empty payload, expected a NUL-terminated string"
-                : "string of " + payloadLength + " bytes has no NUL terminator");
+                : "string of " + payloadLength + " byte" + (payloadLength == 1 ? "" : "s")
+                        + " has no NUL terminator");
     }
 
     /**

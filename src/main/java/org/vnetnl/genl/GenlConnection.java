@@ -978,9 +978,11 @@ public final class GenlConnection implements AutoCloseable {
 
     private void armReceiveTimeout(long remainingNanos) throws NetlinkException {
         // Re-arming costs a system call, so keep the armed value while it is close enough: a blocking read may
-        // then overshoot the deadline by at most 1 ms or 1%; a longer armed value is never kept.
+        // then overshoot the deadline by at most 1 ms or 1%. An armed value a little shorter than the remaining
+        // time is kept too: the same timeout rounded to microseconds comes out a few nanoseconds shorter or longer
+        // from call to call, and a read that times out early only loops once more with the rest.
         long slack = Math.max(1_000_000L, armedTimeoutNanos / 100);
-        if (armedTimeoutNanos > 0 && remainingNanos <= armedTimeoutNanos
+        if (armedTimeoutNanos > 0 && remainingNanos <= armedTimeoutNanos + slack
                 && remainingNanos >= armedTimeoutNanos - slack) {
             return;
         }

@@ -11,10 +11,10 @@ import org.vnetnl.genl.MalformedMessageException;
 import org.vnetnl.internal.uapi.VnetNlUapi;
 
 /**
- * The reply to an ECHO, read in place from the client's receive buffer: no copy, no allocation. The client
- * reuses one instance, so a reply is valid only until the next call on that client; reading it afterwards throws
- * {@link IllegalStateException}. Keep what is needed with the copy accessors ({@link #copyMessage(byte[])},
- * {@link #message()}) or {@link #toEcho()}.
+ * The reply to an ECHO, read in place from the client's receive buffer: no copy, no allocation. A reply is
+ * valid only until the next call on that client. The client reuses one instance: after the next ECHO the same
+ * object shows the new reply, after any other call reading it throws {@link IllegalStateException}. Keep what is
+ * needed with the copy accessors ({@link #copyMessage(byte[])}, {@link #message()}) or {@link #toEcho()}.
  *
  * <p>Each attribute is present only if the request carried it.
  */

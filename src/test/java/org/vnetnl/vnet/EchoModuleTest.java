@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,16 +109,25 @@ class EchoModuleTest {
     }
 
     @Test
-    void aReplyViewExpiresWithTheNextCall() throws NetlinkException {
+    void aReplyViewIsValidUntilTheNextCall() throws NetlinkException {
         EchoReply first = client.echo("first", 1, true);
         Echo kept = first.toEcho();
-        client.echo("second", 2, false);
 
-        assertThrows(IllegalStateException.class, first::value);
+        // The view is reused: the next echo shows through the same object.
+        EchoReply second = client.echo("second", 2, false);
+        assertSame(first, second);
+        assertEquals(2, first.value());
+        // Any other call invalidates it.
+        client.stats(VnetClient.DEFAULT_IFNAME);
+        assertThrows(IllegalStateException.class, second::value);
         assertEquals(new Echo(Optional.of("first"), OptionalLong.of(1), Optional.of(true)), kept);
+
         EchoRequest abandoned = client.prepareEcho().message("never sent");
-        client.echo("third", 3, true);
+        client.stats(VnetClient.DEFAULT_IFNAME);
         assertThrows(IllegalStateException.class, abandoned::send);
+        EchoRequest sent = client.prepareEcho().value(5);
+        assertEquals(5, sent.send().value());
+        assertThrows(IllegalStateException.class, sent::send);
     }
 
     @Test

@@ -1,5 +1,8 @@
 package org.vnetnl.genl;
 
+import static org.vnetnl.genl.AttributeWriter.MAX_PAYLOAD_LENGTH;
+import static org.vnetnl.genl.AttributeWriter.MAX_TYPE;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -37,12 +40,6 @@ import java.util.Optional;
  * compare the schema it expects with the policy the kernel reports.
  */
 public final class AttributePolicy {
-
-    /** Largest attribute type: the 14 bits of {@code nla_type} below the flags. */
-    public static final int MAX_TYPE = AttributeReader.NLA_TYPE_MASK;
-
-    /** Longest payload an attribute can have: {@code nla_len} is 16 bits and includes the 4-byte header. */
-    private static final int MAX_PAYLOAD_LENGTH = 0xFFFF - 4;
 
     /** The kind of an attribute's payload, as in the kernel's {@code NLA_*} policy types. */
     public enum Kind {
@@ -166,7 +163,7 @@ public final class AttributePolicy {
         /**
          * Returns the attribute type.
          *
-         * @return 1 to {@value AttributePolicy#MAX_TYPE}
+         * @return 1 to {@value AttributeWriter#MAX_TYPE}
          */
         public int type() {
             return type;
@@ -461,7 +458,7 @@ public final class AttributePolicy {
     /**
      * Collects attribute declarations for an {@link AttributePolicy}. Each type may be declared once.
      * Ranges are inclusive. Every method throws {@link IllegalArgumentException} for a type outside 1 to
-     * {@value AttributePolicy#MAX_TYPE}, a type declared twice, an empty name, or limits outside what the
+     * {@value AttributeWriter#MAX_TYPE}, a type declared twice, an empty name, or limits outside what the
      * kind can hold or with the minimum above the maximum.
      */
     public static final class Builder {

@@ -36,9 +36,10 @@ import java.nio.charset.StandardCharsets;
  * (for a nested reader: past its parent's payload), a payload whose size does not exactly match the
  * requested type, a string without its NUL terminator. The last attribute may lack its alignment padding
  * when the range ends right after its payload, as the kernel produces when it trims a message. One to three
- * bytes left after the last attribute, too few for another header, are rejected: the kernel's strict
- * validation ({@code NL_VALIDATE_TRAILING}, applied to every generic netlink family created since Linux
- * 5.2) rejects them too, and they are a sign of a truncated or mis-sized message.
+ * bytes left after the last attribute, too few for another header, are rejected: the kernel rejects them
+ * too under strict validation ({@code NL_VALIDATE_TRAILING}, part of the {@code NL_VALIDATE_STRICT} that
+ * generic netlink applies since Linux 5.2 to every operation not opting out), and they are a sign of a
+ * truncated or mis-sized message.
  *
  * <p><b>Byte order.</b> Multi-byte integers are read in native byte order, or big-endian (network order)
  * when the attribute carries {@code NLA_F_NET_BYTEORDER}. Attributes are only 4-byte aligned, so 64-bit

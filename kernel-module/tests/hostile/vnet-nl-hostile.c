@@ -22,7 +22,8 @@
  *            is not queued by then never comes
  *   answer   anything well formed that ends in an NLMSG_ERROR (error or ACK)
  *            or NLMSG_DONE: random bytes may happen to form a valid request
- *   refused  sendto() fails with EMSGSIZE (larger than the send buffer)
+ *   refused  sendto() fails: EMSGSIZE for a datagram larger than the send
+ *            buffer, ENODATA for an empty one
  * A missing answer is detected with a receive timeout. Every --probe-every
  * messages, and at the end on a fresh socket, a valid ECHO must come back with
  * exactly the attributes sent.
@@ -57,8 +58,6 @@
 #define EXIT_USAGE 2
 #define EXIT_SETUP 3
 
-/* Largest datagram built, apart from the deliberately oversize ones. */
-#define MAX_DATAGRAM 16384
 /* Larger than any netlink socket's default send buffer (net.core.wmem_max is ~208 KiB). */
 #define OVERSIZE_DATAGRAM (1024 * 1024)
 #define MAX_BATCH 8
@@ -143,6 +142,8 @@ struct datagram {
 	int n_msgs;
 	uint32_t seq[MAX_BATCH];
 	enum expectation expect[MAX_BATCH];
+	/* With EXPECT_REFUSED: the error sendto() must fail with. */
+	int refused_errno;
 	/* Short description of the variant, for reports. */
 	char what[96];
 };
@@ -284,6 +285,8 @@ struct category {
 	const char *name;
 	/* How often it appears in the schedule, relative to the others. */
 	unsigned int weight;
+	/* Its messages all get errors, so batches may be made of them. */
+	bool batchable;
 	/* Appends one or more messages (or a deliberately broken datagram) to d. */
 	void (*build)(struct context *ctx, struct rng *r, struct datagram *d);
 };
@@ -307,6 +310,11 @@ static void build_nlmsg_header(struct context *ctx, struct rng *r, struct datagr
 
 		rng_fill(r, dg_put(d, len), len);
 		snprintf(d->what, sizeof(d->what), "datagram of %zu bytes", len);
+		if (len == 0) {
+			/* netlink_sendmsg() refuses an empty datagram outright. */
+			d->expect[0] = EXPECT_REFUSED;
+			d->refused_errno = ENODATA;
+		}
 		return;
 	}
 
@@ -659,45 +667,47 @@ static void build_oversize_datagram(struct context *ctx, struct rng *r, struct d
 
 	(void)r;
 	start = msg_begin(ctx, d, VNET_NL_CMD_ECHO, 0, EXPECT_REFUSED);
+	d->refused_errno = EMSGSIZE;
 	d->len = OVERSIZE_DATAGRAM;
 	msg_end(d, start);
 	snprintf(d->what, sizeof(d->what), "datagram of %d bytes", OVERSIZE_DATAGRAM);
 }
 
 static const struct category categories[] = {
-	{ "nlmsg-header",		4, build_nlmsg_header },
-	{ "genl-header",		2, build_genl_header },
-	{ "attr-length",		6, build_attr_length },
-	{ "attr-type-size",		6, build_attr_type },
-	{ "attr-unknown",		4, build_attr_unknown },
-	{ "attr-nested",		4, build_attr_nested },
-	{ "string-oversize",		4, build_string_oversize },
-	{ "string-unterminated",	4, build_string_unterminated },
-	{ "command-unknown",		3, build_command_unknown },
-	{ "dump-flags",			3, build_dump_flags },
-	{ "random-bytes",		8, build_random_bytes },
-	{ "batch",			2, build_batch },
-	{ "oversize-datagram",		1, build_oversize_datagram },
+	{ "nlmsg-header",		4, false, build_nlmsg_header },
+	{ "genl-header",		2, true,  build_genl_header },
+	{ "attr-length",		6, true,  build_attr_length },
+	{ "attr-type-size",		6, true,  build_attr_type },
+	{ "attr-unknown",		4, true,  build_attr_unknown },
+	{ "attr-nested",		4, true,  build_attr_nested },
+	{ "string-oversize",		4, true,  build_string_oversize },
+	{ "string-unterminated",	4, true,  build_string_unterminated },
+	{ "command-unknown",		3, true,  build_command_unknown },
+	{ "dump-flags",			3, true,  build_dump_flags },
+	{ "random-bytes",		8, false, build_random_bytes },
+	{ "batch",			2, false, build_batch },
+	{ "oversize-datagram",		1, false, build_oversize_datagram },
 };
 #define N_CATEGORIES (sizeof(categories) / sizeof(categories[0]))
 
-/* Index of each category in the batch's choice: only those whose messages must fail. */
-static const int batch_members[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
-
 static void build_batch(struct context *ctx, struct rng *r, struct datagram *d)
 {
+	int members[N_CATEGORIES], n_members = 0;
 	int n = (int)rng_range(r, 2, MAX_BATCH);
 	char what[sizeof(d->what)] = "";
 	size_t used = 0;
 
+	for (size_t c = 0; c < N_CATEGORIES; c++)
+		if (categories[c].batchable)
+			members[n_members++] = (int)c;
+	/* Each member adds at most one message of at most ~8 KiB. */
 	for (int i = 0; i < n && d->len + 9000 < d->cap; i++) {
-		const struct category *c =
-			&categories[batch_members[rng_range(r, 0, sizeof(batch_members) /
-								   sizeof(batch_members[0]) - 1)]];
+		const struct category *c = &categories[members[rng_range(r, 0, (uint32_t)n_members - 1)]];
 
 		c->build(ctx, r, d);
-		used += (size_t)snprintf(what + used, used < sizeof(what) ? sizeof(what) - used : 0,
-					 "%s%s", i ? "," : "", c->name);
+		if (used < sizeof(what))
+			used += (size_t)snprintf(what + used, sizeof(what) - used, "%s%s",
+						 i ? "," : "", c->name);
 	}
 	snprintf(d->what, sizeof(d->what), "%d messages: %s", d->n_msgs, what);
 }
@@ -1221,6 +1231,7 @@ int main(int argc, char **argv)
 		r = rng_for_message(seed, i);
 		d.len = 0;
 		d.n_msgs = 0;
+		d.refused_errno = 0;
 		d.what[0] = '\0';
 		categories[cat].build(&ctx, &r, &d);
 		stats[cat].sent += (uint64_t)d.n_msgs;
@@ -1229,11 +1240,11 @@ int main(int argc, char **argv)
 
 		sent = sendto(fd, d.buf, d.len, 0, (struct sockaddr *)&kernel_addr, sizeof(kernel_addr));
 		if (d.expect[0] == EXPECT_REFUSED) {
-			if (sent < 0 && errno == EMSGSIZE)
+			if (sent < 0 && errno == d.refused_errno)
 				stats[cat].refused++;
 			else if (sent < 0)
-				failure(cat, i, seed, &d, "sendto failed with %s, not EMSGSIZE",
-					strerror(errno));
+				failure(cat, i, seed, &d, "sendto failed with %s, not %s",
+					strerrorname_np(errno), strerrorname_np(d.refused_errno));
 			else
 				failure(cat, i, seed, &d, "sendto accepted %zu bytes", d.len);
 			continue;

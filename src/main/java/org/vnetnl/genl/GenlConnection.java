@@ -495,8 +495,10 @@ public final class GenlConnection implements AutoCloseable {
         long replyOffset = 0;
         int replyLength = 0;
         int at = 0;
+        boolean firstRead = true;
         while (true) {
-            int received = receive(at, deadline, timeout, timeoutNanos, true);
+            int received = receive(at, deadline, timeout, timeoutNanos, true, firstRead);
+            firstRead = false;
             int end = at + received;
             for (int pos = at; pos < end; ) {
                 int length = validMessageLength(pos, end);
@@ -564,7 +566,7 @@ public final class GenlConnection implements AutoCloseable {
             inDump = true;
             try {
                 while (!done) {
-                    int received = receive(0, System.nanoTime() + timeoutNanos, timeout, timeoutNanos, true);
+                    int received = receive(0, System.nanoTime() + timeoutNanos, timeout, timeoutNanos, true, true);
                     for (int pos = 0; pos < received && !done; ) {
                         int length = validMessageLength(pos, received);
                         if (isReplyToRequest(pos, length)) {
@@ -688,8 +690,10 @@ public final class GenlConnection implements AutoCloseable {
             return message.wrap(receiveBuffer, 0, held.message.length, held.group);
         }
         long deadline = System.nanoTime() + timeoutNanos;
+        boolean firstRead = true;
         while (true) {
-            int received = receive(0, deadline, timeout, timeoutNanos, false);
+            int received = receive(0, deadline, timeout, timeoutNanos, false, firstRead);
+            firstRead = false;
             if (received < 0) {
                 throw new NotificationOverrunException(1, 0);
             }
@@ -751,8 +755,9 @@ public final class GenlConnection implements AutoCloseable {
      * Reads one datagram into the receive buffer at {@code at}. Multicast datagrams that arrive while a request
      * waits are kept and the read repeats; returns -1 only for a socket overrun when no request is waiting.
      */
-    private int receive(int at, long deadline, Duration timeout, long timeoutNanos, boolean forRequest)
-            throws NetlinkException {
+    private int receive(int at, long deadline, Duration timeout, long timeoutNanos, boolean forRequest,
+                        boolean freshDeadline) throws NetlinkException {
+        boolean firstRead = freshDeadline;
         while (true) {
             long remaining = deadline - System.nanoTime();
             int flags = LibNl.MSG_TRUNC();
@@ -761,9 +766,15 @@ public final class GenlConnection implements AutoCloseable {
             } else if (remaining <= 0) {
                 throw new NetlinkTimeoutException(forRequest ? operation() : "receive notification",
                         forRequest ? requestSequence : 0, timeout);
+            } else if (firstRead) {
+                // The deadline was set just before the request went out: arming the full timeout lets the read
+                // overshoot it only by the time the send took, and keeps the armed value (no system call) when
+                // the caller uses the same timeout every time.
+                armReceiveTimeout(timeoutNanos, true);
             } else {
-                armReceiveTimeout(remaining);
+                armReceiveTimeout(remaining, false);
             }
+            firstRead = false;
             long capacity = receiveBuffer.byteSize() - at;
             if (at != iovAt) {
                 // A raw address rather than a slice: a slice is an object, and this runs on every read.
@@ -976,24 +987,27 @@ public final class GenlConnection implements AutoCloseable {
         return (length + Long.BYTES - 1) & ~(long) (Long.BYTES - 1);
     }
 
-    private void armReceiveTimeout(long remainingNanos) throws NetlinkException {
-        // Re-arming costs a system call, so keep the armed value while it is close enough: a blocking read may
-        // then overshoot the deadline by at most 1 ms or 1%. An armed value a little shorter than the remaining
-        // time is kept too: the same timeout rounded to microseconds comes out a few nanoseconds shorter or longer
-        // from call to call, and a read that times out early only loops once more with the rest.
-        long slack = Math.max(1_000_000L, armedTimeoutNanos / 100);
-        if (armedTimeoutNanos > 0 && remainingNanos <= armedTimeoutNanos + slack
-                && remainingNanos >= armedTimeoutNanos - slack) {
+    /**
+     * Sets SO_RCVTIMEO unless the armed value already serves. A system call costs as much as a third of a round
+     * trip, so: the full timeout of a new wait is re-armed only when it differs from the armed one; a wait that
+     * continues (after a message for someone else, a signal, an early timeout) is re-armed only when the time left
+     * is shorter than the armed value by more than 1 ms or 1%, the tolerance of the deadline.
+     */
+    private void armReceiveTimeout(long nanos, boolean fullTimeout) throws NetlinkException {
+        long micros = Math.max(1, (nanos + NANOS_PER_MICRO - 1) / NANOS_PER_MICRO);
+        long armed = micros * NANOS_PER_MICRO;
+        if (fullTimeout ? armed == armedTimeoutNanos
+                : armedTimeoutNanos > 0 && nanos <= armedTimeoutNanos
+                        && nanos >= armedTimeoutNanos - Math.max(1_000_000L, armedTimeoutNanos / 100)) {
             return;
         }
-        long micros = Math.max(1, (remainingNanos + NANOS_PER_MICRO - 1) / NANOS_PER_MICRO);
         timeval.tv_sec(optionValue, micros / 1_000_000L);
         timeval.tv_usec(optionValue, micros % 1_000_000L);
         if (Syscalls.setsockopt(errnoState, fd, LibNl.SOL_SOCKET(), LibNl.SO_RCVTIMEO(), optionValue,
                 (int) timeval.layout().byteSize()) < 0) {
             throw new NetlinkException(Syscalls.errno(errnoState), "set SO_RCVTIMEO", 0, "setsockopt failed");
         }
-        armedTimeoutNanos = micros * NANOS_PER_MICRO;
+        armedTimeoutNanos = armed;
     }
 
     private void setIntOption(int level, int option, int value, String what) throws NetlinkException {

@@ -48,6 +48,13 @@ public final class ModuleTestRun {
         boolean requireModule = Boolean.parseBoolean(args[3]);
         String java = ProcessHandle.current().info().command().orElse("java");
 
+        // The tests run on a copy of the compiled classes, in the VM runner's writable work folder: the guest
+        // sees it at the same path, and a build started meanwhile in the same tree cannot change them mid-run.
+        Path work = Path.of(System.getenv().getOrDefault("VNET_VM_WORK", project.resolve(".vm/work").toString()));
+        Path snapshot = work.resolve("module-tests-" + ProcessHandle.current().pid());
+        classPath = snapshot(classPath, snapshot);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(snapshot)));
+
         List<String> launcher = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar",
                 launcherJar, "execute", "--disable-banner", "--disable-ansi-colors", "--details=tree",
                 "--class-path", classPath, "--select-package", ModuleTestRun.class.getPackageName(),
@@ -119,6 +126,36 @@ public final class ModuleTestRun {
             return "/lib/modules is not readable";
         }
         return null;
+    }
+
+    /** Copies each class path entry to {@code snapshot}; returns the class path of the copies. */
+    private static String snapshot(String classPath, Path snapshot) throws IOException {
+        List<String> copies = new ArrayList<>();
+        int index = 0;
+        for (String entry : classPath.split(File.pathSeparator)) {
+            Path source = Path.of(entry);
+            Path target = snapshot.resolve(index++ + "-" + source.getFileName());
+            try (Stream<Path> files = Files.walk(source)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Path copy = target.resolve(source.relativize(file).toString());
+                    if (Files.isDirectory(file)) {
+                        Files.createDirectories(copy);
+                    } else {
+                        Files.copy(file, copy);
+                    }
+                }
+            }
+            copies.add(target.toString());
+        }
+        return String.join(File.pathSeparator, copies);
+    }
+
+    private static void delete(Path tree) {
+        try (Stream<Path> files = Files.walk(tree)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("[WARNING] cannot remove " + tree + ": " + e.getMessage());
+        }
     }
 
     private static boolean onPath(String tool) {

@@ -24,6 +24,8 @@ import sys
 from pathlib import Path
 
 # Path names in the report, by JMH benchmark class.
+# Benchmarks without a target parameter talk to one family only.
+FIXED_TARGET = {"org.vnetnl.bench.VnetEchoBenchmark": "vnet"}
 JAVA_PATHS = {
     "org.vnetnl.bench.VnetEchoBenchmark": ("java-vnet-client", "Java, vnet client (zero-copy)"),
     "org.vnetnl.bench.GenlRoundTripBenchmark": ("java-genl", "Java, GenlConnection facade (zero-copy)"),
@@ -154,7 +156,7 @@ def load_results(directory):
         if bench_class not in JAVA_PATHS:
             continue
         name, label = JAVA_PATHS[bench_class]
-        target = run.get("params", {}).get("target", "?")
+        target = run.get("params", {}).get("target") or FIXED_TARGET.get(bench_class, "?")
         entry = paths.setdefault((target, name), {"path": name, "label": label, "target": target,
                                                    "language": "Java", "forks": run["forks"]})
         if run["mode"] == "avgt":
@@ -169,12 +171,14 @@ def load_results(directory):
             entry["histogram"] = merge_histograms(
                 (value, count) for fork in metrics["rawDataHistogram"] for it in fork for value, count in it)
             entry.setdefault("bytes_per_op", alloc)
+            entry.setdefault("mean", metrics["score"])
             entry["bytes_per_op_sample_mode"] = alloc
     for c_file in sorted(directory.glob("c-*.json")):
         result = json.loads(c_file.read_text())
         name = result["client"]
         entry = {"path": name, "label": C_PATHS.get(name, name), "target": result["target"], "language": "C",
                  "mean": result["mean"], "samples": result["iterations"], "warmup": result["warmup"],
+                 "clock_read_ns": result.get("clock_read_ns"),
                  "bytes_per_op": None, "histogram": [tuple(pair) for pair in result["histogram"]]}
         for key, _ in PERCENTILES:
             entry[key] = result[key]
@@ -234,6 +238,19 @@ def evaluate_targets(paths, target):
     return zero_copy["path"], checks
 
 
+def notes(meta):
+    """What a reader must know to judge the numbers of this machine."""
+    out = []
+    if meta["cpus"] is not None and meta["cpus"] <= 4:
+        out.append("Noise: {} CPUs shared with other work; whatever else runs on the pinned CPU lands in the tails "
+                   "(p99.9) and can move p50 between runs. Compare paths within this run.".format(meta["cpus"]))
+    if meta["in_vm"]:
+        out.append("VM: QEMU TCG emulates every instruction, so absolute numbers are an emulator's (several times "
+                   "the host's) and the guest's clock is an emulated {}; the JIT compiles slowly there, hence the "
+                   "long warm-up. Ratios within the run are what carries over.".format(meta.get("clocksource")))
+    return out
+
+
 def fmt_ns(value):
     if value is None:
         return "n/a"
@@ -260,16 +277,20 @@ def render_markdown(report, svg_name):
     lines.append("")
     lines.append("- Where: {}; CPU: {} ({} CPUs); kernel {}; JDK: {}".format(
         where, meta["cpu_model"], meta["cpus"], meta["kernel"], meta["jdk"]))
-    lines.append("- Pinned to CPU {}; clock source {}; load average before/after: {} / {}".format(
-        meta.get("pinned_cpu", "none"), meta.get("clocksource"), " ".join(meta["loadavg"]),
-        " ".join(report.get("loadavg_after", ["?"]))))
-    lines.append("- Java: JMH {}, {} fork(s) per benchmark; sample mode for percentiles, average-time mode for the "
-                 "mean and for gc.alloc.rate.norm (GC profiler on every run). C: {} timed round trips after {} "
+    lines.append("- Pinned to CPU {}; clock source {} (one read: {} ns, in every sample of both sides); load "
+                 "average before/after: {} / {}".format(
+                     meta.get("pinned_cpu") or "none", meta.get("clocksource"),
+                     "?" if report.get("clock_read_ns") is None else "{:.0f}".format(report["clock_read_ns"]),
+                     " ".join(meta["loadavg"]), " ".join(report.get("loadavg_after", ["?"]))))
+    modes = report.get("jmh_modes") or []
+    mean_from = "average-time mode" if "avgt" in modes else "sample mode"
+    lines.append("- Java: JMH {}, {} fork(s) per benchmark ({}); modes {}: percentiles from sample mode, the mean "
+                 "from {}, B/op = gc.alloc.rate.norm (GC profiler on every run). C: {} timed round trips after {} "
                  "warm-up ones, percentiles computed as JMH does.".format(
-                     report.get("jmh_version", "?"), report.get("forks", "?"),
-                     report.get("c_iterations", "?"), report.get("c_warmup", "?")))
-    if meta.get("noise_note"):
-        lines.append("- " + meta["noise_note"])
+                     report.get("jmh_version", "?"), report.get("forks", "?"), report.get("jmh_settings", ""),
+                     ", ".join(modes), mean_from, report.get("c_iterations", "?"), report.get("c_warmup", "?")))
+    for note in notes(meta):
+        lines.append("- " + note)
     for target in report["targets"]:
         rows = [p for p in report["paths"] if p["target"] == target]
         rows.sort(key=lambda p: ORDER.index(p["path"]) if p["path"] in ORDER else 99)
@@ -425,8 +446,13 @@ def command_render(args):
         "jmh_version": jmh[0]["jmhVersion"] if jmh else None,
         "forks": max((run["forks"] for run in jmh), default=None),
         "jvm_args": jmh[0]["jvmArgs"] if jmh else None,
+        "jmh_settings": ("warm-up {} x {}, measurement {} x {}".format(
+            jmh[0]["warmupIterations"], jmh[0]["warmupTime"], jmh[0]["measurementIterations"],
+            jmh[0]["measurementTime"]) if jmh else None),
         "c_iterations": c_runs[0]["samples"] if c_runs else None,
         "c_warmup": c_runs[0]["warmup"] if c_runs else None,
+        "clock_read_ns": c_runs[0].get("clock_read_ns") if c_runs else None,
+        "jmh_modes": sorted({run["mode"] for run in jmh}),
         "paths": [],
         "decode": decode,
         "target_checks": {},

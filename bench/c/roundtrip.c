@@ -145,6 +145,20 @@ static double percentile(const uint64_t *sorted, long count, double rank)
 	return (double)sorted[lower] + ((double)sorted[upper] - (double)sorted[lower]) * (pos - (double)floor_pos);
 }
 
+/*
+ * What one clock read costs here: each sample holds about one. Reported because
+ * it differs widely (a few ns with the TSC, microseconds with an emulated HPET).
+ */
+static double clock_read_ns(void)
+{
+	enum { READS = 100000 };
+	uint64_t start = rt_now_ns();
+
+	for (int i = 0; i < READS; i++)
+		(void)rt_now_ns();
+	return (double)(rt_now_ns() - start) / READS;
+}
+
 void rt_report(const struct rt_options *options, uint64_t *samples, long count)
 {
 	static const double ranks[] = { 50.0, 90.0, 99.0, 99.9, 99.99 };
@@ -160,6 +174,7 @@ void rt_report(const struct rt_options *options, uint64_t *samples, long count)
 	printf("{\n  \"client\": \"%s\",\n  \"target\": \"%s\",\n", options->client,
 	       rt_target_name(options->target));
 	printf("  \"iterations\": %ld,\n  \"warmup\": %ld,\n  \"unit\": \"ns\",\n", count, options->warmup);
+	printf("  \"clock_read_ns\": %.1f,\n", clock_read_ns());
 	printf("  \"mean\": %.1f,\n  \"min\": %llu,\n  \"max\": %llu,\n", sum / (double)count,
 	       (unsigned long long)samples[0], (unsigned long long)samples[count - 1]);
 	for (size_t r = 0; r < sizeof(ranks) / sizeof(ranks[0]); r++)

@@ -47,7 +47,6 @@ readonly nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-pri
 readonly ns_a=vnet-rel-a ns_b=vnet-rel-b
 
 scratch=$(mktemp -d)
-chmod 755 "$scratch"
 cleanup() {
 	jobs -p | xargs -r kill 2>/dev/null
 	ip netns del "$ns_a" 2>/dev/null
@@ -96,6 +95,16 @@ wait_listening() {
 	local i
 	for i in $(seq 1 150); do
 		grep -q 'listening to vnet_nl/events' "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Waits up to 60 s until file $1 has the line $2.
+wait_for_line() {
+	local i
+	for i in $(seq 1 600); do
+		grep -qxF "$2" "$1" 2>/dev/null && return 0
 		sleep 0.1
 	done
 	return 1
@@ -193,7 +202,7 @@ check_unprivileged() {
 	start_listener "" nobody 30 nobody || { fail "nobody: joining the events group" "$(cat "$scratch/listen.nobody")"; return; }
 	local pid=$listener_pid
 	"$client" --msg "seen by nobody" >/dev/null
-	sleep 0.5
+	wait_for_line "$scratch/events.nobody" 'ECHO msg="seen by nobody"'
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	if grep -qx 'ECHO msg="seen by nobody"' "$scratch/events.nobody"; then
@@ -334,26 +343,39 @@ check_network_namespaces() {
 	fi
 
 	# Events: a listener in each namespace; changes in one reach only its own.
-	start_listener "" root 8 init && pid_init=$listener_pid &&
-		start_listener "$ns_a" root 8 a && pid_a=$listener_pid &&
-		start_listener "$ns_b" root 8 b && pid_b=$listener_pid ||
+	# Each listener stops once it has seen the "end" ECHO sent last in its
+	# namespace, so a slow machine cannot cut the observation short.
+	start_listener "" root 120 init && pid_init=$listener_pid &&
+		start_listener "$ns_a" root 120 a && pid_a=$listener_pid &&
+		start_listener "$ns_b" root 120 b && pid_b=$listener_pid ||
 		{ fail "listeners join the events group in each namespace"; return; }
 	ip netns exec "$ns_a" "$client" --msg "event in $ns_a" >/dev/null
 	ip netns exec "$ns_a" "$client" --set-link up vnet-a >/dev/null
 	ip -n "$ns_b" link set vnet-b up
 	"$client" --msg "event in the initial namespace" >/dev/null
-	wait "$pid_init" "$pid_a" "$pid_b"
+	"$client" --msg end >/dev/null
+	ip netns exec "$ns_a" "$client" --msg end >/dev/null
+	ip netns exec "$ns_b" "$client" --msg end >/dev/null
+	local tag
+	for tag in init a b; do
+		wait_for_line "$scratch/events.$tag" 'ECHO msg="end"'
+	done
+	kill "$pid_init" "$pid_a" "$pid_b" 2>/dev/null
+	wait "$pid_init" "$pid_a" "$pid_b" 2>/dev/null
 	local got_init got_a got_b
-	got_init=$(cat "$scratch/events.init")
-	got_a=$(cat "$scratch/events.a")
-	got_b=$(cat "$scratch/events.b")
+	got_init=$(grep -vx 'ECHO msg="end"' "$scratch/events.init")
+	got_a=$(grep -vx 'ECHO msg="end"' "$scratch/events.a")
+	got_b=$(grep -vx 'ECHO msg="end"' "$scratch/events.b")
 	if [ "$got_a" = "ECHO msg=\"event in $ns_a\"
 LINK_EVENT ifindex=$ifindex_a ifname=\"vnet-a\" link_up=1" ] &&
 		[ "$got_b" = "LINK_EVENT ifindex=$(ip netns exec "$ns_b" cat /sys/class/net/vnet-b/ifindex) ifname=\"vnet-b\" link_up=1" ] &&
-		[ "$got_init" = 'ECHO msg="event in the initial namespace"' ]; then
+		[ "$got_init" = 'ECHO msg="event in the initial namespace"' ] &&
+		[ "$(grep -cx 'ECHO msg="end"' "$scratch/events.init" "$scratch/events.a" "$scratch/events.b" |
+			cut -d: -f2 | sort -u)" = 1 ]; then
 		pass "ECHO and link events reach the listeners of their own namespace only"
 	else
-		fail "events per namespace" "initial: $got_init" "$ns_a: $got_a" "$ns_b: $got_b"
+		fail "events per namespace" "initial: $(cat "$scratch/events.init")" \
+			"$ns_a: $(cat "$scratch/events.a")" "$ns_b: $(cat "$scratch/events.b")"
 	fi
 
 	# A device moved to another namespace is administered and reported there.
@@ -368,8 +390,7 @@ LINK_EVENT ifindex=$ifindex_a ifname=\"vnet-a\" link_up=1" ] &&
 
 	# Deleting a namespace deletes its vnet devices.
 	if ip netns del "$ns_b"; then
-		sleep 0.5
-		pass "ip netns del with an up vnet device inside"
+		pass "ip netns del of a namespace holding an up vnet device (its cleanup: kernel log check below)"
 	else
 		fail "ip netns del $ns_b"
 	fi
@@ -378,7 +399,7 @@ LINK_EVENT ifindex=$ifindex_a ifname=\"vnet-a\" link_up=1" ] &&
 	start_listener "$ns_a" root 30 unload
 	pid_a=$listener_pid
 	if rmmod vnet_nl 2>"$scratch/err"; then
-		sleep 0.5
+		wait_for_line "$scratch/events.unload" "LINK_EVENT ifindex=$ifindex_a ifname=\"vnet-a\" link_up=0"
 		if ! ip netns exec "$ns_a" ip link show vnet-a >/dev/null 2>&1 &&
 			! ip netns exec "$ns_a" ip link show vnet-moved >/dev/null 2>&1 &&
 			grep -q "LINK_EVENT ifindex=$ifindex_a ifname=\"vnet-a\" link_up=0" "$scratch/events.unload"; then

@@ -173,16 +173,22 @@ def load_results(directory):
             entry.setdefault("bytes_per_op", alloc)
             entry.setdefault("mean", metrics["score"])
             entry["bytes_per_op_sample_mode"] = alloc
+    # Each C client runs as several processes, like JMH's forks (c-<client>.<fork>.json): their samples are
+    # merged, and the percentiles computed over all of them with JMH's method.
+    runs = {}
     for c_file in sorted(directory.glob("c-*.json")):
         result = json.loads(c_file.read_text())
-        name = result["client"]
-        entry = {"path": name, "label": C_PATHS.get(name, name), "target": result["target"], "language": "C",
-                 "mean": result["mean"], "samples": result["iterations"], "warmup": result["warmup"],
-                 "clock_read_ns": result.get("clock_read_ns"),
-                 "bytes_per_op": None, "histogram": [tuple(pair) for pair in result["histogram"]]}
-        for key, _ in PERCENTILES:
-            entry[key] = result[key]
-        paths[(result["target"], name)] = entry
+        runs.setdefault((result["target"], result["client"]), []).append(result)
+    for (target, name), results in runs.items():
+        histogram = merge_histograms((value, count) for r in results for value, count in r["histogram"])
+        samples = sum(r["iterations"] for r in results)
+        entry = {"path": name, "label": C_PATHS.get(name, name), "target": target, "language": "C",
+                 "forks": len(results), "samples": samples, "warmup": results[0]["warmup"],
+                 "mean": sum(r["mean"] * r["iterations"] for r in results) / samples,
+                 "clock_read_ns": results[0].get("clock_read_ns"), "bytes_per_op": None, "histogram": histogram}
+        for key, rank in PERCENTILES:
+            entry[key] = percentile(histogram, rank)
+        paths[(target, name)] = entry
     return paths, decode, jmh
 
 
@@ -285,10 +291,11 @@ def render_markdown(report, svg_name):
     modes = report.get("jmh_modes") or []
     mean_from = "average-time mode" if "avgt" in modes else "sample mode"
     lines.append("- Java: JMH {}, {} fork(s) per benchmark ({}); modes {}: percentiles from sample mode, the mean "
-                 "from {}, B/op = gc.alloc.rate.norm (GC profiler on every run). C: {} timed round trips after {} "
-                 "warm-up ones, percentiles computed as JMH does.".format(
+                 "from {}, B/op = gc.alloc.rate.norm (GC profiler on every run). C: {} process(es) per client, each "
+                 "timing {} round trips after {} warm-up ones; percentiles computed as JMH does.".format(
                      report.get("jmh_version", "?"), report.get("forks", "?"), report.get("jmh_settings", ""),
-                     ", ".join(modes), mean_from, report.get("c_iterations", "?"), report.get("c_warmup", "?")))
+                     ", ".join(modes), mean_from, report.get("c_forks", "?"), report.get("c_iterations", "?"),
+                     report.get("c_warmup", "?")))
     for note in notes(meta):
         lines.append("- " + note)
     for target in report["targets"]:
@@ -449,7 +456,8 @@ def command_render(args):
         "jmh_settings": ("warm-up {} x {}, measurement {} x {}".format(
             jmh[0]["warmupIterations"], jmh[0]["warmupTime"], jmh[0]["measurementIterations"],
             jmh[0]["measurementTime"]) if jmh else None),
-        "c_iterations": c_runs[0]["samples"] if c_runs else None,
+        "c_iterations": c_runs[0]["samples"] // c_runs[0]["forks"] if c_runs else None,
+        "c_forks": c_runs[0]["forks"] if c_runs else None,
         "c_warmup": c_runs[0]["warmup"] if c_runs else None,
         "clock_read_ns": c_runs[0].get("clock_read_ns") if c_runs else None,
         "jmh_modes": sorted({run["mode"] for run in jmh}),

@@ -155,6 +155,7 @@ public final class VnetClient implements AutoCloseable {
     private final EchoRequest echoRequest = new EchoRequest(this);
     private final EchoReply echoReply = new EchoReply(this);
     private final AttributeReader nested = new AttributeReader();
+    private final Thread owner = Thread.currentThread();
     private long generation;
     private boolean subscribed;
     private boolean closed;
@@ -547,6 +548,13 @@ public final class VnetClient implements AutoCloseable {
     }
 
     private long nextGeneration() {
+        // Checked before the generation moves: a call refused for the wrong thread must not invalidate the
+        // owner's reply or request.
+        if (Thread.currentThread() != owner) {
+            throw new WrongThreadException("this VnetClient belongs to thread \"" + owner.getName()
+                    + "\" that opened it; it was called from \"" + Thread.currentThread().getName()
+                    + "\". Open one client per thread.");
+        }
         if (closed) {
             throw new IllegalStateException("the VnetClient is closed");
         }

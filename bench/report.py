@@ -253,7 +253,8 @@ def notes(meta):
     if meta["in_vm"]:
         out.append("VM: QEMU TCG emulates every instruction, so absolute numbers are an emulator's (several times "
                    "the host's) and the guest's clock is an emulated {}; the JIT compiles slowly there, hence the "
-                   "long warm-up. Ratios within the run are what carries over.".format(meta.get("clocksource")))
+                   "long warm-up and the JVM flags `{}`. Ratios within the run are what carries over.".format(
+                       meta.get("clocksource"), meta.get("jvm_flags", "")))
     return out
 
 

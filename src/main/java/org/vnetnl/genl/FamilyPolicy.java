@@ -173,7 +173,7 @@ public final class FamilyPolicy {
         request.putU32(LibNl.CTRL_ATTR_OP(), command);
         Parser parser = new Parser();
         connection.dump(timeout, DumpInterruptPolicy.retry(3), parser);
-        return new FamilyPolicy(family.name(), command, parser.doPolicy, parser.dumpPolicy, parser.tables());
+        return parser.policy(family.name(), command);
     }
 
     /** The name of the family the policies belong to. */
@@ -323,8 +323,8 @@ public final class FamilyPolicy {
                 + ", tables=" + tables.values() + "]";
     }
 
-    /** Collects the parts of a policy dump. */
-    private static final class Parser implements DumpHandler {
+    /** Collects the parts of a policy dump; package-private so the parsing can be tested on bytes alone. */
+    static final class Parser implements DumpHandler {
         OptionalInt doPolicy = OptionalInt.empty();
         OptionalInt dumpPolicy = OptionalInt.empty();
         private final Map<Integer, Map<Integer, Rule>> rules = new TreeMap<>();
@@ -355,6 +355,11 @@ public final class FamilyPolicy {
                     }
                 }
             }
+        }
+
+        /** The policies of {@code command} collected from the parts so far. */
+        FamilyPolicy policy(String familyName, int command) {
+            return new FamilyPolicy(familyName, command, doPolicy, dumpPolicy, tables());
         }
 
         Map<Integer, Table> tables() {

@@ -2,7 +2,6 @@ package org.vnetnl.genl;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
@@ -22,7 +21,6 @@ import org.vnetnl.internal.NativeAccess;
 import org.vnetnl.internal.NetlinkAlignment;
 import org.vnetnl.internal.Syscalls;
 import org.vnetnl.internal.libnl.LibNl;
-import org.vnetnl.internal.libnl.cmsghdr;
 import org.vnetnl.internal.libnl.iovec;
 import org.vnetnl.internal.libnl.msghdr;
 import org.vnetnl.internal.libnl.sockaddr_nl;
@@ -154,8 +152,6 @@ public final class GenlConnection implements AutoCloseable {
 
     private final AttributeWriter writer = new AttributeWriter();
     private final GenlMessage message = new GenlMessage();
-    private final AttributeReader errorReader = new AttributeReader();
-    private final AttributeReader requestReader = new AttributeReader();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private int pendingMessages;
     private final Map<String, Family> families = new HashMap<>();
@@ -510,7 +506,7 @@ public final class GenlConnection implements AutoCloseable {
                 if (type == LibNl.NLMSG_ERROR()) {
                     int error = errorCode(pos, length);
                     if (error != 0) {
-                        throw kernelError(pos, length, -error, MessageHeader.ERROR_REQUEST);
+                        throw kernelError(pos, length, -error);
                     }
                     if (haveReply) {
                         return message.wrap(receiveBuffer, replyOffset, replyLength, 0);
@@ -574,14 +570,14 @@ public final class GenlConnection implements AutoCloseable {
                             interrupted |= (MessageHeader.flags(receiveBuffer, pos) & LibNl.NLM_F_DUMP_INTR()) != 0;
                             if (type == LibNl.NLMSG_DONE()) {
                                 done = true;
-                                int error = doneCode(pos, length);
+                                int error = ReplyParser.doneStatus(receiveBuffer, pos, length);
                                 if (error != 0) {
-                                    throw kernelError(pos, length, -error, NetlinkAlignment.NLMSG_HDRLEN);
+                                    throw kernelError(pos, length, -error);
                                 }
                             } else if (type == LibNl.NLMSG_ERROR()) {
                                 int error = errorCode(pos, length);
                                 if (error != 0) {
-                                    throw kernelError(pos, length, -error, MessageHeader.ERROR_REQUEST);
+                                    throw kernelError(pos, length, -error);
                                 }
                             } else if (type >= LibNl.NLMSG_MIN_TYPE()) {
                                 delivered++;
@@ -816,7 +812,8 @@ public final class GenlConnection implements AutoCloseable {
                         + capacity + " bytes: raise Options.receiveBufferSize");
             }
             receivedSender = sockaddr_nl.nl_pid(senderAddress);
-            receivedGroup = packetInfo ? controlGroup() : sockaddr_nl.nl_groups(senderAddress);
+            receivedGroup = packetInfo ? ReplyParser.packetInfoGroup(control, msghdr.msg_controllen(header))
+                    : sockaddr_nl.nl_groups(senderAddress);
             if (forRequest && receivedGroup != 0) {
                 if (receivedSender == 0) {
                     holdAll(at, (int) received, receivedGroup);
@@ -829,9 +826,9 @@ public final class GenlConnection implements AutoCloseable {
 
     private void holdAll(int at, int received, int group) {
         int end = at + received;
-        for (int pos = at; pos + NetlinkAlignment.NLMSG_HDRLEN <= end; ) {
-            int length = MessageHeader.length(receiveBuffer, pos);
-            if (length < NetlinkAlignment.NLMSG_HDRLEN || length > end - pos) {
+        for (int pos = at; pos < end; ) {
+            int length = ReplyParser.wellFormedLength(receiveBuffer, pos, end);
+            if (length < 0) {
                 return;
             }
             if (MessageHeader.type(receiveBuffer, pos) >= LibNl.NLMSG_MIN_TYPE()) {
@@ -839,25 +836,6 @@ public final class GenlConnection implements AutoCloseable {
             }
             pos += NetlinkAlignment.nlmsgAlign(length);
         }
-    }
-
-    /** The group from the NETLINK_PKTINFO control message; 0 for unicast. */
-    private int controlGroup() {
-        long controlLength = msghdr.msg_controllen(header);
-        long cmsgSize = cmsghdr.layout().byteSize();
-        for (long pos = 0; pos + cmsgSize <= controlLength; ) {
-            long length = control.get(JAVA_LONG, pos + cmsghdr.cmsg_len$offset());
-            if (length < cmsgSize || pos + length > controlLength) {
-                return 0;
-            }
-            if (control.get(JAVA_INT, pos + cmsghdr.cmsg_level$offset()) == LibNl.SOL_NETLINK()
-                    && control.get(JAVA_INT, pos + cmsghdr.cmsg_type$offset()) == LibNl.NETLINK_PKTINFO()) {
-                // CMSG_DATA: the payload follows the header aligned to size_t.
-                return control.get(JAVA_INT, pos + cmsgAlign(cmsgSize));
-            }
-            pos += cmsgAlign(length);
-        }
-        return 0;
     }
 
     /** Whether the unicast message at {@code pos} belongs to the request in flight; counts what does not. */
@@ -872,120 +850,36 @@ public final class GenlConnection implements AutoCloseable {
     }
 
     private int validMessageLength(int pos, int end) throws NetlinkException {
-        if (end - pos < NetlinkAlignment.NLMSG_HDRLEN) {
-            throw new NetlinkException(Errno.EBADMSG, operation(), requestSequence, "datagram ends with "
-                    + (end - pos) + " bytes, too few for a netlink header (offset " + pos + ")");
+        try {
+            return ReplyParser.messageLength(receiveBuffer, pos, end);
+        } catch (MalformedMessageException e) {
+            throw badMessage(e);
         }
-        int length = MessageHeader.length(receiveBuffer, pos);
-        if (length < NetlinkAlignment.NLMSG_HDRLEN || length > end - pos) {
-            throw new NetlinkException(Errno.EBADMSG, operation(), requestSequence, "netlink message at offset "
-                    + pos + " declares " + Integer.toUnsignedString(length) + " bytes, " + (end - pos) + " remain");
-        }
-        return length;
     }
 
     private int errorCode(int pos, int length) throws NetlinkException {
-        if (length < MessageHeader.ERROR_REQUEST) {
-            throw new NetlinkException(Errno.EBADMSG, operation(), requestSequence,
-                    "NLMSG_ERROR of " + length + " bytes is too short");
-        }
-        return receiveBuffer.get(JAVA_INT_UNALIGNED, pos + MessageHeader.ERROR_CODE);
-    }
-
-    private int doneCode(int pos, int length) {
-        // NLMSG_DONE carries the dump's final status as an int when the dump failed part-way.
-        return length >= NetlinkAlignment.NLMSG_HDRLEN + 4
-                ? receiveBuffer.get(JAVA_INT_UNALIGNED, pos + NetlinkAlignment.NLMSG_HDRLEN) : 0;
-    }
-
-    /**
-     * Builds the exception for a kernel error, reading the extended acknowledgement TLVs. For NLMSG_ERROR they
-     * follow the echoed request header (only the header: NETLINK_CAP_ACK); for NLMSG_DONE the status int.
-     */
-    private NetlinkException kernelError(int pos, int length, int errno, int requestEcho) {
-        int flags = MessageHeader.flags(receiveBuffer, pos);
-        String text = null;
-        int offset = -1;
-        int missing = -1;
-        long tlvs;
-        if (requestEcho == MessageHeader.ERROR_REQUEST) {
-            boolean capped = (flags & LibNl.NLM_F_CAPPED()) != 0;
-            long echoed = length >= requestEcho + NetlinkAlignment.NLMSG_HDRLEN
-                    ? (capped ? NetlinkAlignment.NLMSG_HDRLEN
-                            : NetlinkAlignment.nlmsgAlign(MessageHeader.length(receiveBuffer, pos + requestEcho)))
-                    : length;
-            tlvs = requestEcho + echoed;
-        } else {
-            tlvs = NetlinkAlignment.NLMSG_HDRLEN + 4;
-        }
-        if ((flags & LibNl.NLM_F_ACK_TLVS()) != 0 && tlvs < length) {
-            errorReader.wrap(receiveBuffer, pos + tlvs, length - tlvs);
-            try {
-                while (errorReader.next()) {
-                    int type = errorReader.type();
-                    if (type == LibNl.NLMSGERR_ATTR_MSG()) {
-                        text = errorReader.string();
-                    } else if (type == LibNl.NLMSGERR_ATTR_OFFS()) {
-                        offset = (int) errorReader.u32();
-                    } else if (type == LibNl.NLMSGERR_ATTR_MISS_TYPE()) {
-                        missing = (int) errorReader.u32();
-                    }
-                }
-            } catch (MalformedMessageException e) {
-                // Keep what was readable; the errno itself is what matters.
-                text = (text == null ? "" : text + "; ") + "unreadable extended ack: " + e.getMessage();
-            }
-        }
-        int attributeType = -1;
-        String attributeName = null;
-        if (offset >= requestAttributesStart && offset < requestLength) {
-            long[] found = locateAttribute(offset);
-            if (found != null) {
-                attributeType = (int) found[0];
-                if (requestSchema != null) {
-                    attributeName = found[1] < 0 ? requestSchema.nameOf(attributeType)
-                            : requestSchema.nameOf((int) found[1]) + "/type " + attributeType;
-                }
-            }
-        }
-        return new NetlinkException(errno, operation(), requestSequence, text, offset, attributeType, attributeName,
-                missing);
-    }
-
-    /**
-     * Finds the attribute of the sent request that starts at {@code offset}, descending into nested attributes.
-     * Returns {type, enclosing top-level type or -1}, or null when no attribute starts there.
-     */
-    private long[] locateAttribute(int offset) {
-        requestReader.wrap(sendBuffer, requestAttributesStart, requestLength - requestAttributesStart);
-        int topLevel = -1;
         try {
-            while (requestReader.next()) {
-                long start = requestReader.offset();
-                long end = requestReader.payloadOffset() + requestReader.payloadLength();
-                if (start == offset) {
-                    return new long[] {requestReader.type(), topLevel};
-                }
-                if (offset > start && offset < end && requestReader.isNested()) {
-                    if (topLevel < 0) {
-                        topLevel = requestReader.type();
-                    }
-                    requestReader.nested(requestReader);
-                }
-            }
+            return ReplyParser.errorCode(receiveBuffer, pos, length);
         } catch (MalformedMessageException e) {
-            return null;
+            throw badMessage(e);
         }
-        return null;
+    }
+
+    /** Malformed data from the kernel fails the request it was meant for. */
+    private NetlinkException badMessage(MalformedMessageException cause) {
+        NetlinkException e = new NetlinkException(Errno.EBADMSG, operation(), requestSequence, cause.problem());
+        e.initCause(cause);
+        return e;
+    }
+
+    /** The exception for a kernel error, with what the kernel's extended acknowledgement says. */
+    private NetlinkException kernelError(int pos, int length, int errno) {
+        return ReplyParser.kernelError(receiveBuffer, pos, length, errno, new ReplyParser.SentRequest(sendBuffer,
+                requestAttributesStart, requestLength, requestSchema, operation(), requestSequence));
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // Socket options and timeouts
-
-    /** CMSG_ALIGN: control messages are aligned to the size of size_t. */
-    private static long cmsgAlign(long length) {
-        return (length + Long.BYTES - 1) & ~(long) (Long.BYTES - 1);
-    }
 
     /**
      * Sets SO_RCVTIMEO unless the armed value already serves. A system call costs as much as a third of a round

@@ -36,7 +36,7 @@ class ClientResourcesModuleTest {
         String classPath = location(VnetClient.class) + File.pathSeparator + location(OpenCloseCycles.class);
         List<String> command = new ArrayList<>(List.of(java, "-Xms64m", "-Xmx64m", "-XX:+AlwaysPreTouch",
                 "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
-                OpenCloseCycles.class.getName(), Integer.toString(CYCLES)));
+                OpenCloseCycles.class.getName(), Integer.toString(CYCLES), "vnet"));
 
         ModuleSupport.Result result = ModuleSupport.execute(command);
 
@@ -44,7 +44,7 @@ class ClientResourcesModuleTest {
         System.out.print(result.output());
         String verdict = result.output().lines().filter(l -> l.startsWith("RESULT ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no RESULT line: " + result.output()));
-        assertTrue(verdict.startsWith("RESULT ok cycles=" + CYCLES + " "), verdict);
+        assertTrue(verdict.startsWith("RESULT ok client=vnet cycles=" + CYCLES + " "), verdict);
         assertEquals(0, result.status(), result.output());
     }
 

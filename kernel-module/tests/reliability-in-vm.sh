@@ -8,8 +8,9 @@
 #
 #   kernel-module/vm/run kernel-module/tests/reliability-in-vm.sh [OPTIONS]
 #
-#   --hostile-count N   hostile messages sent as root (default 10000); a tenth
-#                       as many again as an unprivileged user
+#   --hostile-count N   hostile datagrams sent as root (default 10000; a batch
+#                       datagram holds several messages); a tenth as many again
+#                       as an unprivileged user
 #   --seed S            seed of the hostile messages (default 1)
 #   --check NAME        run only this group of checks (repeatable): hostile,
 #                       unprivileged, capability, user-namespaces,
@@ -21,6 +22,10 @@
 # if any check failed. The runner itself fails the run on any WARN, BUG, oops
 # or KASAN/UBSAN line in the kernel log; each check also looks at the lines
 # logged during it, to name the check that caused them.
+#
+# The user-namespace checks print SKIP when the command runs in a chroot (the
+# kernel refuses to create user namespaces there), as under a runner that
+# chroots into the host's root instead of switching to it.
 set -u
 
 : "${VNET_NL_KO:?VNET_NL_KO not set: run through kernel-module/vm/run}"

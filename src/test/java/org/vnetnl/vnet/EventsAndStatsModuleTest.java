@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,11 +50,18 @@ class EventsAndStatsModuleTest {
     @Test
     void eventsFromAnotherClientArriveInOrder() throws Exception {
         client.subscribe();
-        // Few enough that the socket's default receive buffer holds them all, however slowly this side reads.
-        int count = 100;
+        int count = 200;
+        // The sender runs at most WINDOW events ahead of this reader, so that the socket's receive buffer never
+        // overflows however slowly this side runs (an overrun is reported, and tested, elsewhere).
+        int window = 25;
+        AtomicInteger consumed = new AtomicInteger();
         CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
             try (VnetClient other = VnetClient.open()) {
                 for (int i = 0; i < count; i++) {
+                    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+                    while (i - consumed.get() >= window && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
                     other.echo("from another client", i, i % 3 == 0);
                 }
             } catch (NetlinkException e) {
@@ -62,6 +70,7 @@ class EventsAndStatsModuleTest {
         });
         for (int i = 0; i < count; i++) {
             assertEquals(echoOf("from another client", i, i % 3 == 0), client.nextEvent(), "event " + i);
+            consumed.incrementAndGet();
         }
         sender.get();
         assertThrows(NetlinkTimeoutException.class, () -> client.nextEvent(Duration.ofMillis(200)));

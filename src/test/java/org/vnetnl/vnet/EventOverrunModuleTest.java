@@ -26,7 +26,7 @@ class EventOverrunModuleTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     /** The smallest SO_RCVBUF the kernel grants is about 2 KiB; a few ECHO events fill it. */
     private static final int SMALL_SOCKET_BUFFER = 4096;
-    private static final int FLOOD = 500;
+    private static final int FLOOD = 200;
 
     private static VnetClient.Options listenerOptions(GenlConnection.Options connection) {
         return VnetClient.Options.defaults().withTimeout(TIMEOUT).withConnection(connection);

@@ -1,9 +1,15 @@
 package org.vnetnl.genl;
 
+import org.vnetnl.internal.NativeAccess;
 import org.vnetnl.internal.libnl.LibNl;
 
 /** The netlink header flags (NLM_F_*) a caller may pass to {@link GenlConnection#prepare}. */
 public final class NetlinkFlags {
+
+    static {
+        // Before any generated binding is loaded (see NativeAccess): fail naming the flag, not with a JDK warning.
+        NativeAccess.ensureAvailable();
+    }
 
     /** Ask the kernel to acknowledge the request even when it succeeds. */
     public static final int ACK = LibNl.NLM_F_ACK();

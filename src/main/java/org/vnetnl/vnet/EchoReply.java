@@ -8,6 +8,7 @@ import java.util.OptionalLong;
 import org.vnetnl.genl.AttributeReader;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.MalformedMessageException;
+import org.vnetnl.internal.NativeAccess;
 import org.vnetnl.internal.uapi.VnetNlUapi;
 
 /**
@@ -19,6 +20,11 @@ import org.vnetnl.internal.uapi.VnetNlUapi;
  * <p>Each attribute is present only if the request carried it.
  */
 public final class EchoReply {
+
+    static {
+        // Before any generated binding is loaded (see NativeAccess): fail naming the flag, not with a JDK warning.
+        NativeAccess.ensureAvailable();
+    }
 
     private static final int MSG = VnetNlUapi.VNET_NL_ATTR_MSG();
     private static final int VALUE = VnetNlUapi.VNET_NL_ATTR_VALUE();

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.vnetnl.genl.AttributeWriter;
 import org.vnetnl.genl.NetlinkException;
+import org.vnetnl.internal.NativeAccess;
 import org.vnetnl.internal.uapi.VnetNlUapi;
 
 /**
@@ -21,6 +22,11 @@ import org.vnetnl.internal.uapi.VnetNlUapi;
  * abandons the request; {@link #send()} then throws {@link IllegalStateException}.
  */
 public final class EchoRequest {
+
+    static {
+        // Before any generated binding is loaded (see NativeAccess): fail naming the flag, not with a JDK warning.
+        NativeAccess.ensureAvailable();
+    }
 
     private static final int MSG = VnetNlUapi.VNET_NL_ATTR_MSG();
     private static final int VALUE = VnetNlUapi.VNET_NL_ATTR_VALUE();

@@ -24,6 +24,7 @@ import org.vnetnl.genl.NetlinkFlags;
 import org.vnetnl.genl.NetlinkTimeoutException;
 import org.vnetnl.genl.NotificationOverrunException;
 import org.vnetnl.internal.Errno;
+import org.vnetnl.internal.NativeAccess;
 import org.vnetnl.internal.uapi.VnetNlUapi;
 
 /**
@@ -60,6 +61,11 @@ import org.vnetnl.internal.uapi.VnetNlUapi;
  * <p><b>Threads.</b> Like its connection, a client belongs to the thread that opened it. Open one per thread.
  */
 public final class VnetClient implements AutoCloseable {
+
+    static {
+        // Before any generated binding is loaded (see NativeAccess): fail naming the flag, not with a JDK warning.
+        NativeAccess.ensureAvailable();
+    }
 
     /** The family name, VNET_NL_FAMILY_NAME. */
     public static final String FAMILY_NAME = VnetNlUapi.VNET_NL_FAMILY_NAME().getString(0);

@@ -13,6 +13,7 @@ import static org.vnetnl.internal.uapi.VnetNlUapi.VNET_NL_MSG_MAX_LEN;
 import java.util.Objects;
 
 import org.vnetnl.genl.AttributePolicy;
+import org.vnetnl.internal.NativeAccess;
 import org.vnetnl.internal.libnl.LibNl;
 
 /**
@@ -28,6 +29,11 @@ import org.vnetnl.internal.libnl.LibNl;
  * @param requestAttributes the attributes requests carry, with the kind and limits the module must enforce
  */
 public record VnetSchema(int familyVersion, AttributePolicy requestAttributes) {
+
+    static {
+        // Before any generated binding is loaded (see NativeAccess): fail naming the flag, not with a JDK warning.
+        NativeAccess.ensureAvailable();
+    }
 
     private static final VnetSchema EXPECTED = new VnetSchema(VNET_NL_FAMILY_VERSION(), AttributePolicy.builder()
             .string(VNET_NL_ATTR_MSG(), "VNET_NL_ATTR_MSG", VNET_NL_MSG_MAX_LEN())

@@ -1,6 +1,7 @@
 package org.vnetnl.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +35,15 @@ class NativeAccessTest {
                 "--add-reads", "org.vnetnl=ALL-UNNAMED", "-m", "org.vnetnl/" + OpenConnectionMain.class.getName());
         assertNotEquals(0, result.status, result.output);
         assertTrue(result.output.contains("start java with --enable-native-access=org.vnetnl"), result.output);
+    }
+
+    @Test
+    void theSampleApplicationWithoutEnableNativeAccessNamesTheFlagToo() throws Exception {
+        // VnetClient reaches the generated vnet_nl constants first, not GenlConnection.
+        Result result = java("-p", mainClasses(), "-m", "org.vnetnl/org.vnetnl.vnet.tools.VnetEcho", "--msg", "hi");
+        assertNotEquals(0, result.status, result.output);
+        assertTrue(result.output.contains("start java with --enable-native-access=org.vnetnl"), result.output);
+        assertFalse(result.output.contains("WARNING: A restricted method"), result.output);
     }
 
     @Test

@@ -185,7 +185,20 @@ public final class VnetClient implements AutoCloseable {
      */
     public static VnetClient open(Options options) throws NetlinkException {
         Objects.requireNonNull(options, "options");
-        GenlConnection connection = GenlConnection.open(options.connection());
+        return open(GenlConnection.open(options.connection()), options);
+    }
+
+    /**
+     * Opens a client in the network namespace {@code namespace} (a name from {@code ip netns add}, or a path such
+     * as {@code /proc/PID/ns/net}): its devices, statistics and events are that namespace's. See
+     * {@link GenlConnection#openInNamespace}: needs CAP_SYS_ADMIN and a platform thread.
+     */
+    public static VnetClient openInNamespace(String namespace, Options options) throws NetlinkException {
+        Objects.requireNonNull(options, "options");
+        return open(GenlConnection.openInNamespace(namespace, options.connection()), options);
+    }
+
+    private static VnetClient open(GenlConnection connection, Options options) throws NetlinkException {
         try {
             Family family = connection.family(FAMILY_NAME, options.timeout());
             checkModule(connection, family, options.schema(), options.timeout());

@@ -71,7 +71,7 @@ public final class ModuleTestRun {
         if (noVm == null) {
             System.out.println("[INFO] vnet_nl module tests: " + notHere + "; running them in the VM ("
                     + project.relativize(runner) + ")");
-            List<String> inVm = new ArrayList<>(List.of(runner.toString(), "--timeout", "900"));
+            List<String> inVm = new ArrayList<>(List.of(runner.toString(), "--timeout", "1500"));
             inVm.addAll(launcher);
             long started = System.nanoTime();
             int status = run(inVm, project);

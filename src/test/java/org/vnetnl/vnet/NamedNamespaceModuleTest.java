@@ -117,4 +117,16 @@ class NamedNamespaceModuleTest {
             assertThrows(NetlinkTimeoutException.class, () -> namespaced.receiveNotification(QUIET));
         }
     }
+
+    @Test
+    void aTypedClientOpensInsideTheNamespace() throws NetlinkException {
+        try (VnetClient client = VnetClient.openInNamespace(NAMESPACE, VnetClient.Options.defaults())) {
+            assertEquals(7, client.echo("typed, inside", 7, true).value());
+            List<String> devices = new ArrayList<>();
+            for (DeviceStats stats : client.allStats()) {
+                devices.add(stats.ifname());
+            }
+            assertEquals(List.of(DEVICE), devices);
+        }
+    }
 }

@@ -297,6 +297,9 @@ def render_markdown(report, svg_name):
                      report.get("jmh_version", "?"), report.get("forks", "?"), report.get("jmh_settings", ""),
                      ", ".join(modes), mean_from, report.get("c_forks", "?"), report.get("c_iterations", "?"),
                      report.get("c_warmup", "?")))
+    if report["mode"] == "smoke":
+        lines.append("- **Smoke run**: it checks that every benchmark works; with 1 s of warm-up the JIT has not "
+                     "settled, so its numbers and verdicts are not results.")
     for note in notes(meta):
         lines.append("- " + note)
     for target in report["targets"]:

@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: Apache-2.0
 """Machine facts and the benchmark report of bench/run (Python 3 standard library only).
 
-  report.py meta --where host|vm --java JAVA [--pinned-cpu N] --out FILE
+  report.py meta --where host|vm|module --java JAVA [--pinned-cpu N] --out FILE
       Records where the benchmarks run: CPU model, kernel, JDK, in a VM or not, load. Run on the machine measured
       (inside the guest for the VM run).
 
-  report.py render --input DIR --where host|vm --mode full|smoke --out-dir DIR [--readme FILE]
+  report.py render --input DIR --where host|vm|module --mode full|quick|smoke --out-dir DIR [--readme FILE]
       Reads DIR/meta.json, DIR/jmh.json (JMH -rf json) and DIR/c-*.json (the C clients) and writes
       <where>-<date>.json, .md and .svg to --out-dir. With --readme, replaces the part of that file between the
       latest-results markers with the table and the plot.
@@ -279,7 +279,8 @@ def fmt_bytes(value):
 def render_markdown(report, svg_name):
     meta = report["machine"]
     lines = []
-    where = "QEMU VM (TCG), vnet_nl module loaded" if meta["in_vm"] else "host"
+    where = {"vm": "QEMU VM (TCG), vnet_nl module loaded",
+             "module": "this machine, vnet_nl module loaded in its kernel"}.get(report["where"], "host")
     lines.append("### {} run, {} ({} mode)".format(report["where"], report["date"], report["mode"]))
     lines.append("")
     lines.append("- Where: {}; CPU: {} ({} CPUs); kernel {}; JDK: {}".format(
@@ -297,6 +298,9 @@ def render_markdown(report, svg_name):
                      report.get("jmh_version", "?"), report.get("forks", "?"), report.get("jmh_settings", ""),
                      ", ".join(modes), mean_from, report.get("c_forks", "?"), report.get("c_iterations", "?"),
                      report.get("c_warmup", "?")))
+    if report["mode"] == "quick":
+        lines.append("- **Quick run**: one fork and a few seconds of measurement after the JIT has settled; indicative, "
+                     "not published numbers (those come from `bench/run`: 3 forks, longer runs).")
     if report["mode"] == "smoke":
         lines.append("- **Smoke run**: it checks that every benchmark works; with 1 s of warm-up the JIT has not "
                      "settled, so its numbers and verdicts are not results.")
@@ -520,15 +524,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     meta = sub.add_parser("meta")
-    meta.add_argument("--where", choices=["host", "vm"], required=True)
+    meta.add_argument("--where", choices=["host", "vm", "module"], required=True)
     meta.add_argument("--java", required=True)
     meta.add_argument("--pinned-cpu")
     meta.add_argument("--extra", action="append", help="KEY=VALUE recorded as is")
     meta.add_argument("--out", required=True)
     render = sub.add_parser("render")
     render.add_argument("--input", required=True)
-    render.add_argument("--where", choices=["host", "vm"], required=True)
-    render.add_argument("--mode", choices=["full", "smoke"], required=True)
+    render.add_argument("--where", choices=["host", "vm", "module"], required=True)
+    render.add_argument("--mode", choices=["full", "quick", "smoke"], required=True)
     render.add_argument("--out-dir", required=True)
     render.add_argument("--readme")
     args = parser.parse_args()

@@ -28,10 +28,10 @@
 # chroots into the host's root instead of switching to it.
 set -u
 
-: "${VNET_NL_KO:?VNET_NL_KO not set: run through kernel-module/vm/run}"
-client=${VNET_NL_CLIENT:?VNET_NL_CLIENT not set: run through kernel-module/vm/run}
 work=${VNET_VM_WORK:?VNET_VM_WORK not set: run through kernel-module/vm/run}
 tests_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "$tests_dir/lib.sh"
 
 hostile_count=10000
 seed=1
@@ -45,7 +45,6 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-readonly ifname=vnet0
 readonly nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs
 	--inh-caps=-all --bounding-set=-all)
 # Namespaces of these tests, removed at exit whatever happens.
@@ -60,60 +59,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL $1"
-	shift
-	[ $# -gt 0 ] && printf '     %s\n' "$@"
-	return 0
-}
-
-# Runs a command, keeping its stdout, stderr and status for the checks.
-run() {
-	"$@" >"$scratch/out" 2>"$scratch/err"
-	status=$?
-	out=$(cat "$scratch/out")
-	err=$(cat "$scratch/err")
-}
-details() { printf 'status %s\nstdout: %s\nstderr: %s' "$status" "$out" "$err"; }
-
-family_registered() { genl-ctrl-list 2>/dev/null | grep -q '^0x[0-9a-f]* vnet_nl version 1$'; }
-dmesg_mark() { dmesg | wc -l; }
-dmesg_problems_since() {
-	dmesg | tail -n +"$(($1 + 1))" |
-		grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace:|KASAN|UBSAN|refcount_t:|corruption|lockup|blocked for more than|stall'
-}
-check_kernel_log() {
-	local problems
-	problems=$(dmesg_problems_since "$1")
-	if [ -z "$problems" ]; then
-		pass "kernel log clean after $2"
-	else
-		fail "kernel log after $2" "$problems"
-	fi
-}
-
-wait_listening() {
-	local i
-	for i in $(seq 1 150); do
-		grep -q 'listening to vnet_nl/events' "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # Waits up to 60 s until file $1 has the line $2.
-wait_for_line() {
-	local i
-	for i in $(seq 1 600); do
-		grep -qxF "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
+wait_for_line() { poll 600 grep -qsxF "$2" "$1"; }
 
 # Starts an event listener in namespace $1 ("" for the initial one) as user
 # $2 (root or nobody) that prints what it receives for $3 seconds into
@@ -170,7 +117,6 @@ check_hostile() {
 
 # ---- Privileges -------------------------------------------------------------------------
 
-stat_of() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$2"; }
 link_up_of() { sed -n 's/.* link_up=\([01]\).*/\1/p' <<<"$1"; }
 
 check_unprivileged() {
@@ -428,18 +374,7 @@ LINK_EVENT ifindex=$ifindex_a ifname=\"vnet-a\" link_up=1" ] &&
 	check_kernel_log "$mark" "the namespace checks"
 }
 
-check_taint() {
-	local tainted other
-	tainted=$(cat /proc/sys/kernel/tainted)
-	other=$((tainted & ~((1 << 12) | (1 << 13))))
-	if [ "$other" = 0 ]; then
-		pass "kernel taint only O/E (out-of-tree, unsigned): $tainted"
-	else
-		fail "kernel tainted: $tainted" "$(dmesg | grep -iE 'taint' | tail -n 5)"
-	fi
-}
-
-family_registered || { echo "FAIL vnet_nl is not registered at start"; echo "0 passed, 1 failed"; exit 1; }
+require_family_registered
 
 [ ${#checks[@]} -gt 0 ] ||
 	checks=(hostile unprivileged capability user-namespaces network-namespaces taint)
@@ -457,5 +392,4 @@ for check in "${checks[@]}"; do
 	echo "---- $check: done $((SECONDS - started)) s after the start"
 done
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

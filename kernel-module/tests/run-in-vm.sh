@@ -11,52 +11,12 @@
 # status is non-zero if any check failed.
 set -u
 
-: "${VNET_NL_KO:?VNET_NL_KO not set: run through kernel-module/vm/run}"
-client=${VNET_NL_CLIENT:?VNET_NL_CLIENT not set: run through kernel-module/vm/run}
-readonly ifname=vnet0
+tests_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "$tests_dir/lib.sh"
 
 scratch=$(mktemp -d)
 trap 'jobs -p | xargs -r kill 2>/dev/null; rm -rf "$scratch"' EXIT
-
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL $1"
-	shift
-	[ $# -gt 0 ] && printf '     %s\n' "$@"
-	return 0
-}
-
-# Runs a command, keeping its stdout, stderr and status for the checks.
-run() {
-	"$@" >"$scratch/out" 2>"$scratch/err"
-	status=$?
-	out=$(cat "$scratch/out")
-	err=$(cat "$scratch/err")
-}
-details() { printf 'status %s\nstdout: %s\nstderr: %s' "$status" "$out" "$err"; }
-
-family_registered() { genl-ctrl-list 2>/dev/null | grep -q '^0x[0-9a-f]* vnet_nl version 1$'; }
-dmesg_mark() { dmesg | wc -l; }
-# Lines the kernel logged since a mark that show a bug (ours or the kernel's).
-dmesg_problems_since() {
-	dmesg | tail -n +"$(($1 + 1))" |
-		grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace:|KASAN|UBSAN|refcount_t:|corruption|lockup|blocked for more than'
-}
-
-# Waits until a background listener has joined the group (it says so on stderr).
-wait_listening() {
-	local i
-	for i in $(seq 1 100); do
-		grep -q 'listening to vnet_nl/events' "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-stat_of() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$2"; }
 
 # ---- Load, unload, load ---------------------------------------------------------
 
@@ -141,7 +101,7 @@ check_rejected() {
 long_string() { head -c "$1" /dev/zero | tr '\0' x; }
 
 check_echo_all() {
-	local mark problems max
+	local mark max
 	mark=$(dmesg_mark)
 	max=$(long_string 255)
 
@@ -170,12 +130,7 @@ check_echo_all() {
 		fail "ECHO is logged to the kernel log" "$(dmesg | tail -n 5)"
 	fi
 
-	problems=$(dmesg_problems_since "$mark")
-	if [ -z "$problems" ]; then
-		pass "kernel log clean after the echoes and rejections"
-	else
-		fail "kernel log after the echoes and rejections" "$problems"
-	fi
+	check_kernel_log "$mark" "the echoes and rejections"
 }
 
 check_other_rejections() {
@@ -362,7 +317,7 @@ check_traffic() {
 }
 
 check_unload_with_clients() {
-	local listener mark problems
+	local listener mark
 	mark=$(dmesg_mark)
 	"$client" --listen --timeout 60 >"$scratch/events" 2>"$scratch/listen.err" &
 	listener=$!
@@ -386,23 +341,10 @@ check_unload_with_clients() {
 	else
 		fail "ECHO after the reload" "$(details)"
 	fi
-	problems=$(dmesg_problems_since "$mark")
-	[ -z "$problems" ] && pass "kernel log clean after unload with clients" ||
-		fail "kernel log after unload with clients" "$problems"
+	check_kernel_log "$mark" "unload with clients"
 }
 
-check_taint() {
-	local tainted other
-	tainted=$(cat /proc/sys/kernel/tainted)
-	other=$((tainted & ~((1 << 12) | (1 << 13))))
-	if [ "$other" = 0 ]; then
-		pass "kernel taint only O/E (out-of-tree, unsigned): $tainted"
-	else
-		fail "kernel tainted: $tainted" "$(dmesg | grep -iE 'taint' | tail -n 5)"
-	fi
-}
-
-family_registered || { echo "FAIL vnet_nl is not registered at start"; echo "0 passed, 1 failed"; exit 1; }
+require_family_registered
 
 check_ctrl_listing
 check_load_cycles
@@ -414,5 +356,4 @@ check_traffic
 check_unload_with_clients
 check_taint
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -5,21 +5,12 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.vnetnl.internal.libnl.LibNl;
 import org.vnetnl.internal.libnl.nl_recvmsg_msg_cb_t;
 import org.vnetnl.internal.uapi.VnetNlUapi;
@@ -33,13 +24,7 @@ import org.vnetnl.internal.uapi.VnetNlUapi;
  * are kept (auto-ack, MSG_PEEK), as in the sample and in the C baseline {@code c-libnl-default}, which makes the
  * same calls. It shows what the zero-copy path ({@link GenlRoundTripBenchmark}) saves.
  */
-@State(Scope.Thread)
-@BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 3, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class ClassicLibnlBenchmark {
+public class ClassicLibnlBenchmark extends RoundTripBenchmark {
 
     @Param({Payloads.NLCTRL, Payloads.VNET})
     public String target;

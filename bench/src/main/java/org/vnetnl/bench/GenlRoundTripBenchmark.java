@@ -1,20 +1,10 @@
 package org.vnetnl.bench;
 
-import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.vnetnl.genl.AttributeReader;
 import org.vnetnl.genl.Family;
 import org.vnetnl.genl.GenlConnection;
@@ -33,13 +23,7 @@ import org.vnetnl.internal.uapi.VnetNlUapi;
  *   <li>{@code vnet}: vnet_nl ECHO with MSG, VALUE and FLAG, written attribute by attribute; needs the module.</li>
  * </ul>
  */
-@State(Scope.Thread)
-@BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 3, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class GenlRoundTripBenchmark {
+public class GenlRoundTripBenchmark extends RoundTripBenchmark {
 
     @Param({Payloads.NLCTRL, Payloads.VNET})
     public String target;
@@ -49,8 +33,6 @@ public class GenlRoundTripBenchmark {
     private boolean echo;
     private int value;
 
-    // A connection belongs to the thread that opened it: JMH runs trial-level setup and teardown of thread-scoped
-    // state on the benchmark thread.
     @Setup(Level.Trial)
     public void open() throws NetlinkException {
         echo = Payloads.isVnet(target);

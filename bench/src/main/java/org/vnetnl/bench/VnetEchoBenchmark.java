@@ -1,19 +1,9 @@
 package org.vnetnl.bench;
 
-import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.vnet.EchoReply;
 import org.vnetnl.vnet.VnetClient;
@@ -24,19 +14,11 @@ import org.vnetnl.vnet.VnetClient;
  * Needs the vnet_nl module (bench/run runs it in the VM). The path the issue's latency and allocation targets are
  * set for.
  */
-@State(Scope.Thread)
-@BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 3, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class VnetEchoBenchmark {
+public class VnetEchoBenchmark extends RoundTripBenchmark {
 
     private VnetClient client;
     private long value;
 
-    // A client belongs to the thread that opened it: JMH runs trial-level setup and teardown of thread-scoped
-    // state on the benchmark thread.
     @Setup(Level.Trial)
     public void open() throws NetlinkException {
         client = VnetClient.open();

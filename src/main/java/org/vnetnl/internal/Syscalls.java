@@ -37,8 +37,6 @@ public final class Syscalls {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SETSOCKOPT = errnoCapturing("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKOPT = errnoCapturing("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
 
     // open(2) is variadic; the mode argument is only read with O_CREAT, which is never passed here.
     private static final MethodHandle OPEN = errnoCapturing("open",
@@ -89,15 +87,6 @@ public final class Syscalls {
                                  int valueLength) {
         try {
             return (int) SETSOCKOPT.invokeExact(errnoState, fd, level, option, value, valueLength);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    public static int getsockopt(MemorySegment errnoState, int fd, int level, int option, MemorySegment value,
-                                 MemorySegment valueLength) {
-        try {
-            return (int) GETSOCKOPT.invokeExact(errnoState, fd, level, option, value, valueLength);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -8,8 +8,6 @@ import java.util.OptionalLong;
 import org.vnetnl.genl.AttributeReader;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.MalformedMessageException;
-import org.vnetnl.internal.NativeAccess;
-import org.vnetnl.internal.uapi.VnetNlUapi;
 
 /**
  * The reply to an ECHO, read in place from the client's receive buffer: no copy, no allocation. A reply is
@@ -20,15 +18,6 @@ import org.vnetnl.internal.uapi.VnetNlUapi;
  * <p>Each attribute is present only if the request carried it.
  */
 public final class EchoReply {
-
-    static {
-        // Before any generated binding is loaded (see NativeAccess): fail naming the flag, not with a JDK warning.
-        NativeAccess.ensureAvailable();
-    }
-
-    private static final int MSG = VnetNlUapi.VNET_NL_ATTR_MSG();
-    private static final int VALUE = VnetNlUapi.VNET_NL_ATTR_VALUE();
-    private static final int FLAG = VnetNlUapi.VNET_NL_ATTR_FLAG();
 
     private final VnetClient client;
     private final AttributeReader field = new AttributeReader();
@@ -55,15 +44,15 @@ public final class EchoReply {
         AttributeReader attributes = reply.attributes();
         while (attributes.next()) {
             int type = attributes.type();
-            if (type == MSG) {
+            if (type == VnetClient.ATTR_MSG) {
                 // Checked here, so that a malformed reply fails now rather than in a later accessor.
                 attributes.stringLength();
                 messageAt = attributes.offset();
                 messageSize = (int) (attributes.payloadOffset() + attributes.payloadLength() - messageAt);
-            } else if (type == VALUE) {
+            } else if (type == VnetClient.ATTR_VALUE) {
                 value = attributes.u32();
                 hasValue = true;
-            } else if (type == FLAG) {
+            } else if (type == VnetClient.ATTR_FLAG) {
                 flag = attributes.u8();
                 hasFlag = true;
             }

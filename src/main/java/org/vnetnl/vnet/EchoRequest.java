@@ -4,8 +4,6 @@ import java.time.Duration;
 
 import org.vnetnl.genl.AttributeWriter;
 import org.vnetnl.genl.NetlinkException;
-import org.vnetnl.internal.NativeAccess;
-import org.vnetnl.internal.uapi.VnetNlUapi;
 
 /**
  * An ECHO request being written, with each attribute optional: a flyweight that writes every value straight
@@ -22,15 +20,6 @@ import org.vnetnl.internal.uapi.VnetNlUapi;
  * abandons the request; {@link #send()} then throws {@link IllegalStateException}.
  */
 public final class EchoRequest {
-
-    static {
-        // Before any generated binding is loaded (see NativeAccess): fail naming the flag, not with a JDK warning.
-        NativeAccess.ensureAvailable();
-    }
-
-    private static final int MSG = VnetNlUapi.VNET_NL_ATTR_MSG();
-    private static final int VALUE = VnetNlUapi.VNET_NL_ATTR_VALUE();
-    private static final int FLAG = VnetNlUapi.VNET_NL_ATTR_FLAG();
 
     private final VnetClient client;
     private AttributeWriter writer;
@@ -71,7 +60,7 @@ public final class EchoRequest {
         if (hasMessage) {
             throw new IllegalStateException("the request already has VNET_NL_ATTR_MSG");
         }
-        attributes.putString(MSG, text);
+        attributes.putString(VnetClient.ATTR_MSG, text);
         hasMessage = true;
         return this;
     }
@@ -87,7 +76,7 @@ public final class EchoRequest {
         if (hasValue) {
             throw new IllegalStateException("the request already has VNET_NL_ATTR_VALUE");
         }
-        attributes.putU32(VALUE, value);
+        attributes.putU32(VnetClient.ATTR_VALUE, value);
         hasValue = true;
         return this;
     }
@@ -108,7 +97,7 @@ public final class EchoRequest {
         if (hasFlag) {
             throw new IllegalStateException("the request already has VNET_NL_ATTR_FLAG");
         }
-        attributes.putU8(FLAG, value);
+        attributes.putU8(VnetClient.ATTR_FLAG, value);
         hasFlag = true;
         return this;
     }

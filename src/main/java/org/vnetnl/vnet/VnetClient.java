@@ -85,9 +85,11 @@ public final class VnetClient implements AutoCloseable {
     private static final int CMD_RESET_STATS = VnetNlUapi.VNET_NL_CMD_RESET_STATS();
     private static final int CMD_LINK_EVENT = VnetNlUapi.VNET_NL_CMD_LINK_EVENT();
 
-    private static final int ATTR_MSG = VnetNlUapi.VNET_NL_ATTR_MSG();
-    private static final int ATTR_VALUE = VnetNlUapi.VNET_NL_ATTR_VALUE();
-    private static final int ATTR_FLAG = VnetNlUapi.VNET_NL_ATTR_FLAG();
+    // Package-private: EchoRequest and EchoReply write and read the ECHO attributes. Only a VnetClient creates
+    // them, so this class's initialisation (the native-access check before any generated binding) has run first.
+    static final int ATTR_MSG = VnetNlUapi.VNET_NL_ATTR_MSG();
+    static final int ATTR_VALUE = VnetNlUapi.VNET_NL_ATTR_VALUE();
+    static final int ATTR_FLAG = VnetNlUapi.VNET_NL_ATTR_FLAG();
     private static final int ATTR_IFINDEX = VnetNlUapi.VNET_NL_ATTR_IFINDEX();
     private static final int ATTR_IFNAME = VnetNlUapi.VNET_NL_ATTR_IFNAME();
     private static final int ATTR_LINK_UP = VnetNlUapi.VNET_NL_ATTR_LINK_UP();
@@ -392,14 +394,14 @@ public final class VnetClient implements AutoCloseable {
         }
     }
 
-    private DeviceStats parseStats(GenlMessage message) {
-        int ifindex = 0;
-        String ifname = null;
-        boolean up = false;
-        long[] counters = new long[VnetNlUapi.VNET_NL_STATS_MAX() + 1];
-        boolean hasStats = false;
-        AttributeReader attributes = message.attributes();
-        while (attributes.next()) {
+    /** The attributes that name a device and its link state, read alike from GET_STATS replies and LINK_EVENTs. */
+    private static final class DeviceAttributes {
+        int ifindex;
+        String ifname;
+        Boolean up;
+
+        /** Reads the current attribute if it is one of these; false if it is of another type. */
+        boolean read(AttributeReader attributes) {
             int type = attributes.type();
             if (type == ATTR_IFINDEX) {
                 ifindex = attributes.u32AsInt();
@@ -407,7 +409,20 @@ public final class VnetClient implements AutoCloseable {
                 ifname = attributes.string();
             } else if (type == ATTR_LINK_UP) {
                 up = attributes.u8() != 0;
-            } else if (type == ATTR_STATS) {
+            } else {
+                return false;
+            }
+            return true;
+        }
+    }
+
+    private DeviceStats parseStats(GenlMessage message) {
+        DeviceAttributes device = new DeviceAttributes();
+        long[] counters = new long[VnetNlUapi.VNET_NL_STATS_MAX() + 1];
+        boolean hasStats = false;
+        AttributeReader attributes = message.attributes();
+        while (attributes.next()) {
+            if (!device.read(attributes) && attributes.type() == ATTR_STATS) {
                 hasStats = true;
                 attributes.nested(nested);
                 while (nested.next()) {
@@ -418,11 +433,12 @@ public final class VnetClient implements AutoCloseable {
                 }
             }
         }
-        if (ifname == null || !hasStats) {
+        if (device.ifname == null || !hasStats) {
             throw new MalformedMessageException(message.offset(), "GET_STATS reply without "
-                    + (ifname == null ? "VNET_NL_ATTR_IFNAME" : "VNET_NL_ATTR_STATS"));
+                    + (device.ifname == null ? "VNET_NL_ATTR_IFNAME" : "VNET_NL_ATTR_STATS"));
         }
-        return new DeviceStats(ifindex, ifname, up,
+        // The module always sends LINK_UP; a reply without it is read as a link that is down.
+        return new DeviceStats(device.ifindex, device.ifname, Boolean.TRUE.equals(device.up),
                 counters[VnetNlUapi.VNET_NL_STATS_RX_PACKETS()], counters[VnetNlUapi.VNET_NL_STATS_TX_PACKETS()],
                 counters[VnetNlUapi.VNET_NL_STATS_RX_BYTES()], counters[VnetNlUapi.VNET_NL_STATS_TX_BYTES()],
                 counters[VnetNlUapi.VNET_NL_STATS_RX_DROPPED()], counters[VnetNlUapi.VNET_NL_STATS_TX_DROPPED()]);
@@ -507,25 +523,16 @@ public final class VnetClient implements AutoCloseable {
     }
 
     private static LinkEvent parseLink(GenlMessage message) {
-        int ifindex = 0;
-        String ifname = null;
-        Boolean up = null;
+        DeviceAttributes device = new DeviceAttributes();
         AttributeReader attributes = message.attributes();
         while (attributes.next()) {
-            int type = attributes.type();
-            if (type == ATTR_IFINDEX) {
-                ifindex = attributes.u32AsInt();
-            } else if (type == ATTR_IFNAME) {
-                ifname = attributes.string();
-            } else if (type == ATTR_LINK_UP) {
-                up = attributes.u8() != 0;
-            }
+            device.read(attributes);
         }
-        if (ifname == null || up == null) {
+        if (device.ifname == null || device.up == null) {
             throw new MalformedMessageException(message.offset(), "LINK_EVENT without "
-                    + (ifname == null ? "VNET_NL_ATTR_IFNAME" : "VNET_NL_ATTR_LINK_UP"));
+                    + (device.ifname == null ? "VNET_NL_ATTR_IFNAME" : "VNET_NL_ATTR_LINK_UP"));
         }
-        return new LinkEvent(ifindex, ifname, up);
+        return new LinkEvent(device.ifindex, device.ifname, device.up);
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.reflect.Method;
 
 import org.junit.jupiter.api.Test;
+import org.vnetnl.internal.ThreadAllocation;
 
 /**
  * Checks that writing and reading attributes allocates nothing once the code is warmed up: the reader and
@@ -28,7 +28,7 @@ class AttributeAllocationTest {
 
     @Test
     void writingAndReadingDoNotAllocate() throws ReflectiveOperationException {
-        CurrentThreadAllocation allocation = new CurrentThreadAllocation();
+        ThreadAllocation allocation = new ThreadAllocation();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(256);
             long checksum = 0;
@@ -62,27 +62,5 @@ class AttributeAllocationTest {
             }
         }
         return result;
-    }
-
-    /**
-     * {@code com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes}, reached reflectively: the tests
-     * run inside the library's module, which does not read {@code jdk.management}, and adding that module
-     * to the library only for a test would be wrong.
-     */
-    private static final class CurrentThreadAllocation {
-        private final Object bean;
-        private final Method currentThreadAllocatedBytes;
-
-        CurrentThreadAllocation() throws ReflectiveOperationException {
-            bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-            currentThreadAllocatedBytes = Class.forName("com.sun.management.ThreadMXBean")
-                    .getMethod("getCurrentThreadAllocatedBytes");
-            // The first call may allocate internally; make it before anything is measured.
-            bytes();
-        }
-
-        long bytes() throws ReflectiveOperationException {
-            return (Long) currentThreadAllocatedBytes.invoke(bean);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package org.vnetnl.vnet;
 
+import org.vnetnl.internal.ThreadAllocation;
+
 /**
  * Measures what the zero-copy echo allocates, in a JVM of its own: {@link EchoModuleTest} starts it when its
  * own JVM runs without the optimising compiler (as in the VM, {@code -XX:TieredStopAtLevel=1}), whose escape
@@ -23,7 +25,7 @@ public final class EchoAllocationProbe {
 
     /** The bytes this thread allocated during {@link #MEASURED} echoes, after {@link #WARM_UP} of them. */
     static long measure(VnetClient client) throws Exception {
-        ModuleSupport.ThreadAllocation allocation = new ModuleSupport.ThreadAllocation();
+        ThreadAllocation allocation = new ThreadAllocation();
         String message = "zero-copy";
         long checksum = 0;
         for (int i = 0; i < WARM_UP; i++) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,28 +40,6 @@ final class ModuleSupport {
     }
 
     record Result(int status, String output) {}
-
-    /**
-     * The bytes the current thread allocated so far ({@code com.sun.management.ThreadMXBean}), reached
-     * reflectively: under Maven the tests run inside the library's module, which does not read
-     * {@code jdk.management}.
-     */
-    static final class ThreadAllocation {
-        private final Object bean;
-        private final Method currentThreadAllocatedBytes;
-
-        ThreadAllocation() throws ReflectiveOperationException {
-            bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-            currentThreadAllocatedBytes = Class.forName("com.sun.management.ThreadMXBean")
-                    .getMethod("getCurrentThreadAllocatedBytes");
-            // The first call may allocate internally; make it before anything is measured.
-            bytes();
-        }
-
-        long bytes() throws ReflectiveOperationException {
-            return (Long) currentThreadAllocatedBytes.invoke(bean);
-        }
-    }
 
     /** Runs a command with stderr merged into stdout and waits at most 5 minutes. */
     static Result execute(List<String> command) {

@@ -48,13 +48,14 @@ dmesg_problems_since() {
 	dmesg | tail -n +"$(($1 + 1))" |
 		grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace:|KASAN|UBSAN|refcount_t:|corruption|lockup|blocked for more than|stall'
 }
-# check_kernel_log MARK WHAT: one check that nothing went wrong in the kernel
-# log since MARK, named after WHAT ran in between.
+# check_kernel_log MARK WHAT [PASSED]: one check that nothing went wrong in the
+# kernel log since MARK, named after WHAT ran in between; PASSED, if given,
+# replaces "kernel log clean after WHAT" as the line printed when it passes.
 check_kernel_log() {
 	local problems
 	problems=$(dmesg_problems_since "$1")
 	if [ -z "$problems" ]; then
-		pass "kernel log clean after $2"
+		pass "${3:-kernel log clean after $2}"
 	else
 		fail "kernel log after $2" "$problems"
 	fi

@@ -21,7 +21,7 @@ trap 'jobs -p | xargs -r kill 2>/dev/null; rm -rf "$scratch"' EXIT
 # ---- Load, unload, load ---------------------------------------------------------
 
 check_load_cycles() {
-	local cycle problems mark
+	local cycle mark
 	mark=$(dmesg_mark)
 	for cycle in 1 2 3; do
 		if ! rmmod vnet_nl 2>"$scratch/err"; then
@@ -41,12 +41,7 @@ check_load_cycles() {
 			return
 		fi
 	done
-	problems=$(dmesg_problems_since "$mark")
-	if [ -z "$problems" ]; then
-		pass "module unloads and loads again 3 times, cleanly"
-	else
-		fail "kernel log after load cycles" "$problems"
-	fi
+	check_kernel_log "$mark" "load cycles" "module unloads and loads again 3 times, cleanly"
 }
 
 check_ctrl_listing() {

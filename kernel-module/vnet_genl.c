@@ -239,8 +239,13 @@ static size_t vnet_nl_stats_size(void)
 	       6 * nla_total_size_64bit(sizeof(u64));		/* counters */
 }
 
+/*
+ * @cb: the dump this message belongs to, or NULL for a doit reply; a dump's
+ * messages carry NLM_F_DUMP_INTR when the device list changed since its
+ * previous part.
+ */
 static int vnet_nl_fill_stats(struct sk_buff *msg, struct net_device *dev,
-			      u32 portid, u32 seq, int flags)
+			      u32 portid, u32 seq, int flags, struct netlink_callback *cb)
 {
 	struct vnet_counters c;
 	struct nlattr *nest;
@@ -249,6 +254,8 @@ static int vnet_nl_fill_stats(struct sk_buff *msg, struct net_device *dev,
 	hdr = genlmsg_put(msg, portid, seq, &vnet_nl_family, flags, VNET_NL_CMD_GET_STATS);
 	if (!hdr)
 		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
 
 	if (vnet_nl_put_link(msg, dev, READ_ONCE(dev->flags) & IFF_UP))
 		goto cancel;
@@ -291,7 +298,7 @@ static int vnet_nl_get_stats_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 
-	err = vnet_nl_fill_stats(msg, dev, info->snd_portid, info->snd_seq, 0);
+	err = vnet_nl_fill_stats(msg, dev, info->snd_portid, info->snd_seq, 0, NULL);
 	if (err) {
 		nlmsg_free(msg);
 		goto out;
@@ -302,7 +309,16 @@ out:
 	return err;
 }
 
-/* One message per vnet device of the requester's namespace; cb->args[0]: devices done. */
+/*
+ * One message per vnet device of the requester's namespace; cb->args[0]:
+ * devices done. The position is a count, so a device registered or
+ * unregistered between two parts of the dump can make it skip or repeat one.
+ * The namespace's device list generation (dev_base_seq, bumped by the core
+ * whenever a device is listed or unlisted there: created, deleted, moved in or
+ * out, renamed; never 0) is recorded for each part, and the core marks the
+ * parts after a change with NLM_F_DUMP_INTR, so user space knows to retry,
+ * as for RTM_GETLINK.
+ */
 static int vnet_nl_get_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
@@ -311,12 +327,13 @@ static int vnet_nl_get_stats_dumpit(struct sk_buff *skb, struct netlink_callback
 	long index = 0;
 
 	rcu_read_lock();
+	cb->seq = READ_ONCE(net->dev_base_seq);
 	for_each_netdev_rcu(net, dev) {
 		if (!vnet_is_vnet_dev(dev))
 			continue;
 		if (index >= done &&
 		    vnet_nl_fill_stats(skb, dev, NETLINK_CB(cb->skb).portid,
-				       cb->nlh->nlmsg_seq, NLM_F_MULTI))
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI, cb))
 			break;
 		index++;
 	}

@@ -1,11 +1,16 @@
 package org.vnetnl.genl;
 
+import static org.vnetnl.genl.WireLayouts.BIG_ENDIAN_INT;
+import static org.vnetnl.genl.WireLayouts.BIG_ENDIAN_LONG;
+import static org.vnetnl.genl.WireLayouts.BIG_ENDIAN_SHORT;
+import static org.vnetnl.genl.WireLayouts.NATIVE_INT;
+import static org.vnetnl.genl.WireLayouts.NATIVE_LONG;
+import static org.vnetnl.genl.WireLayouts.NATIVE_SHORT;
 import static org.vnetnl.internal.NetlinkAlignment.NLA_HDRLEN;
 import static org.vnetnl.internal.NetlinkAlignment.nlaAlign;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -58,13 +63,6 @@ public final class AttributeReader {
     static final int NLA_F_NET_BYTEORDER = 1 << 14;
     /** {@code NLA_TYPE_MASK}: the bits of {@code nla_type} that hold the type proper. */
     static final int NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) & 0xFFFF;
-
-    private static final ValueLayout.OfShort NATIVE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
-    private static final ValueLayout.OfInt NATIVE_INT = ValueLayout.JAVA_INT_UNALIGNED;
-    private static final ValueLayout.OfLong NATIVE_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
-    private static final ValueLayout.OfShort BIG_ENDIAN_SHORT = NATIVE_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt BIG_ENDIAN_INT = NATIVE_INT.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfLong BIG_ENDIAN_LONG = NATIVE_LONG.withOrder(ByteOrder.BIG_ENDIAN);
 
     /** Marks "no current attribute": before the first {@link #next()} and after the last one. */
     private static final long NONE = -1;

@@ -3,12 +3,17 @@ package org.vnetnl.genl;
 import static org.vnetnl.genl.AttributeReader.NLA_F_NESTED;
 import static org.vnetnl.genl.AttributeReader.NLA_F_NET_BYTEORDER;
 import static org.vnetnl.genl.AttributeReader.NLA_TYPE_MASK;
+import static org.vnetnl.genl.WireLayouts.BIG_ENDIAN_INT;
+import static org.vnetnl.genl.WireLayouts.BIG_ENDIAN_LONG;
+import static org.vnetnl.genl.WireLayouts.BIG_ENDIAN_SHORT;
+import static org.vnetnl.genl.WireLayouts.NATIVE_INT;
+import static org.vnetnl.genl.WireLayouts.NATIVE_LONG;
+import static org.vnetnl.genl.WireLayouts.NATIVE_SHORT;
 import static org.vnetnl.internal.NetlinkAlignment.NLA_HDRLEN;
 import static org.vnetnl.internal.NetlinkAlignment.nlaAlign;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -49,13 +54,6 @@ public final class AttributeWriter {
 
     /** Largest payload: {@code nla_len} is 16 bits and includes the 4-byte header. */
     public static final int MAX_PAYLOAD_LENGTH = 0xFFFF - NLA_HDRLEN;
-
-    private static final ValueLayout.OfShort NATIVE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
-    private static final ValueLayout.OfInt NATIVE_INT = ValueLayout.JAVA_INT_UNALIGNED;
-    private static final ValueLayout.OfLong NATIVE_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
-    private static final ValueLayout.OfShort BIG_ENDIAN_SHORT = NATIVE_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt BIG_ENDIAN_INT = NATIVE_INT.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfLong BIG_ENDIAN_LONG = NATIVE_LONG.withOrder(ByteOrder.BIG_ENDIAN);
 
     /** Nesting depth the stacks hold before they grow; deeper nesting is very unusual in netlink. */
     private static final int INITIAL_NESTING_CAPACITY = 8;

@@ -1,7 +1,7 @@
 package org.vnetnl.genl;
 
-import java.nio.ByteOrder;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * The value layouts of attribute payloads, shared by {@link AttributeReader} and {@link AttributeWriter}.

@@ -12,6 +12,7 @@ import static org.vnetnl.internal.uapi.VnetNlUapi.VNET_NL_MSG_MAX_LEN;
 
 import java.util.Objects;
 
+import org.vnetnl.genl.AttributeKind;
 import org.vnetnl.genl.AttributePolicy;
 import org.vnetnl.internal.NativeAccess;
 import org.vnetnl.internal.libnl.LibNl;
@@ -37,12 +38,12 @@ public record VnetSchema(int familyVersion, AttributePolicy requestAttributes) {
 
     private static final VnetSchema EXPECTED = new VnetSchema(VNET_NL_FAMILY_VERSION(), AttributePolicy.builder()
             .string(VNET_NL_ATTR_MSG(), "VNET_NL_ATTR_MSG", VNET_NL_MSG_MAX_LEN())
-            .u32(VNET_NL_ATTR_VALUE(), "VNET_NL_ATTR_VALUE")
-            .u8(VNET_NL_ATTR_FLAG(), "VNET_NL_ATTR_FLAG", 0, VNET_NL_BOOL_MAX())
+            .integer(AttributeKind.U32, VNET_NL_ATTR_VALUE(), "VNET_NL_ATTR_VALUE")
+            .integer(AttributeKind.U8, VNET_NL_ATTR_FLAG(), "VNET_NL_ATTR_FLAG", 0, VNET_NL_BOOL_MAX())
             // Interface indexes start at 1: the module rejects 0 rather than looking up no device.
-            .u32(VNET_NL_ATTR_IFINDEX(), "VNET_NL_ATTR_IFINDEX", 1, 0xFFFF_FFFFL)
+            .integer(AttributeKind.U32, VNET_NL_ATTR_IFINDEX(), "VNET_NL_ATTR_IFINDEX", 1, 0xFFFF_FFFFL)
             .string(VNET_NL_ATTR_IFNAME(), "VNET_NL_ATTR_IFNAME", LibNl.IFNAMSIZ() - 1)
-            .u8(VNET_NL_ATTR_LINK_UP(), "VNET_NL_ATTR_LINK_UP", 0, VNET_NL_BOOL_MAX())
+            .integer(AttributeKind.U8, VNET_NL_ATTR_LINK_UP(), "VNET_NL_ATTR_LINK_UP", 0, VNET_NL_BOOL_MAX())
             .build());
 
     public VnetSchema {

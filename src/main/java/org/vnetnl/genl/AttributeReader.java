@@ -567,6 +567,80 @@ public final class AttributeReader {
                                 + ", payload " + (currentLength - NLA_HDRLEN) + " bytes]");
     }
 
+    // ---------------------------------------------------------------------------------------------------------
+    // Accessors for what YNL specs describe: variable-width integers, declared byte orders, bitfield32.
+
+    /**
+     * Reads the current attribute as {@code NLA_UINT} (Linux 6.8+), an unsigned integer of 4 or 8 bytes: the
+     * kernel sends the short form when the value fits. Values of 2<sup>63</sup> and above come out negative.
+     *
+     * @throws MalformedMessageException if the payload is neither 4 nor 8 bytes
+     */
+    public long uint() {
+        return payloadLength() == Integer.BYTES ? Integer.toUnsignedLong(read32("uint")) : read64("uint (4 or 8 bytes)");
+    }
+
+    /**
+     * Reads the current attribute as {@code NLA_SINT} (Linux 6.8+), a signed integer of 4 or 8 bytes.
+     *
+     * @throws MalformedMessageException if the payload is neither 4 nor 8 bytes
+     */
+    public long sint() {
+        return payloadLength() == Integer.BYTES ? read32("sint") : read64("sint (4 or 8 bytes)");
+    }
+
+    /**
+     * Reads an unsigned 16-bit integer stored in {@code order}, as a spec's {@code byte-order} declares it: the
+     * kernel sends such fields (ports, IPv4 addresses in tcp_metrics) without {@code NLA_F_NET_BYTEORDER}.
+     * The flag, when present, still means big-endian.
+     */
+    public int u16(java.nio.ByteOrder order) {
+        requirePayload(Short.BYTES, "u16");
+        return Short.toUnsignedInt(segment.get(bigEndian(order) ? BIG_ENDIAN_SHORT : WireLayouts.LITTLE_ENDIAN_SHORT, current + NLA_HDRLEN));
+    }
+
+    /** As {@link #u16(java.nio.ByteOrder)}, for an unsigned 32-bit integer. */
+    public long u32(java.nio.ByteOrder order) {
+        requirePayload(Integer.BYTES, "u32");
+        return Integer.toUnsignedLong(segment.get(bigEndian(order) ? BIG_ENDIAN_INT : WireLayouts.LITTLE_ENDIAN_INT, current + NLA_HDRLEN));
+    }
+
+    /** As {@link #u16(java.nio.ByteOrder)}, for a 64-bit integer (raw bits). */
+    public long u64(java.nio.ByteOrder order) {
+        requirePayload(Long.BYTES, "u64");
+        return segment.get(bigEndian(order) ? BIG_ENDIAN_LONG : WireLayouts.LITTLE_ENDIAN_LONG, current + NLA_HDRLEN);
+    }
+
+    /** As {@link #uint()}, with the value stored in {@code order}. */
+    public long uint(java.nio.ByteOrder order) {
+        if (payloadLength() == Integer.BYTES) {
+            return u32(order);
+        }
+        requirePayload(Long.BYTES, "uint (4 or 8 bytes)");
+        return u64(order);
+    }
+
+    /**
+     * The value half of an {@code NLA_BITFIELD32} ({@code struct nla_bitfield32 { u32 value; u32 selector; }}):
+     * the bits to set among those the selector names.
+     *
+     * @throws MalformedMessageException if the payload is not exactly 8 bytes
+     */
+    public int bitfield32Value() {
+        requirePayload(2 * Integer.BYTES, "bitfield32");
+        return segment.get(NATIVE_INT, current + NLA_HDRLEN);
+    }
+
+    /** The selector half of an {@code NLA_BITFIELD32}: which bits the value sets or clears. */
+    public int bitfield32Selector() {
+        requirePayload(2 * Integer.BYTES, "bitfield32");
+        return segment.get(NATIVE_INT, current + NLA_HDRLEN + Integer.BYTES);
+    }
+
+    private boolean bigEndian(java.nio.ByteOrder order) {
+        return (currentRawType & NLA_F_NET_BYTEORDER) != 0 || WireLayouts.isBigEndian(order);
+    }
+
     private short read16(String kind) {
         requirePayload(Short.BYTES, kind);
         return segment.get((currentRawType & NLA_F_NET_BYTEORDER) != 0 ? BIG_ENDIAN_SHORT : NATIVE_SHORT,

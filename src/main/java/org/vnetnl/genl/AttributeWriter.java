@@ -559,6 +559,63 @@ public final class AttributeWriter {
      *
      * @return the offset of the payload
      */
+    // ---------------------------------------------------------------------------------------------------------
+    // Writers for what YNL specs describe: variable-width integers, declared byte orders, bitfield32.
+
+    /**
+     * Appends an {@code NLA_UINT} (Linux 6.8+): 4 bytes when the unsigned value fits, else 8, as the kernel and
+     * its YNL tools write it.
+     *
+     * @param value the 64 raw bits, unsigned
+     */
+    public AttributeWriter putUint(int type, long value) {
+        requireType(type);
+        return Long.compareUnsigned(value, 0xFFFF_FFFFL) <= 0 ? put32(type, type, NATIVE_INT, (int) value)
+                : put64(type, type, NATIVE_LONG, value);
+    }
+
+    /** Appends an {@code NLA_SINT} (Linux 6.8+): 4 bytes when the value fits a signed 32-bit integer, else 8. */
+    public AttributeWriter putSint(int type, long value) {
+        requireType(type);
+        return value == (int) value ? put32(type, type, NATIVE_INT, (int) value) : put64(type, type, NATIVE_LONG, value);
+    }
+
+    /**
+     * Appends an unsigned 16-bit integer in {@code order} (null: native) without {@code NLA_F_NET_BYTEORDER},
+     * as a spec's {@code byte-order} field is written by the kernel's YNL.
+     */
+    public AttributeWriter putU16(int type, int value, java.nio.ByteOrder order) {
+        requireRange(type, value, 0, 0xFFFF, "u16");
+        return put16(type, type, WireLayouts.isBigEndian(order) ? BIG_ENDIAN_SHORT : WireLayouts.LITTLE_ENDIAN_SHORT, (short) value);
+    }
+
+    /** As {@link #putU16(int, int, java.nio.ByteOrder)}, for an unsigned 32-bit value (0 to 2<sup>32</sup>-1). */
+    public AttributeWriter putU32(int type, long value, java.nio.ByteOrder order) {
+        requireType(type);
+        if (value < 0 || value > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("value " + value + " of attribute type " + type
+                    + " is out of range 0..4294967295 for u32");
+        }
+        return put32(type, type, WireLayouts.isBigEndian(order) ? BIG_ENDIAN_INT : WireLayouts.LITTLE_ENDIAN_INT, (int) value);
+    }
+
+    /** As {@link #putU16(int, int, java.nio.ByteOrder)}, for 64 raw bits. */
+    public AttributeWriter putU64(int type, long value, java.nio.ByteOrder order) {
+        requireType(type);
+        return put64(type, type, WireLayouts.isBigEndian(order) ? BIG_ENDIAN_LONG : WireLayouts.LITTLE_ENDIAN_LONG, value);
+    }
+
+    /**
+     * Appends an {@code NLA_BITFIELD32}: {@code value} for the bits {@code selector} names.
+     */
+    public AttributeWriter putBitfield32(int type, int value, int selector) {
+        requireType(type);
+        long payload = begin(type, type, 2 * Integer.BYTES);
+        segment.set(NATIVE_INT, payload, value);
+        segment.set(NATIVE_INT, payload + Integer.BYTES, selector);
+        return finish(payload, 2 * Integer.BYTES);
+    }
+
     private long begin(int type, int rawType, int payloadLength) {
         long needed = nlaAlign((long) NLA_HDRLEN + payloadLength);
         long left = effectiveLimit() - position;

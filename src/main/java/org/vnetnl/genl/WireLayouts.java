@@ -18,5 +18,15 @@ final class WireLayouts {
     static final ValueLayout.OfInt BIG_ENDIAN_INT = NATIVE_INT.withOrder(ByteOrder.BIG_ENDIAN);
     static final ValueLayout.OfLong BIG_ENDIAN_LONG = NATIVE_LONG.withOrder(ByteOrder.BIG_ENDIAN);
 
+    /** Fields a YNL spec declares little-endian. */
+    static final ValueLayout.OfShort LITTLE_ENDIAN_SHORT = NATIVE_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt LITTLE_ENDIAN_INT = NATIVE_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong LITTLE_ENDIAN_LONG = NATIVE_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Whether a field in {@code order} (null: the host's) is big-endian. */
+    static boolean isBigEndian(ByteOrder order) {
+        return (order == null ? ByteOrder.nativeOrder() : order) == ByteOrder.BIG_ENDIAN;
+    }
+
     private WireLayouts() {}
 }

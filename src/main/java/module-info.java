@@ -1,4 +1,6 @@
 module org.vnetnl {
+    requires org.yaml.snakeyaml;
+
     exports org.vnetnl.genl;
     exports org.vnetnl.vnet;
 }

@@ -9,7 +9,6 @@ import java.io.StringReader;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.vnetnl.genl.AttributePolicy;

@@ -1,3 +1,9 @@
+/**
+ * Linux generic netlink through the FFM API and libnl: {@link org.vnetnl.genl} for any family, and
+ * {@link org.vnetnl.vnet} for the {@code vnet_nl} kernel module. Code that calls it runs with
+ * {@code --enable-native-access=org.vnetnl} on the module path, or {@code --enable-native-access=ALL-UNNAMED}
+ * on the class path.
+ */
 module org.vnetnl {
     requires org.snakeyaml.engine;
     requires com.fasterxml.jackson.databind;

@@ -16,13 +16,13 @@ import java.util.Optional;
  *
  * <pre>{@code
  * AttributePolicy stats = AttributePolicy.builder()
- *         .u64(VNET_NL_STATS_RX_PACKETS, "VNET_NL_STATS_RX_PACKETS")
- *         .u64(VNET_NL_STATS_TX_PACKETS, "VNET_NL_STATS_TX_PACKETS")
+ *         .integer(U64, VNET_NL_STATS_RX_PACKETS, "VNET_NL_STATS_RX_PACKETS")
+ *         .integer(U64, VNET_NL_STATS_TX_PACKETS, "VNET_NL_STATS_TX_PACKETS")
  *         .build();
  * AttributePolicy policy = AttributePolicy.builder()
  *         .string(VNET_NL_ATTR_MSG, "VNET_NL_ATTR_MSG", VNET_NL_MSG_MAX_LEN)
- *         .u32(VNET_NL_ATTR_VALUE, "VNET_NL_ATTR_VALUE")
- *         .u8(VNET_NL_ATTR_FLAG, "VNET_NL_ATTR_FLAG", 0, 1)
+ *         .integer(U32, VNET_NL_ATTR_VALUE, "VNET_NL_ATTR_VALUE")
+ *         .integer(U8, VNET_NL_ATTR_FLAG, "VNET_NL_ATTR_FLAG", 0, 1)
  *         .nested(VNET_NL_ATTR_STATS, "VNET_NL_ATTR_STATS", stats)
  *         .build();
  * policy.validate(reader); // throws PolicyViolationException naming the first offending attribute
@@ -41,210 +41,66 @@ import java.util.Optional;
  */
 public final class AttributePolicy {
 
-    /** The kind of an attribute's payload, as in the kernel's {@code NLA_*} policy types. */
-    public enum Kind {
-        /** Unsigned 8-bit integer, {@code NLA_U8}. */
-        U8("u8", 1, false, 0, 0xFF),
-        /** Unsigned 16-bit integer, {@code NLA_U16}. */
-        U16("u16", 2, false, 0, 0xFFFF),
-        /** Unsigned 32-bit integer, {@code NLA_U32}. */
-        U32("u32", 4, false, 0, 0xFFFF_FFFFL),
-        /** Unsigned 64-bit integer, {@code NLA_U64}; its limits are compared as unsigned values. */
-        U64("u64", 8, false, 0, -1L),
-        /** Signed 8-bit integer, {@code NLA_S8}. */
-        S8("s8", 1, true, Byte.MIN_VALUE, Byte.MAX_VALUE),
-        /** Signed 16-bit integer, {@code NLA_S16}. */
-        S16("s16", 2, true, Short.MIN_VALUE, Short.MAX_VALUE),
-        /** Signed 32-bit integer, {@code NLA_S32}. */
-        S32("s32", 4, true, Integer.MIN_VALUE, Integer.MAX_VALUE),
-        /** Signed 64-bit integer, {@code NLA_S64}. */
-        S64("s64", 8, true, Long.MIN_VALUE, Long.MAX_VALUE),
-        /** Flag without payload, {@code NLA_FLAG}: its presence is the value. */
-        FLAG("flag", 0, false, 0, 0),
-        /** NUL-terminated string, {@code NLA_NUL_STRING}. */
-        STRING("string", -1, false, 0, 0),
-        /** Opaque bytes, {@code NLA_BINARY}. */
-        BINARY("binary", -1, false, 0, 0),
-        /** Nested attributes, {@code NLA_NESTED}, with their own policy. */
-        NESTED("nested", -1, false, 0, 0);
-
-        private final String label;
-        private final int size;
-        private final boolean signed;
-        private final long lowest;
-        private final long highest;
-
-        Kind(String label, int size, boolean signed, long lowest, long highest) {
-            this.label = label;
-            this.size = size;
-            this.signed = signed;
-            this.lowest = lowest;
-            this.highest = highest;
-        }
-
-        /**
-         * Tells whether this kind is one of the integer kinds {@code U8} to {@code S64}.
-         *
-         * @return {@code true} for integers
-         */
-        public boolean isInteger() {
-            return ordinal() <= S64.ordinal();
-        }
-
-        /**
-         * Tells whether this kind is a signed integer kind.
-         *
-         * @return {@code true} for {@code S8} to {@code S64}
-         */
-        public boolean isSigned() {
-            return signed;
-        }
-
-        /**
-         * Returns the exact payload size of this kind, or -1 for the variable-size kinds {@code STRING},
-         * {@code BINARY} and {@code NESTED}.
-         *
-         * @return the size in bytes, or -1
-         */
-        public int fixedSize() {
-            return size;
-        }
-
-        /**
-         * Returns the short lower-case name used in messages, such as {@code "u32"}.
-         *
-         * @return the label
-         */
-        @Override
-        public String toString() {
-            return label;
-        }
-
-        private int compare(long a, long b) {
-            return signed ? Long.compare(a, b) : Long.compareUnsigned(a, b);
-        }
-
-        private String format(long value) {
-            return signed ? Long.toString(value) : Long.toUnsignedString(value);
-        }
-    }
-
     /**
-     * The declaration of one attribute type in a policy.
+     * The declaration of one attribute type in a policy. The constructor checks the declaration as the builder
+     * does, so every spec in a policy is consistent.
      *
-     * <p>The meaning of {@link #minLength()} and {@link #maxLength()} depends on the kind: for
-     * {@code STRING} they bound the string length in bytes without the NUL terminator; for every other kind
-     * they bound the payload length (equal to the fixed size for integers, 0 for flags).
+     * <p>The meaning of {@code minLength} and {@code maxLength} depends on the kind: for {@code NUL_STRING} they
+     * bound the string length in bytes without the NUL terminator; for every other kind they bound the payload
+     * length (equal to the fixed size for integers, 0 for flags).
+     *
+     * @param type         the attribute type, 1 to {@value AttributeWriter#MAX_TYPE}
+     * @param name         the name used in messages, typically the C enumerator such as {@code "VNET_NL_ATTR_MSG"}
+     * @param kind         the kind of payload: an integer kind, {@code FLAG}, {@code NUL_STRING}, {@code BINARY}
+     *                     or {@code NESTED}
+     * @param minLength    the smallest allowed length (see above)
+     * @param maxLength    the largest allowed length (see above)
+     * @param hasRange     whether a value range narrower than the kind's own was declared
+     * @param min          the smallest allowed value of an integer kind (the kind's lowest without a declared
+     *                     range; unsigned for {@code U64}); 0 for the other kinds
+     * @param max          the largest allowed value of an integer kind (the kind's highest without a declared
+     *                     range; -1 stands for 2<sup>64</sup>-1 for {@code U64}); 0 for the other kinds
+     * @param nestedPolicy the policy of the attributes nested in this one: present exactly for {@code NESTED}
+     * @throws IllegalArgumentException if the type, the name or the limits are not valid for the kind
      */
-    public static final class AttributeSpec {
-        private final int type;
-        private final String name;
-        private final Kind kind;
-        private final int minLength;
-        private final int maxLength;
-        private final boolean hasRange;
-        private final long min;
-        private final long max;
-        private final AttributePolicy nestedPolicy;
+    public record AttributeSpec(int type, String name, AttributeKind kind, int minLength, int maxLength,
+                                boolean hasRange, long min, long max, Optional<AttributePolicy> nestedPolicy) {
 
-        private AttributeSpec(int type, String name, Kind kind, int minLength, int maxLength, boolean hasRange,
-                long min, long max, AttributePolicy nestedPolicy) {
-            this.type = type;
-            this.name = name;
-            this.kind = kind;
-            this.minLength = minLength;
-            this.maxLength = maxLength;
-            this.hasRange = hasRange;
-            this.min = min;
-            this.max = max;
-            this.nestedPolicy = nestedPolicy;
-        }
-
-        /**
-         * Returns the attribute type.
-         *
-         * @return 1 to {@value AttributeWriter#MAX_TYPE}
-         */
-        public int type() {
-            return type;
-        }
-
-        /**
-         * Returns the name used in messages, typically the C enumerator such as {@code "VNET_NL_ATTR_MSG"}.
-         *
-         * @return the name
-         */
-        public String name() {
-            return name;
-        }
-
-        /**
-         * Returns the kind of payload.
-         *
-         * @return the kind
-         */
-        public Kind kind() {
-            return kind;
-        }
-
-        /**
-         * Returns the smallest allowed length: the string length without NUL for {@code STRING}, the
-         * payload length otherwise.
-         *
-         * @return the minimum in bytes
-         */
-        public int minLength() {
-            return minLength;
-        }
-
-        /**
-         * Returns the largest allowed length: the string length without NUL for {@code STRING}, the
-         * payload length otherwise.
-         *
-         * @return the maximum in bytes
-         */
-        public int maxLength() {
-            return maxLength;
-        }
-
-        /**
-         * Tells whether a value range narrower than the kind's own was declared.
-         *
-         * @return {@code true} if {@code min}/{@code max} were given to the builder
-         */
-        public boolean hasRange() {
-            return hasRange;
-        }
-
-        /**
-         * Returns the smallest allowed value of an integer kind: the declared minimum, or the smallest value
-         * of the kind when no range was declared. For {@code U64} the value is to be read as unsigned. 0 for
-         * the other kinds.
-         *
-         * @return the minimum value
-         */
-        public long min() {
-            return min;
-        }
-
-        /**
-         * Returns the largest allowed value of an integer kind: the declared maximum, or the largest value
-         * of the kind when no range was declared. For {@code U64} the value is to be read as unsigned (the
-         * full range ends at -1, that is 2<sup>64</sup>-1). 0 for the other kinds.
-         *
-         * @return the maximum value
-         */
-        public long max() {
-            return max;
-        }
-
-        /**
-         * Returns the policy of the attributes nested in this one.
-         *
-         * @return the nested policy for {@code NESTED}, empty for the other kinds
-         */
-        public Optional<AttributePolicy> nestedPolicy() {
-            return Optional.ofNullable(nestedPolicy);
+        public AttributeSpec {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(nestedPolicy, "nestedPolicy");
+            if (type < 1 || type > MAX_TYPE) {
+                throw new IllegalArgumentException("attribute type " + type + " is outside 1.." + MAX_TYPE);
+            }
+            if (name == null || name.isEmpty()) {
+                throw new IllegalArgumentException("attribute type " + type + " needs a name");
+            }
+            if (nestedPolicy.isPresent() != (kind == AttributeKind.NESTED)) {
+                throw new IllegalArgumentException("attribute type " + type + " (" + name + "): a nested policy"
+                        + " goes with kind nested, and only with it; got " + kind);
+            }
+            switch (kind) {
+                case U8, U16, U32, U64, S8, S16, S32, S64 -> {
+                    if (kind.compare(min, kind.lowest()) < 0 || kind.compare(max, kind.highest()) > 0
+                            || kind.compare(min, max) > 0) {
+                        throw new IllegalArgumentException("range " + kind.format(min) + ".." + kind.format(max)
+                                + " of attribute type " + type + " is not within " + kind.format(kind.lowest())
+                                + ".." + kind.format(kind.highest()) + " for " + kind + " or is inverted");
+                    }
+                    requireLengths(type, kind, minLength, maxLength, kind.fixedSize(), kind.fixedSize());
+                }
+                case FLAG -> requireLengths(type, kind, minLength, maxLength, 0, 0);
+                case NUL_STRING -> requireLimits(type, minLength, maxLength, MAX_PAYLOAD_LENGTH - 1,
+                        "string length");
+                case BINARY, NESTED -> requireLimits(type, minLength, maxLength, MAX_PAYLOAD_LENGTH,
+                        "payload length");
+                default -> throw new IllegalArgumentException("attribute type " + type + " (" + name
+                        + "): a policy cannot validate kind " + kind);
+            }
+            if (!kind.isInteger() && (hasRange || min != 0 || max != 0)) {
+                throw new IllegalArgumentException("attribute type " + type + " (" + name
+                        + "): a value range applies to integer kinds only, not " + kind);
+            }
         }
 
         /**
@@ -254,17 +110,37 @@ public final class AttributePolicy {
          */
         @Override
         public String toString() {
-            StringBuilder text = new StringBuilder(name).append(" (type ").append(type).append("): ").append(kind);
+            return name + " (type " + type + "): " + describe();
+        }
+
+        /** The declaration without name and type, for example {@code "u8 0..1"}. */
+        String describe() {
+            StringBuilder text = new StringBuilder(kind.toString());
             if (kind.isInteger()) {
                 if (hasRange) {
                     text.append(' ').append(kind.format(min)).append("..").append(kind.format(max));
                 }
-            } else if (kind == Kind.STRING) {
+            } else if (kind == AttributeKind.NUL_STRING) {
                 text.append(" of at most ").append(maxLength).append(" bytes");
-            } else if (kind == Kind.BINARY) {
+            } else if (kind == AttributeKind.BINARY) {
                 text.append(" of ").append(minLength).append("..").append(maxLength).append(" bytes");
             }
             return text.toString();
+        }
+
+        private static void requireLengths(int type, AttributeKind kind, int minLength, int maxLength,
+                                           int expectedMin, int expectedMax) {
+            if (minLength != expectedMin || maxLength != expectedMax) {
+                throw new IllegalArgumentException("lengths " + minLength + ".." + maxLength + " of attribute type "
+                        + type + " do not match the " + expectedMin + " bytes of " + kind);
+            }
+        }
+
+        private static void requireLimits(int type, int min, int max, int highest, String what) {
+            if (min < 0 || max < min || max > highest) {
+                throw new IllegalArgumentException(what + " limits " + min + ".." + max + " of attribute type "
+                        + type + " are not within 0.." + highest + " or are inverted");
+            }
         }
     }
 
@@ -275,13 +151,13 @@ public final class AttributePolicy {
     private AttributePolicy(Builder builder) {
         int maxType = 0;
         for (AttributeSpec spec : builder.specs) {
-            maxType = Math.max(maxType, spec.type);
+            maxType = Math.max(maxType, spec.type());
         }
         specsByType = new AttributeSpec[maxType + 1];
         List<AttributeSpec> sorted = new ArrayList<>(builder.specs);
-        sorted.sort((a, b) -> Integer.compare(a.type, b.type));
+        sorted.sort((a, b) -> Integer.compare(a.type(), b.type()));
         for (AttributeSpec spec : sorted) {
-            specsByType[spec.type] = spec;
+            specsByType[spec.type()] = spec;
         }
         specs = Collections.unmodifiableList(sorted);
         rejectUnknown = builder.rejectUnknown;
@@ -342,7 +218,7 @@ public final class AttributePolicy {
      */
     public String nameOf(int type) {
         AttributeSpec spec = lookup(type);
-        return spec != null ? spec.name : "type " + type;
+        return spec != null ? spec.name() : "type " + type;
     }
 
     /**
@@ -390,46 +266,46 @@ public final class AttributePolicy {
             }
             return;
         }
-        Kind kind = spec.kind;
+        AttributeKind kind = spec.kind();
         int payloadLength = attribute.payloadLength();
         if (kind.fixedSize() >= 0 && payloadLength != kind.fixedSize()) {
-            throw violation(attribute, spec.name, "payload of " + payloadLength + " byte"
+            throw violation(attribute, spec.name(), "payload of " + payloadLength + " byte"
                     + (payloadLength == 1 ? "" : "s") + ", expected " + kind.fixedSize() + " for " + kind);
         }
         switch (kind) {
             case U8, U16, U32, U64, S8, S16, S32, S64 -> {
                 long value = integerValue(attribute, kind);
-                if (kind.compare(value, spec.min) < 0 || kind.compare(value, spec.max) > 0) {
-                    throw violation(attribute, spec.name, "value " + kind.format(value) + " out of range "
-                            + kind.format(spec.min) + ".." + kind.format(spec.max));
+                if (kind.compare(value, spec.min()) < 0 || kind.compare(value, spec.max()) > 0) {
+                    throw violation(attribute, spec.name(), "value " + kind.format(value) + " out of range "
+                            + kind.format(spec.min()) + ".." + kind.format(spec.max()));
                 }
             }
-            case STRING -> {
+            case NUL_STRING -> {
                 int stringLength;
                 try {
                     stringLength = attribute.stringLength();
                 } catch (MalformedMessageException e) {
-                    throw violation(attribute, spec.name, e.problem());
+                    throw violation(attribute, spec.name(), e.problem());
                 }
-                if (stringLength > spec.maxLength) {
-                    throw violation(attribute, spec.name, "string of " + stringLength + " bytes exceeds the "
-                            + "maximum of " + spec.maxLength);
+                if (stringLength > spec.maxLength()) {
+                    throw violation(attribute, spec.name(), "string of " + stringLength + " bytes exceeds the "
+                            + "maximum of " + spec.maxLength());
                 }
             }
             case BINARY -> {
-                if (payloadLength < spec.minLength || payloadLength > spec.maxLength) {
-                    throw violation(attribute, spec.name, "payload of " + payloadLength + " bytes, expected "
-                            + spec.minLength + ".." + spec.maxLength);
+                if (payloadLength < spec.minLength() || payloadLength > spec.maxLength()) {
+                    throw violation(attribute, spec.name(), "payload of " + payloadLength + " bytes, expected "
+                            + spec.minLength() + ".." + spec.maxLength());
                 }
             }
-            case NESTED -> spec.nestedPolicy.validate(attribute.nested());
-            case FLAG -> {
-                // The size check above is all a flag needs.
+            case NESTED -> spec.nestedPolicy().orElseThrow().validate(attribute.nested());
+            default -> {
+                // FLAG: the size check above is all it needs; the constructor of AttributeSpec admits no other kind.
             }
         }
     }
 
-    private static long integerValue(AttributeReader attribute, Kind kind) {
+    private static long integerValue(AttributeReader attribute, AttributeKind kind) {
         return switch (kind) {
             case U8 -> attribute.u8();
             case U16 -> attribute.u16();
@@ -446,7 +322,7 @@ public final class AttributePolicy {
     private String typeList() {
         StringBuilder list = new StringBuilder();
         for (AttributeSpec spec : specs) {
-            list.append(list.isEmpty() ? "" : ", ").append(spec.type);
+            list.append(list.isEmpty() ? "" : ", ").append(spec.type());
         }
         return list.toString();
     }
@@ -471,196 +347,36 @@ public final class AttributePolicy {
         }
 
         /**
-         * Declares an unsigned 8-bit integer ({@code NLA_U8}).
+         * Declares an integer of {@code kind} ({@code NLA_U8} to {@code NLA_S64}) accepting every value of the
+         * kind.
          *
+         * @param kind one of the integer kinds {@code U8} to {@code S64}
          * @param type the attribute type
          * @param name the name for messages
          * @return this builder
          */
-        public Builder u8(int type, String name) {
-            return integer(type, name, Kind.U8, false, Kind.U8.lowest, Kind.U8.highest);
+        public Builder integer(AttributeKind kind, int type, String name) {
+            requireInteger(kind);
+            return add(new AttributeSpec(type, name, kind, kind.fixedSize(), kind.fixedSize(), false, kind.lowest(),
+                    kind.highest(), Optional.empty()));
         }
 
         /**
-         * Declares an unsigned 8-bit integer ({@code NLA_U8}) limited to {@code min..max}.
+         * Declares an integer of {@code kind} ({@code NLA_U8} to {@code NLA_S64}) limited to {@code min..max},
+         * inclusive; for the unsigned kinds both are read as unsigned (pass -1 for 2<sup>64</sup>-1 with
+         * {@code U64}).
          *
+         * @param kind one of the integer kinds {@code U8} to {@code S64}
          * @param type the attribute type
          * @param name the name for messages
-         * @param min  the smallest allowed value, 0 to 255
-         * @param max  the largest allowed value, {@code min} to 255
+         * @param min  the smallest allowed value, within the kind's range
+         * @param max  the largest allowed value, within the kind's range and not below {@code min}
          * @return this builder
          */
-        public Builder u8(int type, String name, int min, int max) {
-            return integer(type, name, Kind.U8, true, min, max);
-        }
-
-        /**
-         * Declares an unsigned 16-bit integer ({@code NLA_U16}).
-         *
-         * @param type the attribute type
-         * @param name the name for messages
-         * @return this builder
-         */
-        public Builder u16(int type, String name) {
-            return integer(type, name, Kind.U16, false, Kind.U16.lowest, Kind.U16.highest);
-        }
-
-        /**
-         * Declares an unsigned 16-bit integer ({@code NLA_U16}) limited to {@code min..max}.
-         *
-         * @param type the attribute type
-         * @param name the name for messages
-         * @param min  the smallest allowed value, 0 to 65535
-         * @param max  the largest allowed value, {@code min} to 65535
-         * @return this builder
-         */
-        public Builder u16(int type, String name, int min, int max) {
-            return integer(type, name, Kind.U16, true, min, max);
-        }
-
-        /**
-         * Declares an unsigned 32-bit integer ({@code NLA_U32}).
-         *
-         * @param type the attribute type
-         * @param name the name for messages
-         * @return this builder
-         */
-        public Builder u32(int type, String name) {
-            return integer(type, name, Kind.U32, false, Kind.U32.lowest, Kind.U32.highest);
-        }
-
-        /**
-         * Declares an unsigned 32-bit integer ({@code NLA_U32}) limited to {@code min..max}.
-         *
-         * @param type the attribute type
-         * @param name the name for messages
-         * @param min  the smallest allowed value, 0 to 2<sup>32</sup>-1
-         * @param max  the largest allowed value, {@code min} to 2<sup>32</sup>-1
-         * @return this builder
-         */
-        public Builder u32(int type, String name, long min, long max) {
-            return integer(type, name, Kind.U32, true, min, max);
-        }
-
-        /**
-         * Declares an unsigned 64-bit integer ({@code NLA_U64}).
-         *
-         * @param type the attribute type
-         * @param name the name for messages
-         * @return this builder
-         */
-        public Builder u64(int type, String name) {
-            return integer(type, name, Kind.U64, false, Kind.U64.lowest, Kind.U64.highest);
-        }
-
-        /**
-         * Declares an unsigned 64-bit integer ({@code NLA_U64}) limited to {@code min..max}, both read as
-         * unsigned values (pass -1 for 2<sup>64</sup>-1).
-         *
-         * @param type the attribute type
-         * @param name the name for messages
-         * @param min  the smallest allowed value, unsigned
-         * @param max  the largest allowed value, unsigned, not below {@code min}
-         * @return this builder
-         */
-        public Builder u64(int type, String name, long min, long max) {
-            return integer(type, name, Kind.U64, true, min, max);
-        }
-
-        /**
-         * Declares a signed 8-bit integer ({@code NLA_S8}).
-         *
-         * @param type the attribute type
-         * @param name the name for messages
-         * @return this builder
-         */
-        public Builder s8(int type, String name) {
-            return integer(type, name, Kind.S8, false, Kind.S8.lowest, Kind.S8.highest);
-        }
-
-        /**
-         * Declares a signed 8-bit integer ({@code NLA_S8}) limited to {@code min..max}.
-         *
-         * @param type the attribute type
-         * @param name the name for messages
-         * @param min  the smallest allowed value, -128 to 127
-         * @param max  the largest allowed value, {@code min} to 127
-         * @return this builder
-         */
-        public Builder s8(int type, String name, int min, int max) {
-            return integer(type, name, Kind.S8, true, min, max);
-        }
-
-        /**
-         * Declares a signed 16-bit integer ({@code NLA_S16}).
-         *
-         * @param type the attribute type
-         * @param name the name for messages
-         * @return this builder
-         */
-        public Builder s16(int type, String name) {
-            return integer(type, name, Kind.S16, false, Kind.S16.lowest, Kind.S16.highest);
-        }
-
-        /**
-         * Declares a signed 16-bit integer ({@code NLA_S16}) limited to {@code min..max}.
-         *
-         * @param type the attribute type
-         * @param name the name for messages
-         * @param min  the smallest allowed value, -32768 to 32767
-         * @param max  the largest allowed value, {@code min} to 32767
-         * @return this builder
-         */
-        public Builder s16(int type, String name, int min, int max) {
-            return integer(type, name, Kind.S16, true, min, max);
-        }
-
-        /**
-         * Declares a signed 32-bit integer ({@code NLA_S32}).
-         *
-         * @param type the attribute type
-         * @param name the name for messages
-         * @return this builder
-         */
-        public Builder s32(int type, String name) {
-            return integer(type, name, Kind.S32, false, Kind.S32.lowest, Kind.S32.highest);
-        }
-
-        /**
-         * Declares a signed 32-bit integer ({@code NLA_S32}) limited to {@code min..max}.
-         *
-         * @param type the attribute type
-         * @param name the name for messages
-         * @param min  the smallest allowed value
-         * @param max  the largest allowed value, not below {@code min}
-         * @return this builder
-         */
-        public Builder s32(int type, String name, int min, int max) {
-            return integer(type, name, Kind.S32, true, min, max);
-        }
-
-        /**
-         * Declares a signed 64-bit integer ({@code NLA_S64}).
-         *
-         * @param type the attribute type
-         * @param name the name for messages
-         * @return this builder
-         */
-        public Builder s64(int type, String name) {
-            return integer(type, name, Kind.S64, false, Kind.S64.lowest, Kind.S64.highest);
-        }
-
-        /**
-         * Declares a signed 64-bit integer ({@code NLA_S64}) limited to {@code min..max}.
-         *
-         * @param type the attribute type
-         * @param name the name for messages
-         * @param min  the smallest allowed value
-         * @param max  the largest allowed value, not below {@code min}
-         * @return this builder
-         */
-        public Builder s64(int type, String name, long min, long max) {
-            return integer(type, name, Kind.S64, true, min, max);
+        public Builder integer(AttributeKind kind, int type, String name, long min, long max) {
+            requireInteger(kind);
+            return add(new AttributeSpec(type, name, kind, kind.fixedSize(), kind.fixedSize(), true, min, max,
+                    Optional.empty()));
         }
 
         /**
@@ -671,12 +387,12 @@ public final class AttributePolicy {
          * @return this builder
          */
         public Builder flag(int type, String name) {
-            return add(new AttributeSpec(type, name, Kind.FLAG, 0, 0, false, 0, 0, null));
+            return add(new AttributeSpec(type, name, AttributeKind.FLAG, 0, 0, false, 0, 0, Optional.empty()));
         }
 
         /**
          * Declares a NUL-terminated string ({@code NLA_NUL_STRING}) of at most {@code maxLength} bytes
-         * before the NUL.
+         * before the NUL ({@value AttributeWriter#MAX_PAYLOAD_LENGTH} - 1 for any string that fits an attribute).
          *
          * @param type      the attribute type
          * @param name      the name for messages
@@ -684,23 +400,13 @@ public final class AttributePolicy {
          * @return this builder
          */
         public Builder string(int type, String name, int maxLength) {
-            requireLimits(type, 0, maxLength, MAX_PAYLOAD_LENGTH - 1, "string length");
-            return add(new AttributeSpec(type, name, Kind.STRING, 0, maxLength, false, 0, 0, null));
+            return add(new AttributeSpec(type, name, AttributeKind.NUL_STRING, 0, maxLength, false, 0, 0,
+                    Optional.empty()));
         }
 
         /**
-         * Declares a NUL-terminated string ({@code NLA_NUL_STRING}) of any length that fits an attribute.
-         *
-         * @param type the attribute type
-         * @param name the name for messages
-         * @return this builder
-         */
-        public Builder string(int type, String name) {
-            return string(type, name, MAX_PAYLOAD_LENGTH - 1);
-        }
-
-        /**
-         * Declares opaque bytes ({@code NLA_BINARY}) with a payload of {@code minLength..maxLength} bytes.
+         * Declares opaque bytes ({@code NLA_BINARY}) with a payload of {@code minLength..maxLength} bytes
+         * ({@code 0..}{@value AttributeWriter#MAX_PAYLOAD_LENGTH} for any length).
          *
          * @param type      the attribute type
          * @param name      the name for messages
@@ -709,19 +415,8 @@ public final class AttributePolicy {
          * @return this builder
          */
         public Builder binary(int type, String name, int minLength, int maxLength) {
-            requireLimits(type, minLength, maxLength, MAX_PAYLOAD_LENGTH, "payload length");
-            return add(new AttributeSpec(type, name, Kind.BINARY, minLength, maxLength, false, 0, 0, null));
-        }
-
-        /**
-         * Declares opaque bytes ({@code NLA_BINARY}) of any length.
-         *
-         * @param type the attribute type
-         * @param name the name for messages
-         * @return this builder
-         */
-        public Builder binary(int type, String name) {
-            return binary(type, name, 0, MAX_PAYLOAD_LENGTH);
+            return add(new AttributeSpec(type, name, AttributeKind.BINARY, minLength, maxLength, false, 0, 0,
+                    Optional.empty()));
         }
 
         /**
@@ -734,7 +429,27 @@ public final class AttributePolicy {
          */
         public Builder nested(int type, String name, AttributePolicy policy) {
             Objects.requireNonNull(policy, "policy");
-            return add(new AttributeSpec(type, name, Kind.NESTED, 0, MAX_PAYLOAD_LENGTH, false, 0, 0, policy));
+            return add(new AttributeSpec(type, name, AttributeKind.NESTED, 0, MAX_PAYLOAD_LENGTH, false, 0, 0,
+                    Optional.of(policy)));
+        }
+
+        /**
+         * Declares one attribute as given, for declarations made elsewhere (another policy's
+         * {@link AttributePolicy#specs()}, a specification file).
+         *
+         * @param spec the declaration
+         * @return this builder
+         */
+        public Builder add(AttributeSpec spec) {
+            Objects.requireNonNull(spec, "spec");
+            if (declared[spec.type()]) {
+                throw new IllegalArgumentException("attribute type " + spec.type() + " (" + spec.name()
+                        + ") is already declared as " + specs.stream().filter(s -> s.type() == spec.type())
+                                .findFirst().orElseThrow());
+            }
+            declared[spec.type()] = true;
+            specs.add(spec);
+            return this;
         }
 
         /**
@@ -758,39 +473,10 @@ public final class AttributePolicy {
             return new AttributePolicy(this);
         }
 
-        private Builder integer(int type, String name, Kind kind, boolean hasRange, long min, long max) {
-            if (kind.compare(min, kind.lowest) < 0 || kind.compare(max, kind.highest) > 0
-                    || kind.compare(min, max) > 0) {
-                throw new IllegalArgumentException("range " + kind.format(min) + ".." + kind.format(max)
-                        + " of attribute type " + type + " is not within " + kind.format(kind.lowest) + ".."
-                        + kind.format(kind.highest) + " for " + kind + " or is inverted");
+        private static void requireInteger(AttributeKind kind) {
+            if (!kind.isInteger()) {
+                throw new IllegalArgumentException(kind + " is not an integer kind");
             }
-            return add(new AttributeSpec(type, name, kind, kind.fixedSize(), kind.fixedSize(), hasRange, min,
-                    max, null));
-        }
-
-        private static void requireLimits(int type, int min, int max, int highest, String what) {
-            if (min < 0 || max < min || max > highest) {
-                throw new IllegalArgumentException(what + " limits " + min + ".." + max + " of attribute type "
-                        + type + " are not within 0.." + highest + " or are inverted");
-            }
-        }
-
-        private Builder add(AttributeSpec spec) {
-            if (spec.type < 1 || spec.type > MAX_TYPE) {
-                throw new IllegalArgumentException("attribute type " + spec.type + " is outside 1.." + MAX_TYPE);
-            }
-            if (spec.name == null || spec.name.isEmpty()) {
-                throw new IllegalArgumentException("attribute type " + spec.type + " needs a name");
-            }
-            if (declared[spec.type]) {
-                throw new IllegalArgumentException("attribute type " + spec.type + " (" + spec.name
-                        + ") is already declared as " + specs.stream().filter(s -> s.type == spec.type)
-                                .findFirst().orElseThrow());
-            }
-            declared[spec.type] = true;
-            specs.add(spec);
-            return this;
         }
     }
 }

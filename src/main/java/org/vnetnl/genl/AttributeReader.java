@@ -50,6 +50,11 @@ import java.nio.charset.StandardCharsets;
  * when the attribute carries {@code NLA_F_NET_BYTEORDER}. Attributes are only 4-byte aligned, so 64-bit
  * values are read unaligned.
  *
+ * <p><b>Validity.</b> A reader handed out by a connection (through {@link GenlMessage#attributes()}, and the
+ * nested readers wrapped from it) reads the connection's receive buffer and is valid until the connection
+ * receives again; after that every accessor and {@link #next()} throws {@link IllegalStateException} rather than
+ * read the next reply's bytes. A reader wrapped by the caller is never invalidated.
+ *
  * <p>Instances are not thread-safe; use one per thread.
  */
 public final class AttributeReader {
@@ -76,6 +81,9 @@ public final class AttributeReader {
     private long current = NONE;
     private int currentLength;
     private int currentRawType;
+    /** The buffer this reader's bytes belong to when handed out by a connection, else null (never stale). */
+    private BufferGeneration generation;
+    private long stamp;
 
     /** Creates a reader over an empty range; {@link #wrap(MemorySegment, long, long) wrap} it before use. */
     public AttributeReader() {
@@ -91,6 +99,14 @@ public final class AttributeReader {
      * @throws IllegalArgumentException if the range is negative or does not lie inside {@code segment}
      */
     public AttributeReader wrap(MemorySegment segment, long offset, long length) {
+        return wrap(segment, offset, length, null, 0);
+    }
+
+    /**
+     * As {@link #wrap(MemorySegment, long, long)}, for a range of a connection's receive buffer: the reader then
+     * fails with {@link IllegalStateException} once {@code generation} has moved past {@code stamp}.
+     */
+    AttributeReader wrap(MemorySegment segment, long offset, long length, BufferGeneration generation, long stamp) {
         if (offset < 0 || length < 0 || length > segment.byteSize() - offset) {
             throw new IllegalArgumentException("range [" + offset + ", " + offset + " + " + length
                     + ") is outside the segment of " + segment.byteSize() + " bytes");
@@ -98,6 +114,8 @@ public final class AttributeReader {
         this.segment = segment;
         this.start = offset;
         this.end = offset + length;
+        this.generation = generation;
+        this.stamp = stamp;
         rewind();
         return this;
     }
@@ -123,6 +141,7 @@ public final class AttributeReader {
      *                                   stays where it was, so calling again throws again
      */
     public boolean next() {
+        checkValid();
         long remaining = end - cursor;
         if (remaining <= 0) {
             current = NONE;
@@ -521,7 +540,7 @@ public final class AttributeReader {
         if (target == this) {
             throw new IllegalArgumentException("a reader cannot be wrapped over its own current attribute");
         }
-        return target.wrap(segment, payloadOffset(), payloadLength());
+        return target.wrap(segment, payloadOffset(), payloadLength(), generation, stamp);
     }
 
     /**
@@ -653,7 +672,14 @@ public final class AttributeReader {
                 problem);
     }
 
+    private void checkValid() {
+        if (generation != null && !generation.isCurrent(stamp)) {
+            throw BufferGeneration.stale("AttributeReader");
+        }
+    }
+
     private void requireCurrent() {
+        checkValid();
         if (current == NONE) {
             throw new IllegalStateException("no current attribute: next() or seek() has not returned true");
         }

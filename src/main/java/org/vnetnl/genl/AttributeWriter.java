@@ -67,9 +67,21 @@ public final class AttributeWriter {
     private int nextToken;
     private int[] nestTokens = new int[INITIAL_NESTING_CAPACITY];
     private long[] nestHeaders = new long[INITIAL_NESTING_CAPACITY];
+    /** Set for the writer a connection hands out over its send buffer, which the caller must not re-point. */
+    private final boolean pinned;
 
     /** Creates a writer with no capacity; {@link #wrap(MemorySegment, long, long) wrap} it before use. */
     public AttributeWriter() {
+        this(false);
+    }
+
+    /** A writer that refuses {@link #wrap(MemorySegment, long, long)}: only its owner re-points it, by {@link #reset}. */
+    static AttributeWriter pinned() {
+        return new AttributeWriter(true);
+    }
+
+    private AttributeWriter(boolean pinned) {
+        this.pinned = pinned;
     }
 
     /**
@@ -83,8 +95,19 @@ public final class AttributeWriter {
      * @return this writer
      * @throws IllegalArgumentException if the range is negative or outside {@code segment}, or if
      *                                  {@code segment} is read-only
+     * @throws IllegalStateException    for the writer of a connection's request, which writes only into the
+     *                                  connection's send buffer
      */
     public AttributeWriter wrap(MemorySegment segment, long offset, long capacity) {
+        if (pinned) {
+            throw new IllegalStateException("this writer belongs to a connection's prepared request and writes only"
+                    + " into its send buffer; use a new AttributeWriter for other memory");
+        }
+        return reset(segment, offset, capacity);
+    }
+
+    /** As {@link #wrap(MemorySegment, long, long)}, also for a pinned writer. */
+    AttributeWriter reset(MemorySegment segment, long offset, long capacity) {
         if (offset < 0 || capacity < 0 || capacity > segment.byteSize() - offset) {
             throw new IllegalArgumentException("range [" + offset + ", " + offset + " + " + capacity
                     + ") is outside the segment of " + segment.byteSize() + " bytes");
@@ -195,18 +218,18 @@ public final class AttributeWriter {
     }
 
     /**
-     * Appends an unsigned 32-bit integer attribute ({@code NLA_U32}) in native byte order, from the raw bits
-     * of {@code value}: negative values stand for 2<sup>31</sup> and above.
+     * Appends an unsigned 32-bit integer attribute ({@code NLA_U32}) in native byte order. As
+     * {@link #putU32(int, long)}, which takes the values from 2<sup>31</sup> up; both reject negative values
+     * (pass raw bits as {@code Integer.toUnsignedLong(bits)}).
      *
      * @param type  the attribute type, 1 to {@value #MAX_TYPE}
-     * @param value the 32 bits to write
+     * @param value 0 to 2<sup>31</sup>-1
      * @return this writer
-     * @throws IllegalArgumentException if the type is out of range
+     * @throws IllegalArgumentException if the type or the value is out of range
      * @throws IllegalStateException    if the attribute does not fit
      */
     public AttributeWriter putU32(int type, int value) {
-        requireType(type);
-        return put32(type, type, NATIVE_INT, value);
+        return putU32(type, (long) value);
     }
 
     /**
@@ -348,7 +371,8 @@ public final class AttributeWriter {
 
     /**
      * Appends a NUL-terminated UTF-8 string attribute ({@code NLA_NUL_STRING}). The characters are encoded
-     * one by one straight into the segment, without allocating.
+     * one by one straight into the segment, in a single pass over {@code text} (a sequence that changes meanwhile
+     * cannot make the attribute disagree with its length), without allocating.
      *
      * @param type the attribute type, 1 to {@value #MAX_TYPE}
      * @param text the text; its UTF-8 encoding plus the NUL must not exceed {@value #MAX_PAYLOAD_LENGTH}
@@ -360,19 +384,39 @@ public final class AttributeWriter {
      */
     public AttributeWriter putString(int type, CharSequence text) {
         requireType(type);
-        int encodedLength = Utf8.encodedLength(text);
-        int payloadLength = requirePayloadLength(type, encodedLength + 1L);
-        long payload = begin(type, type, payloadLength);
+        long payload = position + NLA_HDRLEN;
+        // Payload bytes this attribute may take, its NUL included: the bytes are written before the header, so
+        // nothing is written past this bound whatever the sequence does.
+        long room = Math.max(0, Math.min(effectiveLimit() - payload, MAX_PAYLOAD_LENGTH));
         long out = payload;
+        long encoded = 0;
         int count = text.length();
         for (int i = 0; i < count; i++) {
             char c = text.charAt(i);
-            int codePoint = Character.isHighSurrogate(c) ? Character.toCodePoint(c, text.charAt(++i)) : c;
+            int codePoint = c;
+            if (c == 0) {
+                throw new IllegalArgumentException("NUL character at index " + i
+                        + " would truncate the NUL-terminated string");
+            }
+            if (Character.isSurrogate(c)) {
+                char low = i + 1 < count ? text.charAt(i + 1) : 0;
+                if (!Character.isHighSurrogate(c) || !Character.isLowSurrogate(low)) {
+                    throw new IllegalArgumentException(String.format(
+                            "unpaired surrogate U+%04X at index %d has no UTF-8 encoding", (int) c, i));
+                }
+                codePoint = Character.toCodePoint(c, low);
+                i++;
+            }
             int length = Utf8.encodedLength(codePoint);
-            for (int k = 0; k < length; k++) {
-                segment.set(ValueLayout.JAVA_BYTE, out++, Utf8.encodedByte(codePoint, length, k));
+            encoded += length;
+            if (encoded + 1 <= room) {
+                for (int k = 0; k < length; k++) {
+                    segment.set(ValueLayout.JAVA_BYTE, out++, Utf8.encodedByte(codePoint, length, k));
+                }
             }
         }
+        int payloadLength = requirePayloadLength(type, encoded + 1);
+        begin(type, type, payloadLength); // throws, leaving the position as it was, when it does not fit
         segment.set(ValueLayout.JAVA_BYTE, out, (byte) 0);
         return finish(payload, payloadLength);
     }

@@ -28,56 +28,6 @@ import org.vnetnl.internal.libnl.LibNl;
  */
 public final class FamilyPolicy {
 
-    /** The kinds of attributes a policy dump reports ({@code enum netlink_attribute_type}). */
-    public enum Kind {
-        FLAG("flag"), U8("u8"), U16("u16"), U32("u32"), U64("u64"), S8("s8"), S16("s16"), S32("s32"), S64("s64"),
-        BINARY("binary"), STRING("string without NUL"), NUL_STRING("NUL-terminated string"), NESTED("nested"),
-        NESTED_ARRAY("nested array"), BITFIELD32("bitfield32"),
-        /** A kind this library does not know, from a newer kernel. */
-        UNKNOWN("unknown kind");
-
-        private final String label;
-
-        Kind(String label) {
-            this.label = label;
-        }
-
-        static Kind of(int netlinkAttributeType) {
-            int t = netlinkAttributeType;
-            if (t == LibNl.NL_ATTR_TYPE_FLAG()) return FLAG;
-            if (t == LibNl.NL_ATTR_TYPE_U8()) return U8;
-            if (t == LibNl.NL_ATTR_TYPE_U16()) return U16;
-            if (t == LibNl.NL_ATTR_TYPE_U32()) return U32;
-            if (t == LibNl.NL_ATTR_TYPE_U64()) return U64;
-            if (t == LibNl.NL_ATTR_TYPE_S8()) return S8;
-            if (t == LibNl.NL_ATTR_TYPE_S16()) return S16;
-            if (t == LibNl.NL_ATTR_TYPE_S32()) return S32;
-            if (t == LibNl.NL_ATTR_TYPE_S64()) return S64;
-            if (t == LibNl.NL_ATTR_TYPE_BINARY()) return BINARY;
-            if (t == LibNl.NL_ATTR_TYPE_STRING()) return STRING;
-            if (t == LibNl.NL_ATTR_TYPE_NUL_STRING()) return NUL_STRING;
-            if (t == LibNl.NL_ATTR_TYPE_NESTED()) return NESTED;
-            if (t == LibNl.NL_ATTR_TYPE_NESTED_ARRAY()) return NESTED_ARRAY;
-            if (t == LibNl.NL_ATTR_TYPE_BITFIELD32()) return BITFIELD32;
-            return UNKNOWN;
-        }
-
-        /** Whether this is one of the integer kinds {@code U8} to {@code S64}. */
-        public boolean isInteger() {
-            return ordinal() >= U8.ordinal() && ordinal() <= S64.ordinal();
-        }
-
-        /** Whether this is a signed integer kind. */
-        public boolean isSigned() {
-            return ordinal() >= S8.ordinal() && ordinal() <= S64.ordinal();
-        }
-
-        @Override
-        public String toString() {
-            return label;
-        }
-    }
-
     /**
      * How the kernel validates one attribute type. Fields that do not apply to the kind, or that the kernel did
      * not report, are empty.
@@ -91,7 +41,7 @@ public final class FamilyPolicy {
      *                     binary attributes; empty when unlimited
      * @param nestedPolicy index of the policy nested attributes are validated against
      */
-    public record Rule(int type, Kind kind, Optional<Long> minValue, Optional<Long> maxValue, OptionalInt minLength,
+    public record Rule(int type, AttributeKind kind, Optional<Long> minValue, Optional<Long> maxValue, OptionalInt minLength,
                        OptionalInt maxLength, OptionalInt nestedPolicy) {
 
         public Rule {
@@ -110,13 +60,13 @@ public final class FamilyPolicy {
                 text.append(' ').append(format(kind, minValue.get())).append("..").append(format(kind, maxValue.get()));
             }
             minLength.ifPresent(min -> text.append(", at least ").append(min).append(" bytes"));
-            maxLength.ifPresent(max -> text.append(kind == Kind.BINARY ? ", at most " : " of at most ").append(max)
+            maxLength.ifPresent(max -> text.append(kind == AttributeKind.BINARY ? ", at most " : " of at most ").append(max)
                     .append(" bytes"));
             return text.toString();
         }
 
-        private static String format(Kind kind, long value) {
-            return kind.isSigned() ? Long.toString(value) : Long.toUnsignedString(value);
+        private static String format(AttributeKind kind, long value) {
+            return kind.format(value);
         }
     }
 
@@ -245,7 +195,7 @@ public final class FamilyPolicy {
                         + difference);
                 continue;
             }
-            if (spec.kind() == AttributePolicy.Kind.NESTED && spec.nestedPolicy().isPresent()) {
+            if (spec.kind() == AttributeKind.NESTED && spec.nestedPolicy().isPresent()) {
                 Table nested = rule.nestedPolicy().isPresent() ? tables.get(rule.nestedPolicy().getAsInt()) : null;
                 if (nested == null) {
                     found.add(name + ": the client expects nested attributes with a policy, the kernel reports"
@@ -259,22 +209,8 @@ public final class FamilyPolicy {
 
     /** Null when the rule matches the declaration, otherwise a short reason ("" when the description says it). */
     private static String difference(AttributePolicy.AttributeSpec spec, Rule rule) {
-        AttributePolicy.Kind kind = spec.kind();
-        Kind expectedKind = switch (kind) {
-            case U8 -> Kind.U8;
-            case U16 -> Kind.U16;
-            case U32 -> Kind.U32;
-            case U64 -> Kind.U64;
-            case S8 -> Kind.S8;
-            case S16 -> Kind.S16;
-            case S32 -> Kind.S32;
-            case S64 -> Kind.S64;
-            case FLAG -> Kind.FLAG;
-            case STRING -> Kind.NUL_STRING;
-            case BINARY -> Kind.BINARY;
-            case NESTED -> Kind.NESTED;
-        };
-        if (rule.kind() != expectedKind) {
+        AttributeKind kind = spec.kind();
+        if (rule.kind() != kind) {
             return "";
         }
         if (kind.isInteger()) {
@@ -286,14 +222,14 @@ public final class FamilyPolicy {
             }
             return null;
         }
-        if (kind == AttributePolicy.Kind.STRING || kind == AttributePolicy.Kind.BINARY) {
+        if (kind == AttributeKind.NUL_STRING || kind == AttributeKind.BINARY) {
             // The kernel leaves the limits out when there are none; the declarations then carry the largest
             // length an attribute can have at all.
-            int unlimited = kind == AttributePolicy.Kind.STRING ? AttributeWriter.MAX_PAYLOAD_LENGTH - 1
+            int unlimited = kind == AttributeKind.NUL_STRING ? AttributeWriter.MAX_PAYLOAD_LENGTH - 1
                     : AttributeWriter.MAX_PAYLOAD_LENGTH;
             int max = rule.maxLength().orElse(unlimited);
             int min = rule.minLength().orElse(0);
-            if (max != spec.maxLength() || (kind == AttributePolicy.Kind.BINARY && min != spec.minLength())) {
+            if (max != spec.maxLength() || (kind == AttributeKind.BINARY && min != spec.minLength())) {
                 return "";
             }
         }
@@ -301,20 +237,11 @@ public final class FamilyPolicy {
     }
 
     private static String describe(AttributePolicy.AttributeSpec spec) {
-        String text = spec.toString();
-        // AttributeSpec.toString is "NAME (type N): description"; the name is already in the sentence.
-        int colon = text.indexOf("): ");
-        String description = colon >= 0 ? text.substring(colon + 3) : text;
+        String description = spec.describe();
         if (spec.kind().isInteger() && !spec.hasRange()) {
-            description += " " + range(spec);
+            description += " " + spec.kind().format(spec.min()) + ".." + spec.kind().format(spec.max());
         }
         return description;
-    }
-
-    private static String range(AttributePolicy.AttributeSpec spec) {
-        boolean signed = spec.kind().isSigned();
-        return (signed ? Long.toString(spec.min()) : Long.toUnsignedString(spec.min())) + ".."
-                + (signed ? Long.toString(spec.max()) : Long.toUnsignedString(spec.max()));
     }
 
     @Override
@@ -385,8 +312,29 @@ public final class FamilyPolicy {
             }
         }
 
+        /** The kind a policy dump names by its {@code enum netlink_attribute_type} number. */
+        static AttributeKind kindOf(int netlinkAttributeType) {
+            int t = netlinkAttributeType;
+            if (t == LibNl.NL_ATTR_TYPE_FLAG()) return AttributeKind.FLAG;
+            if (t == LibNl.NL_ATTR_TYPE_U8()) return AttributeKind.U8;
+            if (t == LibNl.NL_ATTR_TYPE_U16()) return AttributeKind.U16;
+            if (t == LibNl.NL_ATTR_TYPE_U32()) return AttributeKind.U32;
+            if (t == LibNl.NL_ATTR_TYPE_U64()) return AttributeKind.U64;
+            if (t == LibNl.NL_ATTR_TYPE_S8()) return AttributeKind.S8;
+            if (t == LibNl.NL_ATTR_TYPE_S16()) return AttributeKind.S16;
+            if (t == LibNl.NL_ATTR_TYPE_S32()) return AttributeKind.S32;
+            if (t == LibNl.NL_ATTR_TYPE_S64()) return AttributeKind.S64;
+            if (t == LibNl.NL_ATTR_TYPE_BINARY()) return AttributeKind.BINARY;
+            if (t == LibNl.NL_ATTR_TYPE_STRING()) return AttributeKind.STRING;
+            if (t == LibNl.NL_ATTR_TYPE_NUL_STRING()) return AttributeKind.NUL_STRING;
+            if (t == LibNl.NL_ATTR_TYPE_NESTED()) return AttributeKind.NESTED;
+            if (t == LibNl.NL_ATTR_TYPE_NESTED_ARRAY()) return AttributeKind.NESTED_ARRAY;
+            if (t == LibNl.NL_ATTR_TYPE_BITFIELD32()) return AttributeKind.BITFIELD32;
+            return AttributeKind.UNKNOWN;
+        }
+
         private static Rule readRule(int attributeType, AttributeReader fields) {
-            Kind kind = Kind.UNKNOWN;
+            AttributeKind kind = AttributeKind.UNKNOWN;
             Long minValue = null;
             Long maxValue = null;
             OptionalInt minLength = OptionalInt.empty();
@@ -395,7 +343,7 @@ public final class FamilyPolicy {
             while (fields.next()) {
                 int field = fields.type();
                 if (field == LibNl.NL_POLICY_TYPE_ATTR_TYPE()) {
-                    kind = Kind.of(fields.u32AsInt());
+                    kind = kindOf(fields.u32AsInt());
                 } else if (field == LibNl.NL_POLICY_TYPE_ATTR_MIN_VALUE_U()
                         || field == LibNl.NL_POLICY_TYPE_ATTR_MIN_VALUE_S()) {
                     minValue = fields.u64();

@@ -8,7 +8,9 @@ import org.vnetnl.internal.libnl.LibNl;
 /**
  * A received generic netlink message, read in place: a flyweight over the connection's receive buffer. The
  * connection reuses one instance, so a message (and the {@link AttributeReader} it hands out) is valid only
- * until the next call on that connection; {@link #copy()} detaches it when it must be kept.
+ * until the connection receives again: after that its accessors throw {@link IllegalStateException} instead of
+ * reading the next reply's bytes (until the connection wraps it over a new message). {@link #copy()} detaches it
+ * when it must be kept; a message wrapped by the caller, or copied, is never invalidated.
  */
 public final class GenlMessage {
 
@@ -17,6 +19,8 @@ public final class GenlMessage {
     private long offset;
     private int length;
     private int multicastGroup;
+    private BufferGeneration generation;
+    private long stamp;
 
     /** Creates an unwrapped view; {@link #wrap} points it at a message. */
     public GenlMessage() {}
@@ -28,6 +32,11 @@ public final class GenlMessage {
      * @throws MalformedMessageException if the headers do not fit or the length field disagrees with {@code length}
      */
     public GenlMessage wrap(MemorySegment segment, long offset, int length, int multicastGroup) {
+        return wrap(segment, offset, length, multicastGroup, null);
+    }
+
+    /** As {@link #wrap(MemorySegment, long, int, int)}, over a receive buffer whose contents {@code generation} counts. */
+    GenlMessage wrap(MemorySegment segment, long offset, int length, int multicastGroup, BufferGeneration generation) {
         if (offset < 0 || length < 0 || offset > segment.byteSize() - length) {
             throw new IllegalArgumentException("message range " + offset + "+" + length
                     + " lies outside a segment of " + segment.byteSize() + " bytes");
@@ -45,36 +54,44 @@ public final class GenlMessage {
         this.offset = offset;
         this.length = length;
         this.multicastGroup = multicastGroup;
+        this.generation = generation;
+        this.stamp = generation == null ? 0 : generation.current();
         return this;
     }
 
     /** The netlink message type: the generic netlink family id. */
     public int familyId() {
+        checkValid();
         return MessageHeader.type(segment, offset);
     }
 
     /** The NLM_F_* flags of the netlink header. */
     public int flags() {
+        checkValid();
         return MessageHeader.flags(segment, offset);
     }
 
     /** The sequence number: the request's for a reply, usually 0 for a notification. */
     public int sequence() {
+        checkValid();
         return MessageHeader.sequence(segment, offset);
     }
 
     /** The port id in the netlink header. */
     public int portId() {
+        checkValid();
         return MessageHeader.portId(segment, offset);
     }
 
     /** The generic netlink command. */
     public int command() {
+        checkValid();
         return MessageHeader.command(segment, offset);
     }
 
     /** The generic netlink family version the sender used. */
     public int version() {
+        checkValid();
         return MessageHeader.version(segment, offset);
     }
 
@@ -106,12 +123,13 @@ public final class GenlMessage {
      * {@link Family#headerSize()}).
      */
     public AttributeReader attributes(int familyHeaderLength) {
+        checkValid();
         long start = MessageHeader.GENL_PAYLOAD + (long) familyHeaderLength;
         if (familyHeaderLength < 0 || start > length) {
             throw new MalformedMessageException(offset, "family header of " + familyHeaderLength
                     + " bytes does not fit a message of " + length + " bytes");
         }
-        return attributes.wrap(segment, offset + start, length - start);
+        return attributes.wrap(segment, offset + start, length - start, generation, stamp);
     }
 
     /** The segment holding the message. */
@@ -131,15 +149,28 @@ public final class GenlMessage {
 
     /** A copy on the Java heap, valid for as long as it is referenced. Allocates. */
     public GenlMessage copy() {
+        checkValid();
         MemorySegment copy = MemorySegment.ofArray(segment.asSlice(offset, length).toArray(
                 java.lang.foreign.ValueLayout.JAVA_BYTE));
         return new GenlMessage().wrap(copy, 0, length, multicastGroup);
+    }
+
+    private void checkValid() {
+        if (length == 0) { // wrap() admits no message shorter than the headers
+            throw new IllegalStateException("this GenlMessage is not wrapped over a message: call wrap(...) first");
+        }
+        if (generation != null && !generation.isCurrent(stamp)) {
+            throw BufferGeneration.stale("GenlMessage");
+        }
     }
 
     @Override
     public String toString() {
         if (segment.equals(MemorySegment.NULL)) {
             return "GenlMessage[unwrapped]";
+        }
+        if (generation != null && !generation.isCurrent(stamp)) {
+            return "GenlMessage[no longer valid]";
         }
         return "GenlMessage[family=" + familyId() + ", command=" + command() + ", version=" + version()
                 + ", seq=" + Integer.toUnsignedString(sequence()) + ", flags=0x" + Integer.toHexString(flags())

@@ -42,37 +42,4 @@ final class Utf8 {
         }
         return (byte) (0x80 | ((codePoint >>> shift) & 0x3F));
     }
-
-    /**
-     * Returns the length of the UTF-8 encoding of {@code text}, checking that it can be encoded and stored
-     * as a C string.
-     *
-     * @param text the text to measure
-     * @return the encoded length in bytes, without a terminator
-     * @throws IllegalArgumentException if {@code text} contains an unpaired surrogate (which has no UTF-8
-     *                                  encoding) or a NUL character (which would end the C string early)
-     */
-    static int encodedLength(CharSequence text) {
-        int length = 0;
-        int count = text.length();
-        for (int i = 0; i < count; i++) {
-            char c = text.charAt(i);
-            if (c == 0) {
-                throw new IllegalArgumentException("NUL character at index " + i
-                        + " would truncate the NUL-terminated string");
-            }
-            if (Character.isSurrogate(c)) {
-                if (!Character.isHighSurrogate(c) || i + 1 == count
-                        || !Character.isLowSurrogate(text.charAt(i + 1))) {
-                    throw new IllegalArgumentException(String.format(
-                            "unpaired surrogate U+%04X at index %d has no UTF-8 encoding", (int) c, i));
-                }
-                i++;
-                length += 4;
-            } else {
-                length += encodedLength(c);
-            }
-        }
-        return length;
-    }
 }

@@ -9,11 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.vnetnl.genl.AttributePolicy.AttributeSpec;
-import org.vnetnl.genl.AttributePolicy.Kind;
+
 
 class AttributePolicyTest {
 
@@ -34,18 +35,18 @@ class AttributePolicyTest {
     private static final int ATTRIBUTES = 20;
 
     private static final AttributePolicy STATS_POLICY = AttributePolicy.builder()
-            .u64(RX_PACKETS, "VNET_NL_STATS_RX_PACKETS")
-            .u64(TX_PACKETS, "VNET_NL_STATS_TX_PACKETS", 0, 1000)
+            .integer(AttributeKind.U64, RX_PACKETS, "VNET_NL_STATS_RX_PACKETS")
+            .integer(AttributeKind.U64, TX_PACKETS, "VNET_NL_STATS_TX_PACKETS", 0, 1000)
             .rejectUnknown()
             .build();
 
     private static final AttributePolicy POLICY = AttributePolicy.builder()
             .string(MSG, "VNET_NL_ATTR_MSG", 255)
-            .u32(VALUE, "VNET_NL_ATTR_VALUE")
-            .u8(FLAG, "VNET_NL_ATTR_FLAG", 0, 1)
-            .u32(IFINDEX, "VNET_NL_ATTR_IFINDEX", 1, 0xFFFF_FFFFL)
+            .integer(AttributeKind.U32, VALUE, "VNET_NL_ATTR_VALUE")
+            .integer(AttributeKind.U8, FLAG, "VNET_NL_ATTR_FLAG", 0, 1)
+            .integer(AttributeKind.U32, IFINDEX, "VNET_NL_ATTR_IFINDEX", 1, 0xFFFF_FFFFL)
             .string(IFNAME, "VNET_NL_ATTR_IFNAME", 15)
-            .u8(LINK_UP, "VNET_NL_ATTR_LINK_UP", 0, 1)
+            .integer(AttributeKind.U8, LINK_UP, "VNET_NL_ATTR_LINK_UP", 0, 1)
             .nested(STATS, "VNET_NL_ATTR_STATS", STATS_POLICY)
             .binary(PAD, "VNET_NL_ATTR_PAD", 0, 4)
             .build();
@@ -98,13 +99,13 @@ class AttributePolicyTest {
     @Test
     void reportsAWrongSizeForEveryIntegerKindAndFlags() {
         AttributePolicy policy = AttributePolicy.builder()
-                .u8(1, "A").u16(2, "B").u32(3, "C").u64(4, "D").s8(5, "E").s16(6, "F").s32(7, "G").s64(8, "H")
+                .integer(AttributeKind.U8, 1, "A").integer(AttributeKind.U16, 2, "B").integer(AttributeKind.U32, 3, "C").integer(AttributeKind.U64, 4, "D").integer(AttributeKind.S8, 5, "E").integer(AttributeKind.S16, 6, "F").integer(AttributeKind.S32, 7, "G").integer(AttributeKind.S64, 8, "H")
                 .flag(9, "I").build();
         int[] sizes = {1, 2, 4, 8, 1, 2, 4, 8, 0};
         for (int type = 1; type <= 9; type++) {
             int size = sizes[type - 1];
             int t = type;
-            Kind kind = policy.spec(type).orElseThrow().kind();
+            AttributeKind kind = policy.spec(type).orElseThrow().kind();
             policy.validate(attributes(w -> w.putBytes(t, new byte[size])));
             int wrong = size == 4 ? 2 : size + 1;
             assertViolation(policy, attributes(w -> w.putBytes(t, new byte[wrong])),
@@ -116,8 +117,8 @@ class AttributePolicyTest {
     @Test
     void checksSignedAndUnsignedRangesWithTheirOwnOrdering() {
         AttributePolicy policy = AttributePolicy.builder()
-                .s8(1, "S8", -5, 5).s16(2, "S16", -300, -200).s32(3, "S32", -1, 1).s64(4, "S64", Long.MIN_VALUE, 0)
-                .u16(5, "U16", 10, 20).u64(6, "U64", 0, 100).u64(7, "U64_FULL").build();
+                .integer(AttributeKind.S8, 1, "S8", -5, 5).integer(AttributeKind.S16, 2, "S16", -300, -200).integer(AttributeKind.S32, 3, "S32", -1, 1).integer(AttributeKind.S64, 4, "S64", Long.MIN_VALUE, 0)
+                .integer(AttributeKind.U16, 5, "U16", 10, 20).integer(AttributeKind.U64, 6, "U64", 0, 100).integer(AttributeKind.U64, 7, "U64_FULL").build();
         policy.validate(attributes(w -> w.putS8(1, -5).putS16(2, -250).putS32(3, 1).putS64(4, Long.MIN_VALUE)
                 .putU16(5, 20).putU64(6, 100).putU64(7, -1L)));
         assertViolation(policy, attributes(w -> w.putS8(1, -6)), "S8 (type 1) at offset 20: value -6 out of range -5..5");
@@ -183,7 +184,7 @@ class AttributePolicyTest {
     void skipsUnknownTypesUnlessStrict() {
         AttributeReader attrs = attributes(w -> w.putU32(VALUE, 1).putU64(100, 7).putFlag(0x3FFF));
         POLICY.validate(attrs);
-        AttributePolicy strict = AttributePolicy.builder().u32(VALUE, "VNET_NL_ATTR_VALUE").rejectUnknown().build();
+        AttributePolicy strict = AttributePolicy.builder().integer(AttributeKind.U32, VALUE, "VNET_NL_ATTR_VALUE").rejectUnknown().build();
         PolicyViolationException e = assertViolation(strict, attrs,
                 "type 100 at offset 28: unknown attribute type, the policy declares types 2");
         assertEquals("type 100", e.attributeName());
@@ -212,7 +213,7 @@ class AttributePolicyTest {
         AttributeSpec flag = POLICY.spec(FLAG).orElseThrow();
         assertEquals(FLAG, flag.type());
         assertEquals("VNET_NL_ATTR_FLAG", flag.name());
-        assertEquals(Kind.U8, flag.kind());
+        assertEquals(AttributeKind.U8, flag.kind());
         assertTrue(flag.hasRange());
         assertEquals(0, flag.min());
         assertEquals(1, flag.max());
@@ -225,7 +226,7 @@ class AttributePolicyTest {
         assertEquals(0xFFFF_FFFFL, value.max(), "the kind's own range when none is declared");
 
         AttributeSpec name = POLICY.spec(IFNAME).orElseThrow();
-        assertEquals(Kind.STRING, name.kind());
+        assertEquals(AttributeKind.NUL_STRING, name.kind());
         assertEquals(15, name.maxLength());
         assertTrue(name.nestedPolicy().isEmpty());
 
@@ -250,7 +251,7 @@ class AttributePolicyTest {
 
     @Test
     void listsDeclarationsInAscendingOrderWhateverTheDeclarationOrder() {
-        AttributePolicy policy = AttributePolicy.builder().flag(9, "NINE").u8(2, "TWO").build();
+        AttributePolicy policy = AttributePolicy.builder().flag(9, "NINE").integer(AttributeKind.U8, 2, "TWO").build();
         assertEquals(2, policy.specs().get(0).type());
         assertEquals(9, policy.maxType());
     }
@@ -258,19 +259,19 @@ class AttributePolicyTest {
     @Test
     void theBuilderRejectsInconsistentDeclarations() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AttributePolicy.builder().u8(1, "A").u32(1, "B"));
+                () -> AttributePolicy.builder().integer(AttributeKind.U8, 1, "A").integer(AttributeKind.U32, 1, "B"));
         assertEquals("attribute type 1 (B) is already declared as A (type 1): u8", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().u8(0, "A"));
-        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().u8(0x4000, "A"));
-        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().u8(1, ""));
-        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().u8(1, null));
-        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().u8(1, "A", 0, 256));
-        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().u8(1, "A", -1, 1));
-        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().u8(1, "A", 2, 1));
-        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().s8(1, "A", -129, 0));
-        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().u32(1, "A", 0, 1L << 32));
-        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().u64(1, "A", -1, 0));
-        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().s64(1, "A", 1, -1));
+        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().integer(AttributeKind.U8, 0, "A"));
+        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().integer(AttributeKind.U8, 0x4000, "A"));
+        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().integer(AttributeKind.U8, 1, ""));
+        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().integer(AttributeKind.U8, 1, null));
+        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().integer(AttributeKind.U8, 1, "A", 0, 256));
+        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().integer(AttributeKind.U8, 1, "A", -1, 1));
+        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().integer(AttributeKind.U8, 1, "A", 2, 1));
+        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().integer(AttributeKind.S8, 1, "A", -129, 0));
+        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().integer(AttributeKind.U32, 1, "A", 0, 1L << 32));
+        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().integer(AttributeKind.U64, 1, "A", -1, 0));
+        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().integer(AttributeKind.S64, 1, "A", 1, -1));
         assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().string(1, "A", -1));
         assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().string(1, "A", 65_531));
         assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder().binary(1, "A", 5, 4));
@@ -280,9 +281,9 @@ class AttributePolicyTest {
 
     @Test
     void aBuiltPolicyIsNotAffectedByLaterDeclarations() {
-        AttributePolicy.Builder builder = AttributePolicy.builder().u8(1, "A");
+        AttributePolicy.Builder builder = AttributePolicy.builder().integer(AttributeKind.U8, 1, "A");
         AttributePolicy first = builder.build();
-        builder.u8(2, "B").rejectUnknown();
+        builder.integer(AttributeKind.U8, 2, "B").rejectUnknown();
         assertTrue(first.spec(2).isEmpty());
         assertFalse(first.rejectsUnknown());
         assertEquals(2, builder.build().specs().size());
@@ -294,5 +295,25 @@ class AttributePolicyTest {
         assertInstanceOf(MalformedMessageException.class, e);
         assertEquals("X (type 3) at offset 8: bad", e.getMessage());
         assertEquals("type 3 at offset 8: bad", new PolicyViolationException("type 3", 3, 8, "bad").getMessage());
+    }
+
+    @Test
+    void aSpecIsAValueCheckedWhenMadeAndCarriedIntoAnotherPolicyAsIs() {
+        AttributePolicy.Builder builder = AttributePolicy.builder();
+        POLICY.specs().forEach(builder::add);
+        AttributePolicy rebuilt = builder.build();
+        assertEquals(POLICY.specs(), rebuilt.specs(), "records compare by value");
+        assertEquals(new AttributeSpec(2, "VNET_NL_ATTR_VALUE", AttributeKind.U32, 4, 4, false, 0, 0xFFFF_FFFFL,
+                Optional.empty()), POLICY.spec(VALUE).orElseThrow());
+        assertThrows(IllegalArgumentException.class, () -> new AttributeSpec(1, "A", AttributeKind.U8, 1, 1, true,
+                0, 256, Optional.empty()), "range beyond the kind");
+        assertThrows(IllegalArgumentException.class, () -> new AttributeSpec(1, "A", AttributeKind.U8, 2, 2, false,
+                0, 255, Optional.empty()), "length that is not the kind's size");
+        assertThrows(IllegalArgumentException.class, () -> new AttributeSpec(1, "A", AttributeKind.NESTED, 0, 4,
+                false, 0, 0, Optional.empty()), "nested without its policy");
+        assertThrows(IllegalArgumentException.class, () -> new AttributeSpec(1, "A", AttributeKind.BITFIELD32, 8,
+                8, false, 0, 0, Optional.empty()), "a kind the policy cannot validate");
+        assertThrows(IllegalArgumentException.class, () -> AttributePolicy.builder()
+                .integer(AttributeKind.NUL_STRING, 1, "A"), "integer() of a non-integer kind");
     }
 }

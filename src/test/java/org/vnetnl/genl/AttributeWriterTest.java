@@ -286,9 +286,70 @@ class AttributeWriterTest {
         e = assertThrows(IllegalArgumentException.class, () -> writer.putString(1, "a\0b"));
         assertEquals("NUL character at index 1 would truncate the NUL-terminated string", e.getMessage());
         assertEquals(0, writer.position());
-        for (int i = 0; i < buffer.byteSize(); i++) {
-            assertEquals(DIRT, buffer.get(ValueLayout.JAVA_BYTE, i));
+        // The free space may hold the bytes encoded before the bad character; the next put lays out as usual.
+        assertWritten(STRING_AB, w -> w.putString(10, "ab"));
+    }
+
+    /** A sequence that is one character long when first measured and longer afterwards. */
+    private static final class GrowingSequence implements CharSequence {
+        private final String grown;
+        private int lengthCalls;
+
+        GrowingSequence(String grown) {
+            this.grown = grown;
         }
+
+        @Override
+        public int length() {
+            return lengthCalls++ == 0 ? 1 : grown.length();
+        }
+
+        @Override
+        public char charAt(int index) {
+            return grown.charAt(index);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return grown.subSequence(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return grown;
+        }
+    }
+
+    @Test
+    void putStringEncodesTheSequenceOnceSoTheAttributeMatchesWhatWasWritten() {
+        CharSequence changing = new GrowingSequence("x" + "\u00e9".repeat(20));
+        writer.putString(1, changing).putU8(2, 7);
+        AttributeReader reader = new AttributeReader().wrap(buffer, 0, writer.length());
+        assertTrue(reader.next());
+        String read = reader.string();
+        assertEquals(reader.stringLength() + 1, reader.payloadLength(), "the NUL ends the payload");
+        assertTrue(read.equals("x") || read.equals(changing.toString()), read);
+        assertTrue(reader.next(), "the attribute after the string is intact");
+        assertEquals(2, reader.type());
+        assertEquals(7, reader.u8());
+    }
+
+    @Test
+    void putU32RejectsNegativeValuesWhetherGivenAsIntOrLong() {
+        assertThrows(IllegalArgumentException.class, () -> writer.putU32(1, -1));
+        assertThrows(IllegalArgumentException.class, () -> writer.putU32(1, -1L));
+        assertEquals(0, writer.position());
+        writer.putU32(1, Integer.MAX_VALUE);
+        assertEquals(Integer.MAX_VALUE, buffer.get(ValueLayout.JAVA_INT_UNALIGNED, 4));
+    }
+
+    @Test
+    void aPinnedWriterCannotBePointedElsewhere() {
+        AttributeWriter pinned = AttributeWriter.pinned().reset(buffer, 0, 16);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> pinned.wrap(MemorySegment.ofArray(new byte[50_000]), 0, 50_000));
+        assertTrue(e.getMessage().contains("send buffer"), e.getMessage());
+        assertEquals(16, pinned.remaining());
     }
 
     @Test

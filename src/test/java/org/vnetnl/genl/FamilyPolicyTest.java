@@ -42,11 +42,11 @@ class FamilyPolicyTest {
         assertEquals(LibNl.CTRL_CMD_GETFAMILY(), policy.command());
         FamilyPolicy.Table table = policy.doPolicy().orElseThrow();
         FamilyPolicy.Rule id = table.rule(LibNl.CTRL_ATTR_FAMILY_ID()).orElseThrow();
-        assertEquals(FamilyPolicy.Kind.U16, id.kind());
+        assertEquals(AttributeKind.U16, id.kind());
         assertEquals(0L, id.minValue().orElseThrow());
         assertEquals(0xFFFFL, id.maxValue().orElseThrow());
         FamilyPolicy.Rule name = table.rule(LibNl.CTRL_ATTR_FAMILY_NAME()).orElseThrow();
-        assertEquals(FamilyPolicy.Kind.NUL_STRING, name.kind());
+        assertEquals(AttributeKind.NUL_STRING, name.kind());
         assertEquals(LibNl.GENL_NAMSIZ() - 1, name.maxLength().orElseThrow());
         assertEquals("NUL-terminated string of at most " + (LibNl.GENL_NAMSIZ() - 1) + " bytes", name.describe());
         assertTrue(table.rule(LibNl.CTRL_ATTR_MCAST_GROUPS()).isEmpty(), "GETFAMILY takes no group list");
@@ -59,14 +59,14 @@ class FamilyPolicyTest {
         assertEquals(LibNl.CTRL_CMD_GETPOLICY(), policy.command());
         assertTrue(policy.doPolicy().isEmpty(), policy.toString());
         FamilyPolicy.Table getPolicy = policy.dumpPolicy().orElseThrow();
-        assertEquals(FamilyPolicy.Kind.U32, getPolicy.rule(LibNl.CTRL_ATTR_OP()).orElseThrow().kind());
+        assertEquals(AttributeKind.U32, getPolicy.rule(LibNl.CTRL_ATTR_OP()).orElseThrow().kind());
     }
 
     @Test
     void agreesWithTheMatchingExpectation() throws NetlinkException {
         FamilyPolicy policy = FamilyPolicy.read(connection, nlctrl, LibNl.CTRL_CMD_GETFAMILY(), TIMEOUT);
         AttributePolicy expected = AttributePolicy.builder()
-                .u16(LibNl.CTRL_ATTR_FAMILY_ID(), "CTRL_ATTR_FAMILY_ID")
+                .integer(AttributeKind.U16, LibNl.CTRL_ATTR_FAMILY_ID(), "CTRL_ATTR_FAMILY_ID")
                 .string(LibNl.CTRL_ATTR_FAMILY_NAME(), "CTRL_ATTR_FAMILY_NAME", LibNl.GENL_NAMSIZ() - 1)
                 .build();
 
@@ -77,9 +77,9 @@ class FamilyPolicyTest {
     void namesEveryAttributeThatDisagrees() throws NetlinkException {
         FamilyPolicy policy = FamilyPolicy.read(connection, nlctrl, LibNl.CTRL_CMD_GETFAMILY(), TIMEOUT);
         AttributePolicy expected = AttributePolicy.builder()
-                .u32(LibNl.CTRL_ATTR_FAMILY_ID(), "CTRL_ATTR_FAMILY_ID")
+                .integer(AttributeKind.U32, LibNl.CTRL_ATTR_FAMILY_ID(), "CTRL_ATTR_FAMILY_ID")
                 .string(LibNl.CTRL_ATTR_FAMILY_NAME(), "CTRL_ATTR_FAMILY_NAME", 10)
-                .u8(LibNl.CTRL_ATTR_VERSION(), "CTRL_ATTR_VERSION", 0, 1)
+                .integer(AttributeKind.U8, LibNl.CTRL_ATTR_VERSION(), "CTRL_ATTR_VERSION", 0, 1)
                 .build();
 
         List<String> mismatches =
@@ -89,7 +89,7 @@ class FamilyPolicyTest {
         assertEquals("CTRL_ATTR_FAMILY_ID (type " + LibNl.CTRL_ATTR_FAMILY_ID() + "): the client expects u32"
                 + " 0..4294967295, the kernel has u16 0..65535", mismatches.get(0));
         assertEquals("CTRL_ATTR_FAMILY_NAME (type " + LibNl.CTRL_ATTR_FAMILY_NAME() + "): the client expects"
-                + " string of at most 10 bytes, the kernel has NUL-terminated string of at most "
+                + " NUL-terminated string of at most 10 bytes, the kernel has NUL-terminated string of at most "
                 + (LibNl.GENL_NAMSIZ() - 1) + " bytes", mismatches.get(1));
         assertTrue(mismatches.get(2).startsWith("CTRL_ATTR_VERSION (type " + LibNl.CTRL_ATTR_VERSION()
                 + "): the client expects u8 0..1, the kernel does not accept it"), mismatches.get(2));
@@ -99,7 +99,7 @@ class FamilyPolicyTest {
     void integerLimitsMustMatchExactly() throws NetlinkException {
         FamilyPolicy policy = FamilyPolicy.read(connection, nlctrl, LibNl.CTRL_CMD_GETFAMILY(), TIMEOUT);
         AttributePolicy narrower = AttributePolicy.builder()
-                .u16(LibNl.CTRL_ATTR_FAMILY_ID(), "CTRL_ATTR_FAMILY_ID", 1, 0xFFFF)
+                .integer(AttributeKind.U16, LibNl.CTRL_ATTR_FAMILY_ID(), "CTRL_ATTR_FAMILY_ID", 1, 0xFFFF)
                 .build();
 
         List<String> mismatches =

@@ -46,7 +46,7 @@ class ReplyParserFuzzTest {
     private static final int SEQUENCE = 7;
 
     private static final AttributePolicy REQUEST_SCHEMA = AttributePolicy.builder()
-            .u16(LibNl.CTRL_ATTR_FAMILY_ID(), "CTRL_ATTR_FAMILY_ID")
+            .integer(AttributeKind.U16, LibNl.CTRL_ATTR_FAMILY_ID(), "CTRL_ATTR_FAMILY_ID")
             .string(LibNl.CTRL_ATTR_FAMILY_NAME(), "CTRL_ATTR_FAMILY_NAME", LibNl.GENL_NAMSIZ() - 1)
             .nested(LibNl.CTRL_ATTR_OPS(), "CTRL_ATTR_OPS", AttributePolicy.builder().build())
             .build();
@@ -73,11 +73,11 @@ class ReplyParserFuzzTest {
 
     /** The client's view of nlctrl's GETFAMILY policy, compared with whatever a fuzzed policy dump reports. */
     private static final AttributePolicy EXPECTED_POLICY = AttributePolicy.builder()
-            .u16(LibNl.CTRL_ATTR_FAMILY_ID(), "CTRL_ATTR_FAMILY_ID")
+            .integer(AttributeKind.U16, LibNl.CTRL_ATTR_FAMILY_ID(), "CTRL_ATTR_FAMILY_ID")
             .string(LibNl.CTRL_ATTR_FAMILY_NAME(), "CTRL_ATTR_FAMILY_NAME", LibNl.GENL_NAMSIZ() - 1)
-            .u32(LibNl.CTRL_ATTR_VERSION(), "CTRL_ATTR_VERSION", 0, 255)
+            .integer(AttributeKind.U32, LibNl.CTRL_ATTR_VERSION(), "CTRL_ATTR_VERSION", 0, 255)
             .nested(LibNl.CTRL_ATTR_OPS(), "CTRL_ATTR_OPS", AttributePolicy.builder()
-                    .u32(LibNl.CTRL_ATTR_OP_ID(), "CTRL_ATTR_OP_ID")
+                    .integer(AttributeKind.U32, LibNl.CTRL_ATTR_OP_ID(), "CTRL_ATTR_OP_ID")
                     .build())
             .build();
 

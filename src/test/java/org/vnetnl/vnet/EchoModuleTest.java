@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.vnetnl.genl.AttributeKind;
 import org.vnetnl.genl.AttributePolicy;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.internal.Errno;
@@ -185,8 +186,8 @@ class EchoModuleTest {
     void theSchemaCheckNamesAnAttributeWithOtherLimits() {
         AttributePolicy shorterMessages = AttributePolicy.builder()
                 .string(VnetNlUapi.VNET_NL_ATTR_MSG(), "VNET_NL_ATTR_MSG", 128)
-                .u32(VnetNlUapi.VNET_NL_ATTR_VALUE(), "VNET_NL_ATTR_VALUE")
-                .u8(VnetNlUapi.VNET_NL_ATTR_FLAG(), "VNET_NL_ATTR_FLAG", 0, VnetNlUapi.VNET_NL_BOOL_MAX())
+                .integer(AttributeKind.U32, VnetNlUapi.VNET_NL_ATTR_VALUE(), "VNET_NL_ATTR_VALUE")
+                .integer(AttributeKind.U8, VnetNlUapi.VNET_NL_ATTR_FLAG(), "VNET_NL_ATTR_FLAG", 0, VnetNlUapi.VNET_NL_BOOL_MAX())
                 .build();
         VnetClient.Options options = VnetClient.Options.defaults()
                 .withSchema(VnetSchema.expected().withRequestAttributes(shorterMessages));
@@ -194,7 +195,7 @@ class EchoModuleTest {
         SchemaMismatchException error = assertThrows(SchemaMismatchException.class, () -> VnetClient.open(options));
 
         assertEquals(1, error.differences().size(), error.getMessage());
-        assertEquals("VNET_NL_ATTR_MSG (type " + VnetNlUapi.VNET_NL_ATTR_MSG() + "): the client expects string of"
+        assertEquals("VNET_NL_ATTR_MSG (type " + VnetNlUapi.VNET_NL_ATTR_MSG() + "): the client expects NUL-terminated string of"
                 + " at most 128 bytes, the kernel has NUL-terminated string of at most " + MAX + " bytes (in ECHO)",
                 error.differences().get(0));
     }
@@ -202,9 +203,9 @@ class EchoModuleTest {
     @Test
     void theSchemaCheckCatchesAnotherKindAndAnotherVersion() {
         AttributePolicy wrongKinds = AttributePolicy.builder()
-                .u64(VnetNlUapi.VNET_NL_ATTR_VALUE(), "VNET_NL_ATTR_VALUE")
+                .integer(AttributeKind.U64, VnetNlUapi.VNET_NL_ATTR_VALUE(), "VNET_NL_ATTR_VALUE")
                 .string(VnetNlUapi.VNET_NL_ATTR_IFNAME(), "VNET_NL_ATTR_IFNAME", LibNl.IFNAMSIZ() - 1)
-                .u8(VnetNlUapi.VNET_NL_ATTR_LINK_UP(), "VNET_NL_ATTR_LINK_UP")
+                .integer(AttributeKind.U8, VnetNlUapi.VNET_NL_ATTR_LINK_UP(), "VNET_NL_ATTR_LINK_UP")
                 .build();
         VnetSchema schema = new VnetSchema(VnetNlUapi.VNET_NL_FAMILY_VERSION() + 1, wrongKinds);
 

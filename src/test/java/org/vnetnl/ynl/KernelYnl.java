@@ -15,9 +15,10 @@ import java.util.stream.Stream;
 /**
  * The kernel's own YNL (its specs, {@code tools/net/ynl/cli.py} and the Python library), the oracle of the spec
  * tests. Taken from Debian's {@code linux-source-6.12} package: installed when missing (as root), and only the
- * YNL parts extracted once into a cache outside the build folder ({@code ~/.cache/vnet-nl/linux-6.12-ynl}, or
- * {@code -Dvnet.ynlSource=DIR}), so reruns start at once. Tests that need it skip with the reason when it
- * cannot be had (no root, no apt).
+ * parts this project uses extracted once into the folder {@code kernel-module/regenerate} uses too
+ * ({@code .vm/cache/linux-source-6.12}, outside the build folder, so reruns start at once), or read from the
+ * kernel tree given as {@code LINUX_SRC}. Tests that need it skip with the reason when it cannot be had (no root,
+ * no apt).
  */
 public final class KernelYnl {
 
@@ -35,17 +36,22 @@ public final class KernelYnl {
         if (root != null) {
             return root;
         }
-        Path dir = Path.of(System.getProperty("vnet.ynlSource",
-                System.getProperty("user.home") + "/.cache/vnet-nl/linux-6.12-ynl"));
-        if (!Files.isRegularFile(dir.resolve("tools/net/ynl/cli.py"))) {
+        String linuxSrc = System.getenv("LINUX_SRC");
+        Path dir = linuxSrc != null && !linuxSrc.isEmpty() ? Path.of(linuxSrc)
+                : Path.of("").toAbsolutePath().resolve(".vm/cache/linux-source-6.12");
+        if (!Files.isRegularFile(dir.resolve("tools/net/ynl/cli.py"))
+                || !Files.isRegularFile(dir.resolve("Documentation/netlink/specs/netdev.yaml"))) {
             if (!Files.isRegularFile(TARBALL)) {
                 aptInstall(PACKAGE);
             }
             Path partial = Files.createDirectories(dir.getParent()).resolve(dir.getFileName() + ".partial");
             deleteTree(partial);
             Files.createDirectories(partial);
+            // What kernel-module/regenerate and lint take from it too (checkpatch), so either may extract first.
             run(List.of("tar", "-xJf", TARBALL.toString(), "-C", partial.toString(), "--strip-components=1",
-                    "--wildcards", "linux-source-6.12/Documentation/netlink/*", "linux-source-6.12/tools/net/ynl/*"));
+                    "--wildcards", "linux-source-6.12/Documentation/netlink/*", "linux-source-6.12/tools/net/ynl/*",
+                    "linux-source-6.12/scripts/checkpatch.pl", "linux-source-6.12/scripts/spelling.txt",
+                    "linux-source-6.12/scripts/const_structs.checkpatch"));
             deleteTree(dir);
             Files.move(partial, dir);
         }

@@ -1,0 +1,69 @@
+package org.vnetnl.ynl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The documented command, {@code bin/ynl}, as a script would run it: exit status and one-line errors. */
+class YnlCliProcessTest {
+
+    record Result(int exit, String stdout, String stderr) {}
+
+    private static Result ynl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of("bin/ynl").toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        byte[] err = p.getErrorStream().readAllBytes();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "bin/ynl did not finish");
+        return new Result(p.exitValue(), out, new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void dumpPrintsJsonAndExitsZero() throws Exception {
+        Result r = ynl("--spec", KernelYnl.spec("netdev").toString(), "--dump", "dev-get", "--output-json");
+        assertEquals(0, r.exit(), r.stderr());
+        JsonNode devices = new ObjectMapper().readTree(r.stdout());
+        assertTrue(devices.isArray() && devices.size() >= 1, r.stdout());
+        assertEquals(1, devices.get(0).get("ifindex").asInt(), "lo comes first");
+    }
+
+    @Test
+    void kernelErrorIsOneLineWithErrnoExtAckAndPath() throws Exception {
+        Result r = ynl("--spec", KernelYnl.spec("ethtool").toString(), "--do", "channels-get", "--json",
+                "{\"header\":{\"dev-name\":\"nosuch0\"}}");
+        assertEquals(1, r.exit());
+        assertEquals("Netlink error: ENODEV (No such device): no device matches name [bad-attr: .header.dev-name]\n",
+                r.stderr());
+        assertEquals("", r.stdout());
+    }
+
+    @Test
+    void badInputIsOneLineAndExitsTwo() throws Exception {
+        Result r = ynl("--spec", KernelYnl.spec("netdev").toString(), "--do", "dev-get", "--json", "{\"ifindex\":0}");
+        assertEquals(2, r.exit());
+        assertEquals("error: ifindex: 0 is below the minimum 1 the spec allows\n", r.stderr());
+        Result unknown = ynl("--spec", KernelYnl.spec("netdev").toString(), "--dump", "dev-gte");
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.stderr().startsWith("error: no operation 'dev-gte' in netdev; operations with dump: "
+                + "[dev-get,"), unknown.stderr());
+    }
+
+    @Test
+    void listsOperations() throws Exception {
+        Result r = ynl("--spec", KernelYnl.spec("netdev").toString(), "--list-ops");
+        assertEquals(0, r.exit(), r.stderr());
+        assertTrue(r.stdout().contains("dev-get  [ do, dump ]\n"), r.stdout());
+        assertTrue(r.stdout().contains("qstats-get  [ dump ]\n"), r.stdout());
+    }
+}

@@ -168,7 +168,7 @@ public final class GenlConnection implements AutoCloseable {
     private final int receiveCapacity;
     private final Request request;
     private final Controller controller;
-    private final GenlMessage message = new GenlMessage();
+    private final GenlMessage notification = new GenlMessage();
     private final BufferGeneration generation = new BufferGeneration();
     private final DatagramCursor cursor = new DatagramCursor();
     private final NotificationQueue notifications;
@@ -452,7 +452,7 @@ public final class GenlConnection implements AutoCloseable {
                         if (error != 0) {
                             throw kernelError(sent, -error);
                         }
-                        return haveReply ? message.wrap(receiveBuffer, replyOffset, replyLength, 0, generation) : null;
+                        return haveReply ? sent.reply().wrap(receiveBuffer, replyOffset, replyLength, 0, generation) : null;
                     } else if (type >= LibNl.NLMSG_MIN_TYPE() && !haveReply) {
                         haveReply = true;
                         replyOffset = cursor.offset();
@@ -461,7 +461,7 @@ public final class GenlConnection implements AutoCloseable {
                     // NLMSG_NOOP, NLMSG_DONE and further data parts of a doit carry nothing for the caller.
                 }
                 if (haveReply && !sent.wantsAck()) {
-                    return message.wrap(receiveBuffer, replyOffset, replyLength, 0, generation);
+                    return sent.reply().wrap(receiveBuffer, replyOffset, replyLength, 0, generation);
                 }
                 // Keep the reply where it is and read the acknowledgement behind it, into the room kept for it.
                 at = haveReply ? (int) NetlinkAlignment.nlmsgAlign(end) : 0;
@@ -562,7 +562,7 @@ public final class GenlConnection implements AutoCloseable {
         int offset = cursor.offset();
         int length = cursor.length();
         try {
-            handler.onMessage(message.wrap(receiveBuffer, offset, length, 0, generation));
+            handler.onMessage(sent.reply().wrap(receiveBuffer, offset, length, 0, generation));
         } catch (NetlinkException | RuntimeException | Error e) {
             // The NLMSG_DONE may be in this very datagram, after the part the handler refused.
             while (unfinishedDump != 0 && cursor.nextWellFormed()) {
@@ -695,7 +695,7 @@ public final class GenlConnection implements AutoCloseable {
             if (!notifications.isEmpty()) {
                 generation.advance();
                 int length = notifications.take(receiveBuffer);
-                return message.wrap(receiveBuffer, 0, length, notifications.takenGroup(), generation);
+                return notification.wrap(receiveBuffer, 0, length, notifications.takenGroup(), generation);
             }
             long deadline = System.nanoTime() + timeoutNanos;
             while (true) {
@@ -728,7 +728,7 @@ public final class GenlConnection implements AutoCloseable {
                     }
                 }
                 if (first >= 0) {
-                    return message.wrap(receiveBuffer, first, firstLength, group, generation);
+                    return notification.wrap(receiveBuffer, first, firstLength, group, generation);
                 }
             }
         } finally {

@@ -15,6 +15,11 @@ final class Request {
 
     private final MemorySegment buffer;
     private final AttributeWriter writer = AttributeWriter.pinned();
+    /**
+     * The view its replies and dump parts are handed out in: one per request, so that reading the controller's
+     * answers re-wraps nothing the caller holds, and the caller's views of an older reply fail instead.
+     */
+    private final GenlMessage reply = new GenlMessage();
     private boolean prepared;
     private int sequence;
     private int flags;
@@ -103,6 +108,10 @@ final class Request {
 
     boolean wantsAck() {
         return (flags & LibNl.NLM_F_ACK()) != 0;
+    }
+
+    GenlMessage reply() {
+        return reply;
     }
 
     int sequence() {

@@ -2,6 +2,9 @@ package org.vnetnl.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vnetnl.genl.Nlctrl.CTRL_ATTR_FAMILY_ID;
+import static org.vnetnl.genl.Nlctrl.CTRL_ATTR_FAMILY_NAME;
+import static org.vnetnl.genl.Nlctrl.CTRL_CMD_GETFAMILY;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,11 +26,6 @@ import org.vnetnl.genl.NetlinkException;
  * they stay identical).
  */
 class GenlTourTest {
-
-    // The controller family's numbers (include/uapi/linux/genetlink.h), spelled out here to keep the tour short.
-    private static final int CTRL_CMD_GETFAMILY = 3;
-    private static final int CTRL_ATTR_FAMILY_ID = 1;
-    private static final int CTRL_ATTR_FAMILY_NAME = 2;
 
     @Test
     void tour() throws NetlinkException {

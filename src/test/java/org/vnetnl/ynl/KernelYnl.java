@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * {@code -Dvnet.ynlSource=DIR}), so reruns start at once. Tests that need it skip with the reason when it
  * cannot be had (no root, no apt).
  */
-final class KernelYnl {
+public final class KernelYnl {
 
     static final String PACKAGE = "linux-source-6.12";
     static final Path TARBALL = Path.of("/usr/src/linux-source-6.12.tar.xz");
@@ -31,7 +31,7 @@ final class KernelYnl {
     private KernelYnl() {}
 
     /** The folder holding {@code Documentation/netlink} and {@code tools/net/ynl}. */
-    static synchronized Path root() throws IOException, InterruptedException {
+    public static synchronized Path root() throws IOException, InterruptedException {
         if (root != null) {
             return root;
         }
@@ -57,7 +57,7 @@ final class KernelYnl {
     }
 
     /** The kernel's spec of {@code family} (file name without .yaml). */
-    static Path spec(String family) throws IOException, InterruptedException {
+    public static Path spec(String family) throws IOException, InterruptedException {
         return root().resolve("Documentation/netlink/specs/" + family + ".yaml");
     }
 

@@ -1,0 +1,377 @@
+package org.vnetnl.ynl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.vnetnl.ynl.tools.YnlCli;
+
+/**
+ * The Java command-line tool against the kernel's own {@code tools/net/ynl/cli.py} (Linux 6.12), on the host
+ * kernel, inside a network namespace this test creates with a veth pair, TCP metrics and an MPTCP endpoint. Both
+ * run the same operation; their JSON output is compared after normalisation:
+ * <ul>
+ *   <li>objects compare without regard to key order;</li>
+ *   <li>arrays whose items are all strings are sorted (Python prints a set of flags in hash order);</li>
+ *   <li>values that change between the two runs (named per case) are compared by presence and JSON type only;</li>
+ *   <li>binary is hex on both sides, enums and flags by name, addresses per display hint: compared as is.</li>
+ * </ul>
+ * Errors compare the errno's description, the extended-ack message and the path of the attribute it names.
+ * {@code cli.py} runs with {@code --process-unknown}, so that attributes newer than its 6.12 specs (the host
+ * kernel is newer) are printed as the Java tool prints them ({@code UnknownAttr(N)}), instead of a crash.
+ * Needs root (namespaces, ethtool settings); prints the operations it compared and the values compared by type.
+ */
+class YnlConformanceTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NS = "vnetnl-ynl-" + ProcessHandle.current().pid();
+    private static final List<String> COMPARED = new ArrayList<>();
+    private static final Set<String> BY_TYPE = new TreeSet<>();
+    private static Path specs;
+    private static Path cliDir;
+    private static boolean namespaceMade;
+
+    @BeforeAll
+    static void namespaceWithVethPair() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")),
+                "the conformance test creates a network namespace and changes ethtool settings: run as root");
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"))
+                || Files.isExecutable(Path.of("/usr/bin/ip")), "iproute2 (ip) is missing");
+        specs = KernelYnl.root().resolve("Documentation/netlink/specs");
+        cliDir = KernelYnl.cli().getParent();
+        sh("ip", "netns", "add", NS);
+        namespaceMade = true;
+        sh("ip", "-n", NS, "link", "set", "lo", "up");
+        sh("ip", "-n", NS, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1");
+        sh("ip", "-n", NS, "addr", "add", "10.77.0.1/24", "dev", "veth0");
+        sh("ip", "-n", NS, "addr", "add", "10.77.0.2/24", "dev", "veth1");
+        sh("ip", "-n", NS, "link", "set", "veth0", "up");
+        sh("ip", "-n", NS, "link", "set", "veth1", "up");
+        // TCP metrics entries come from closed connections: one over the pair's addresses, inside the namespace.
+        sh("ip", "netns", "exec", NS, KernelYnl.PYTHON.toString(), "-c", """
+                import socket
+                s = socket.socket(); s.bind(('10.77.0.2', 0)); s.listen()
+                c = socket.create_connection(s.getsockname(), source_address=('10.77.0.1', 0))
+                a, _ = s.accept(); c.sendall(b'x' * 1000); a.recv(1000); c.close(); a.close(); s.close()
+                """);
+        sh("ip", "-n", NS, "mptcp", "endpoint", "add", "10.77.0.1", "dev", "veth0", "id", "1", "signal");
+    }
+
+    @AfterAll
+    static void removeNamespace() throws Exception {
+        if (namespaceMade) {
+            sh("ip", "netns", "del", NS);
+        }
+        if (!COMPARED.isEmpty()) {
+            System.out.println("YnlConformanceTest compared with the kernel's cli.py (" + COMPARED.size() + "): "
+                    + String.join("; ", COMPARED));
+            System.out.println("YnlConformanceTest compared by presence and type only: " + BY_TYPE);
+        }
+    }
+
+    @Test
+    void nlctrl() throws Exception {
+        for (String family : List.of("nlctrl", "netdev", "ethtool", "tcp_metrics", "mptcp_pm")) {
+            same("nlctrl", "--do", "getfamily", "{\"family-name\":\"" + family + "\"}");
+        }
+        same("nlctrl", "--dump", "getfamily", null);
+        for (String family : List.of("nlctrl", "netdev", "ethtool", "tcp_metrics", "mptcp_pm")) {
+            same("nlctrl", "--dump", "getpolicy", "{\"family-name\":\"" + family + "\"}");
+        }
+    }
+
+    @Test
+    void netdev() throws Exception {
+        same("netdev", "--dump", "dev-get", null);
+        same("netdev", "--do", "dev-get", "{\"ifindex\":" + ifindex("veth0") + "}");
+        // Counters move between the two runs: every qstats value but the keys that say what it counts.
+        Set<String> counters = new TreeSet<>(SpecLoader.load(specs.resolve("netdev.yaml")).attributeSet("qstats")
+                .names());
+        counters.removeAll(Set.of("ifindex", "queue-type", "queue-id", "scope"));
+        same("netdev", "--dump", "qstats-get", null, counters);
+        same("netdev", "--dump", "qstats-get", "{\"scope\":[\"queue\"]}", counters);
+    }
+
+    @Test
+    void ethtool() throws Exception {
+        String veth0 = "{\"header\":{\"dev-name\":\"veth0\"}}";
+        for (String op : List.of("linkinfo-get", "linkmodes-get", "linkstate-get", "channels-get", "rings-get",
+                "features-get", "strset-get", "pause-get", "coalesce-get", "eee-get", "tsinfo-get", "privflags-get",
+                "wol-get", "debug-get", "fec-get", "module-get", "mm-get")) {
+            same("ethtool", "--do", op, veth0);
+        }
+        for (String op : List.of("linkinfo-get", "channels-get", "linkstate-get", "tsinfo-get")) {
+            same("ethtool", "--dump", op, null);
+        }
+    }
+
+    /**
+     * A set operation and the notification it causes on ethtool's monitor group, from each tool in turn: a
+     * listener ({@code --subscribe monitor --sleep 3}) prints what arrived while the same tool ran the set. The
+     * listener is a process of its own because 6.12's cli.py fails when a notification arrives on the socket of
+     * its own request.
+     */
+    @Test
+    void ethtoolSetAndItsNotification() throws Exception {
+        String ethtool = specs.resolve("ethtool.yaml").toString();
+        List<String> listen = List.of("--spec", ethtool, "--subscribe", "monitor", "--sleep", "3", "--output-json");
+        List<String> set2 = List.of("--spec", ethtool, "--do", "channels-set", "--json",
+                "{\"header\":{\"dev-name\":\"veth0\"},\"rx-count\":2}", "--output-json");
+        List<String> set1 = List.of("--spec", ethtool, "--do", "channels-set", "--json",
+                "{\"header\":{\"dev-name\":\"veth0\"},\"rx-count\":1}", "--output-json");
+        for (boolean kernelTool : List.of(true, false)) {
+            String who = kernelTool ? "cli.py" : "the Java tool";
+            CompletableFuture<Outcome> listener = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return kernelTool ? python(listen) : java(listen);
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, r -> new Thread(r, "ynl-listener").start());
+            Thread.sleep(1500);
+            Outcome set = kernelTool ? python(set2) : java(set2);
+            run(set, "channels-set by " + who);
+            assertEquals("null", set.stdout().strip(), "channels-set has no reply");
+            notifications[kernelTool ? 0 : 1] = listener.get(30, TimeUnit.SECONDS);
+            run(notifications[kernelTool ? 0 : 1], "listener of " + who);
+            run(kernelTool ? python(set1) : java(set1), "reset by " + who);
+        }
+        compare("ethtool channels-set do + its notification on monitor", notifications[0], notifications[1], Set.of());
+        JsonNode received = notifications[1].json().get(0);
+        assertEquals(1, received.size(), "one notification: " + received);
+        assertEquals("channels-ntf", received.get(0).get("name").asText());
+        assertEquals(2, received.get(0).get("msg").get("rx-count").asInt());
+    }
+
+    private final Outcome[] notifications = new Outcome[2];
+
+    @Test
+    void tcpMetricsAndMptcp() throws Exception {
+        same("tcp_metrics", "--dump", "get", null, Set.of("age"));
+        same("mptcp_pm", "--dump", "get-addr", null);
+        same("mptcp_pm", "--do", "get-limits", null);
+    }
+
+    @Test
+    void errorsNameTheSameErrnoMessageAndAttribute() throws Exception {
+        Outcome unknownDevice = same("ethtool", "--do", "channels-get",
+                "{\"header\":{\"dev-name\":\"nosuch0\"}}");
+        assertEquals("No such device", unknownDevice.errno());
+        assertEquals(".header.dev-name", unknownDevice.badAttr());
+        Outcome outOfRange = same("ethtool", "--do", "channels-set",
+                "{\"header\":{\"dev-name\":\"veth0\"},\"rx-count\":1000}");
+        assertEquals("Invalid argument", outOfRange.errno());
+        assertEquals(".rx-count", outOfRange.badAttr());
+        same("netdev", "--do", "dev-get", "{\"ifindex\":999999}");
+    }
+
+    /** A value outside the spec's checks: the Java tool refuses it before sending; the kernel refuses it too. */
+    @Test
+    void checksAreRefusedBeforeSendingAndTheKernelAgrees() throws Exception {
+        List<String> args = List.of("--spec", specs.resolve("netdev.yaml").toString(), "--do", "dev-get", "--json",
+                "{\"ifindex\":0}");
+        Outcome java = java(args);
+        assertEquals(2, java.exit(), java.stderr());
+        assertTrue(java.stderr().contains("ifindex: 0 is below the minimum 1"), java.stderr());
+        Outcome python = python(args);
+        assertEquals(1, python.exit(), python.stdout());
+        assertEquals(".ifindex", python.badAttr());
+        COMPARED.add("netdev dev-get {ifindex:0} (refused before sending; kernel: " + python.errno() + ")");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private Outcome same(String family, String mode, String op, String json) throws Exception {
+        return same(family, mode, op, json, Set.of());
+    }
+
+    private Outcome same(String family, String mode, String op, String json, Set<String> byType) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--spec", specs.resolve(family + ".yaml").toString(), mode, op));
+        if (json != null) {
+            args.addAll(List.of("--json", json));
+        }
+        args.add("--output-json");
+        Outcome python = python(args);
+        Outcome java = java(args);
+        String label = family + " " + op + " " + mode.substring(2) + (json == null ? "" : " " + json);
+        compare(label, python, java, byType);
+        return python;
+    }
+
+    private static void compare(String label, Outcome python, Outcome java, Set<String> byType) {
+        if (python.exit() != 0 || java.exit() != 0) {
+            assertEquals(python.exit() != 0, java.exit() != 0, label + ": one tool failed\ncli.py: " + python
+                    + "\njava: " + java);
+            assertEquals(python.errno(), java.errno(), label + " errno\ncli.py: " + python + "\njava: " + java);
+            assertEquals(python.extAck(), java.extAck(), label + " extended ack");
+            assertEquals(python.badAttr(), java.badAttr(), label + " attribute");
+            COMPARED.add(label + " -> " + python.errno() + (python.extAck() == null ? "" : " \"" + python.extAck()
+                    + "\""));
+            return;
+        }
+        assertEquals(python.json().size(), java.json().size(), label + ": printed documents\ncli.py: "
+                + python.stdout() + "\njava: " + java.stdout());
+        for (int i = 0; i < python.json().size(); i++) {
+            JsonNode p = normalise(python.json().get(i), byType);
+            JsonNode j = normalise(java.json().get(i), byType);
+            if (!p.equals(j)) {
+                fail(label + ": outputs differ\ncli.py: " + p + "\njava:   " + j);
+            }
+        }
+        COMPARED.add(label);
+    }
+
+    /** Sorts arrays of strings, replaces values compared only by type with their type's name. */
+    private static JsonNode normalise(JsonNode node, Set<String> byType) {
+        if (node instanceof ObjectNode o) {
+            ObjectNode out = JSON.createObjectNode();
+            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (byType.contains(f.getKey())) {
+                    out.set(f.getKey(), TextNode.valueOf("<" + f.getValue().getNodeType() + ">"));
+                    BY_TYPE.add(f.getKey());
+                } else {
+                    out.set(f.getKey(), normalise(f.getValue(), byType));
+                }
+            }
+            return out;
+        }
+        if (node instanceof ArrayNode a) {
+            ArrayNode out = JSON.createArrayNode();
+            boolean allText = a.size() > 0;
+            for (JsonNode item : a) {
+                allText &= item.isTextual();
+            }
+            if (allText) {
+                List<String> sorted = new ArrayList<>();
+                a.forEach(item -> sorted.add(item.asText()));
+                sorted.sort(null);
+                sorted.forEach(out::add);
+                return out;
+            }
+            a.forEach(item -> out.add(normalise(item, byType)));
+            return out;
+        }
+        return node;
+    }
+
+    /**
+     * What a tool did: exit status, the JSON documents it printed (one per line), and for a kernel error the
+     * errno's description, the extended-ack message and the attribute path.
+     */
+    record Outcome(int exit, String stdout, String stderr, List<JsonNode> json, String errno, String extAck,
+                   String badAttr) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n" + stdout + stderr;
+        }
+    }
+
+    private static final Pattern PY_ERRNO = Pattern.compile("^Netlink error: (.*)$", Pattern.MULTILINE);
+    private static final Pattern PY_MSG = Pattern.compile("'msg': '((?:[^'\\\\]|\\\\.)*)'");
+    private static final Pattern PY_BAD_ATTR = Pattern.compile("'bad-attr': '([^']*)'");
+    private static final Pattern JAVA_ERROR = Pattern.compile(
+            "^Netlink error: [A-Z0-9]+ \\(([^)]*)\\)(?:: (.*?))?(?: \\[bad-attr: ([^\\]]*)\\])?$", Pattern.MULTILINE);
+
+    private static Outcome python(List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", NS, KernelYnl.PYTHON.toString(),
+                "cli.py", "--no-schema", "--process-unknown"));
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).directory(cliDir.toFile()).start();
+        byte[] err = p.getErrorStream().readAllBytes();
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(2, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            fail("cli.py did not finish: " + command);
+        }
+        String stderr = new String(err, StandardCharsets.UTF_8);
+        int exit = p.exitValue();
+        if (exit != 0) {
+            Matcher errno = PY_ERRNO.matcher(stdout);
+            Matcher msg = PY_MSG.matcher(stdout);
+            Matcher bad = PY_BAD_ATTR.matcher(stdout);
+            return new Outcome(exit, stdout, stderr, List.of(), errno.find() ? errno.group(1) : null,
+                    msg.find() ? msg.group(1) : null, bad.find() ? bad.group(1) : null);
+        }
+        return new Outcome(exit, stdout, stderr, documents(stdout), null, null, null);
+    }
+
+    private static Outcome java(List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(args);
+        command.addAll(List.of("--netns", NS));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = YnlCli.run(command.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+        String stdout = out.toString();
+        String stderr = err.toString();
+        if (exit != 0) {
+            Matcher m = JAVA_ERROR.matcher(stderr);
+            if (!m.find()) {
+                return new Outcome(exit, stdout, stderr, List.of(), null, null, null);
+            }
+            String msg = m.group(2);
+            if (msg != null && msg.contains(" failed: ")) {
+                msg = null; // no extended ack: the line repeats the exception's own description instead
+            }
+            return new Outcome(exit, stdout, stderr, List.of(), m.group(1), msg, m.group(3));
+        }
+        return new Outcome(exit, stdout, stderr, documents(stdout), null, null, null);
+    }
+
+    /**
+     * The JSON documents printed, one per line. cli.py also prints "Netlink warning:" with the message's repr
+     * when a dump ends with an extended ack, and Python's repr ("None") without --output-json: not JSON, skipped.
+     */
+    private static List<JsonNode> documents(String stdout) throws IOException {
+        List<JsonNode> docs = new ArrayList<>();
+        for (String line : stdout.split("\n")) {
+            if (line.startsWith("[") || line.startsWith("{") || line.equals("null")) {
+                docs.add(JSON.readTree(line));
+            }
+        }
+        return docs;
+    }
+
+    private static void run(Outcome outcome, String what) {
+        assertEquals(0, outcome.exit(), what + ": " + outcome);
+    }
+
+    private static int ifindex(String device) throws Exception {
+        String out = sh("ip", "-n", NS, "-o", "link", "show", device);
+        return Integer.parseInt(out.substring(0, out.indexOf(':')).trim());
+    }
+
+    private static String sh(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(1, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+}

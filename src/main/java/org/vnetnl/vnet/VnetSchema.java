@@ -31,8 +31,8 @@ import org.vnetnl.internal.libnl.LibNl;
 public record VnetSchema(int familyVersion, AttributePolicy requestAttributes) {
 
     static {
-        // Before any generated binding is loaded (see NativeAccess): fail naming the flag, not with a JDK warning.
-        NativeAccess.ensureAvailable();
+        // Before the generated bindings below are loaded (see NativeAccess); the open methods report the outcome.
+        NativeAccess.checkEarly();
     }
 
     private static final VnetSchema EXPECTED = new VnetSchema(VNET_NL_FAMILY_VERSION(), AttributePolicy.builder()

@@ -55,9 +55,8 @@ import org.vnetnl.internal.libnl.LibNl;
 public final class GenlConnection implements AutoCloseable {
 
     static {
-        // Before any generated binding is loaded: their initialisers call restricted methods, and the JDK only
-        // warns (then allows) when native access was not granted; fail with the exact flag instead.
-        NativeAccess.ensureAvailable();
+        // Before the generated bindings below are loaded (see NativeAccess); the open methods report the outcome.
+        NativeAccess.checkEarly();
     }
 
     /** The timeout used by the convenience methods that do not take one. */

@@ -12,4 +12,5 @@ module org.vnetnl {
     exports org.vnetnl.genl;
     exports org.vnetnl.vnet;
     exports org.vnetnl.ynl;
+    exports org.vnetnl.ynl.codegen;
 }

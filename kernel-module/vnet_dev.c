@@ -12,6 +12,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/etherdevice.h>
+#include <linux/ethtool.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/string.h>
@@ -33,21 +34,16 @@ static int vnet_dev_init(struct net_device *dev)
 	return dev->tstats ? 0 : -ENOMEM;
 }
 
-static void vnet_dev_uninit(struct net_device *dev)
+/*
+ * The per-CPU counters live until the last reference to the device is gone
+ * (priv_destructor runs then, and when registration fails after ndo_init),
+ * not only until ndo_uninit: whoever holds a reference, such as a GET_STATS
+ * racing with "ip link del", may still read them. Linux 6.7 lets the core
+ * own them (pcpu_stat_type); this works the same on every supported kernel.
+ */
+static void vnet_dev_free(struct net_device *dev)
 {
 	free_percpu(dev->tstats);
-}
-
-static int vnet_open(struct net_device *dev)
-{
-	vnet_genl_notify_link(dev, true);
-	return 0;
-}
-
-static int vnet_stop(struct net_device *dev)
-{
-	vnet_genl_notify_link(dev, false);
-	return 0;
 }
 
 static netdev_tx_t vnet_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -72,13 +68,15 @@ static netdev_tx_t vnet_xmit(struct sk_buff *skb, struct net_device *dev)
 
 static const struct net_device_ops vnet_netdev_ops = {
 	.ndo_init		= vnet_dev_init,
-	.ndo_uninit		= vnet_dev_uninit,
-	.ndo_open		= vnet_open,
-	.ndo_stop		= vnet_stop,
 	.ndo_start_xmit		= vnet_xmit,
 	.ndo_get_stats64	= dev_get_tstats64,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
+};
+
+/* The device timestamps in software only (skb_tx_timestamp in vnet_xmit). */
+static const struct ethtool_ops vnet_ethtool_ops = {
+	.get_ts_info		= ethtool_op_get_ts_info,
 };
 
 bool vnet_is_vnet_dev(const struct net_device *dev)
@@ -103,11 +101,10 @@ void vnet_read_counters(struct net_device *dev, struct vnet_counters *counters)
 	struct rtnl_link_stats64 stats;
 	struct vnet_counters now;
 
+	spin_lock_bh(&priv->stats_lock);
 	/* dev_get_stats() adds the core drop counters to ours. */
 	dev_get_stats(dev, &stats);
 	vnet_counters_from_stats(&now, &stats);
-
-	spin_lock_bh(&priv->stats_lock);
 	counters->rx_packets = now.rx_packets - priv->stats_base.rx_packets;
 	counters->tx_packets = now.tx_packets - priv->stats_base.tx_packets;
 	counters->rx_bytes = now.rx_bytes - priv->stats_base.rx_bytes;
@@ -122,8 +119,8 @@ void vnet_reset_counters(struct net_device *dev)
 	struct vnet_priv *priv = netdev_priv(dev);
 	struct rtnl_link_stats64 stats;
 
-	dev_get_stats(dev, &stats);
 	spin_lock_bh(&priv->stats_lock);
+	dev_get_stats(dev, &stats);
 	vnet_counters_from_stats(&priv->stats_base, &stats);
 	spin_unlock_bh(&priv->stats_lock);
 }
@@ -136,7 +133,9 @@ static void vnet_setup(struct net_device *dev)
 	spin_lock_init(&priv->stats_lock);
 
 	dev->netdev_ops = &vnet_netdev_ops;
+	dev->ethtool_ops = &vnet_ethtool_ops;
 	dev->needs_free_netdev = true;
+	dev->priv_destructor = vnet_dev_free;
 
 	/*
 	 * No neighbour resolution: every destination resolves to our own
@@ -145,6 +144,21 @@ static void vnet_setup(struct net_device *dev)
 	 */
 	dev->flags |= IFF_NOARP;
 	dev->priv_flags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
+
+	/*
+	 * As dummy and veth: transmission takes no lock of ours (the per-CPU
+	 * counters need none), and whatever the stack hands over is passed
+	 * back up unchanged, so offloads cost nothing.
+	 */
+#ifdef NETIF_F_LLTX	/* a feature flag until Linux 6.12 */
+	dev->features |= NETIF_F_LLTX;
+#else
+	dev->lltx = true;
+#endif
+	dev->features |= NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_GSO_SOFTWARE |
+			 NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | NETIF_F_GSO_ENCAP_ALL;
+	dev->hw_features |= dev->features;
+	dev->hw_enc_features |= dev->features;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = ETH_MAX_MTU;
 
@@ -206,7 +220,10 @@ static int __init vnet_init(void)
 {
 	int err;
 
-	/* The family first: registering a device may already publish events. */
+	/*
+	 * The family (and its netdevice notifier) first: registering a device
+	 * may already publish events.
+	 */
 	err = vnet_genl_register();
 	if (err)
 		return err;

@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The vnet_nl generic netlink family: ECHO, statistics and link control of the
- * vnet devices, and the "events" multicast group. Every name and number comes
- * from include/uapi/linux/vnet_nl.h.
+ * vnet devices, and the "events" multicast group: the handlers. The family
+ * is described by vnet_nl.yaml; its names and numbers (uapi header), per-op
+ * policies and op table (vnet_nl-genl-gen.[ch]) are generated from it.
  *
- * Validation is strict (every command is at or after .resv_start_op): unknown
- * attributes, wrong lengths, out-of-range values and stray header fields are
- * rejected by the core with an extended ACK that points at the attribute and
- * at its policy. Checks the policy cannot express are made in the handlers,
- * with extended ACK messages that name the attribute.
+ * Validation is strict for every command (.resv_start_op is 0): unknown
+ * attributes, attributes the command does not take, wrong lengths,
+ * out-of-range values and stray header fields are rejected by the core with
+ * an extended ACK that points at the attribute and at its policy. Checks the
+ * policy cannot express are made in the handlers, with extended ACK messages
+ * that name the attribute.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/netdevice.h>
+#include <linux/notifier.h>
 #include <linux/ratelimit.h>
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
@@ -26,44 +29,6 @@
 static bool log_echo = true;
 module_param(log_echo, bool, 0644);
 MODULE_PARM_DESC(log_echo, "log every ECHO request to the kernel log, rate limited (default on)");
-
-enum vnet_nl_mcgrp_index {
-	VNET_NL_MCGRP_EVENTS_INDEX,
-};
-
-static const struct genl_multicast_group vnet_nl_mcgrps[] = {
-	[VNET_NL_MCGRP_EVENTS_INDEX] = { .name = VNET_NL_MCGRP_EVENTS },
-};
-
-/*
- * One policy for the whole family, so that CTRL_CMD_GETPOLICY describes every
- * attribute with its limits once. STATS and PAD appear only in replies and
- * events: as requests they are rejected.
- */
-static const struct nla_policy vnet_nl_policy[VNET_NL_ATTR_MAX + 1] = {
-	[VNET_NL_ATTR_MSG]	= { .type = NLA_NUL_STRING, .len = VNET_NL_MSG_MAX_LEN },
-	[VNET_NL_ATTR_VALUE]	= { .type = NLA_U32 },
-	[VNET_NL_ATTR_FLAG]	= NLA_POLICY_MAX(NLA_U8, VNET_NL_BOOL_MAX),
-	[VNET_NL_ATTR_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[VNET_NL_ATTR_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[VNET_NL_ATTR_LINK_UP]	= NLA_POLICY_MAX(NLA_U8, VNET_NL_BOOL_MAX),
-	[VNET_NL_ATTR_STATS]	= { .type = NLA_REJECT,
-				    .reject_message = "VNET_NL_ATTR_STATS is only sent by the kernel" },
-	[VNET_NL_ATTR_PAD]	= { .type = NLA_REJECT,
-				    .reject_message = "VNET_NL_ATTR_PAD is only sent by the kernel" },
-};
-
-static struct genl_family vnet_nl_family;
-
-/* Fails the request, naming the missing attribute, when it is absent. */
-#define VNET_NL_REQUIRE_ATTR(info, attr)					\
-	do {								\
-		if (!(info)->attrs[attr]) {				\
-			NL_SET_ERR_MSG((info)->extack, #attr " is required"); \
-			NL_SET_ERR_ATTR_MISS((info)->extack, NULL, attr); \
-			return -EINVAL;					\
-		}							\
-	} while (0)
 
 /* ---- ECHO ---------------------------------------------------------------- */
 
@@ -82,7 +47,8 @@ static size_t vnet_nl_echo_size(const struct genl_info *info)
 }
 
 /* Builds an ECHO message carrying the attributes of the request. */
-static struct sk_buff *vnet_nl_echo_msg(const struct genl_info *info, u32 portid, u32 seq)
+static struct sk_buff *vnet_nl_echo_msg(const struct genl_info *info, u32 portid, u32 seq,
+					u8 cmd)
 {
 	struct nlattr **attrs = info->attrs;
 	struct sk_buff *msg;
@@ -92,7 +58,7 @@ static struct sk_buff *vnet_nl_echo_msg(const struct genl_info *info, u32 portid
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
 
-	hdr = genlmsg_put(msg, portid, seq, &vnet_nl_family, 0, VNET_NL_CMD_ECHO);
+	hdr = genlmsg_put(msg, portid, seq, &vnet_nl_family, 0, cmd);
 	if (!hdr)
 		goto too_big;
 
@@ -143,7 +109,7 @@ static void vnet_nl_log_echo(const struct genl_info *info)
 			value_text, flag_text);
 }
 
-static int vnet_nl_echo_doit(struct sk_buff *skb, struct genl_info *info)
+int vnet_nl_nl_echo_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct sk_buff *reply;
@@ -151,15 +117,15 @@ static int vnet_nl_echo_doit(struct sk_buff *skb, struct genl_info *info)
 	vnet_nl_log_echo(info);
 
 	/* Events are best effort: a failure to publish does not fail the request. */
-	if (genl_has_listeners(&vnet_nl_family, net, VNET_NL_MCGRP_EVENTS_INDEX)) {
-		struct sk_buff *event = vnet_nl_echo_msg(info, 0, 0);
+	if (genl_has_listeners(&vnet_nl_family, net, VNET_NL_NLGRP_EVENTS)) {
+		struct sk_buff *event = vnet_nl_echo_msg(info, 0, 0, VNET_NL_CMD_ECHO_EVENT);
 
 		if (!IS_ERR(event))
 			genlmsg_multicast_netns(&vnet_nl_family, net, event, 0,
-						VNET_NL_MCGRP_EVENTS_INDEX, GFP_KERNEL);
+						VNET_NL_NLGRP_EVENTS, GFP_KERNEL);
 	}
 
-	reply = vnet_nl_echo_msg(info, info->snd_portid, info->snd_seq);
+	reply = vnet_nl_echo_msg(info, info->snd_portid, info->snd_seq, VNET_NL_CMD_ECHO);
 	if (IS_ERR(reply))
 		return PTR_ERR(reply);
 	return genlmsg_reply(reply, info);
@@ -169,7 +135,9 @@ static int vnet_nl_echo_doit(struct sk_buff *skb, struct genl_info *info)
 
 /*
  * The vnet device named by IFINDEX and/or IFNAME in the requester's network
- * namespace, with a reference the caller drops with dev_put().
+ * namespace, with a reference the caller drops with dev_put(). Only under
+ * RTNL does the answer stay true: a device can be moved to another namespace
+ * or deleted as soon as this returns.
  */
 static struct net_device *vnet_nl_get_dev(struct genl_info *info)
 {
@@ -282,7 +250,7 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int vnet_nl_get_stats_doit(struct sk_buff *skb, struct genl_info *info)
+int vnet_nl_nl_get_stats_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net_device *dev;
 	struct sk_buff *msg;
@@ -319,12 +287,22 @@ out:
  * parts after a change with NLM_F_DUMP_INTR, so user space knows to retry,
  * as for RTM_GETLINK.
  */
-static int vnet_nl_get_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+int vnet_nl_nl_get_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
 	long done = cb->args[0];
 	struct net_device *dev;
 	long index = 0;
+
+	/*
+	 * The op's policy is the doit's (one policy per command in genl_ops):
+	 * the dump takes no attribute, so refuse the ones the policy let in.
+	 */
+	if (nlmsg_attrlen(cb->nlh, GENL_HDRLEN)) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, nlmsg_attrdata(cb->nlh, GENL_HDRLEN),
+				    "the GET_STATS dump takes no attributes");
+		return -EINVAL;
+	}
 
 	rcu_read_lock();
 	cb->seq = READ_ONCE(net->dev_base_seq);
@@ -343,37 +321,39 @@ static int vnet_nl_get_stats_dumpit(struct sk_buff *skb, struct netlink_callback
 	return skb->len;
 }
 
-static int vnet_nl_set_link_doit(struct sk_buff *skb, struct genl_info *info)
+int vnet_nl_nl_set_link_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net_device *dev;
 	unsigned int flags;
 	bool up;
 	int err;
 
-	VNET_NL_REQUIRE_ATTR(info, VNET_NL_ATTR_LINK_UP);
+	if (GENL_REQ_ATTR_CHECK(info, VNET_NL_ATTR_LINK_UP)) {
+		NL_SET_ERR_MSG(info->extack, "VNET_NL_ATTR_LINK_UP is required");
+		return -EINVAL;
+	}
 	up = nla_get_u8(info->attrs[VNET_NL_ATTR_LINK_UP]);
 
-	dev = vnet_nl_get_dev(info);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-
+	/*
+	 * Looked up under RTNL, which moving a device to another namespace and
+	 * deleting it both hold: the device changed is the one that is in the
+	 * requester's namespace now.
+	 */
 	rtnl_lock();
-	if (dev->reg_state != NETREG_REGISTERED) {
-		/* Deleted between the lookup and the lock. */
-		NL_SET_ERR_MSG(info->extack, "the device is being deleted");
-		err = -ENODEV;
+	dev = vnet_nl_get_dev(info);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
 	} else {
 		flags = up ? dev->flags | IFF_UP : dev->flags & ~IFF_UP;
-		/* Opening or closing the device publishes the link event. */
+		/* The NETDEV_UP/NETDEV_DOWN notifier publishes the link event. */
 		err = dev_change_flags(dev, flags, info->extack);
+		dev_put(dev);
 	}
 	rtnl_unlock();
-
-	dev_put(dev);
 	return err;
 }
 
-static int vnet_nl_reset_stats_doit(struct sk_buff *skb, struct genl_info *info)
+int vnet_nl_nl_reset_stats_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net_device *dev;
 
@@ -387,13 +367,13 @@ static int vnet_nl_reset_stats_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /* Publishes a LINK_EVENT to the "events" group of the device's namespace. */
-void vnet_genl_notify_link(struct net_device *dev, bool up)
+static void vnet_nl_notify_link(struct net_device *dev, bool up)
 {
 	struct net *net = dev_net(dev);
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&vnet_nl_family, net, VNET_NL_MCGRP_EVENTS_INDEX))
+	if (!genl_has_listeners(&vnet_nl_family, net, VNET_NL_NLGRP_EVENTS))
 		return;
 
 	msg = genlmsg_new(vnet_nl_link_size(), GFP_KERNEL);
@@ -406,64 +386,57 @@ void vnet_genl_notify_link(struct net_device *dev, bool up)
 		return;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&vnet_nl_family, net, msg, 0,
-				VNET_NL_MCGRP_EVENTS_INDEX, GFP_KERNEL);
+	genlmsg_multicast_netns(&vnet_nl_family, net, msg, 0, VNET_NL_NLGRP_EVENTS, GFP_KERNEL);
 }
 
 /*
- * LINK_EVENT has no operation: as a request it is refused with EOPNOTSUPP.
- * Commands that change state need CAP_NET_ADMIN in the user namespace that
- * owns the requester's network namespace.
+ * NETDEV_UP and NETDEV_DOWN come after the core has set or cleared IFF_UP
+ * (ndo_open and ndo_stop run before): a listener that reacts to the event
+ * with GET_STATS reads the new state.
  */
-static const struct genl_small_ops vnet_nl_ops[] = {
-	{
-		.cmd	= VNET_NL_CMD_ECHO,
-		.doit	= vnet_nl_echo_doit,
-	},
-	{
-		.cmd	= VNET_NL_CMD_GET_STATS,
-		.doit	= vnet_nl_get_stats_doit,
-		.dumpit	= vnet_nl_get_stats_dumpit,
-	},
-	{
-		.cmd	= VNET_NL_CMD_SET_LINK,
-		.doit	= vnet_nl_set_link_doit,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= VNET_NL_CMD_RESET_STATS,
-		.doit	= vnet_nl_reset_stats_doit,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-};
+static int vnet_nl_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 
-static struct genl_family vnet_nl_family __ro_after_init = {
-	.name		= VNET_NL_FAMILY_NAME,
-	.version	= VNET_NL_FAMILY_VERSION,
-	.maxattr	= VNET_NL_ATTR_MAX,
-	.policy		= vnet_nl_policy,
-	.netnsok	= true,
-	.module		= THIS_MODULE,
-	.small_ops	= vnet_nl_ops,
-	.n_small_ops	= ARRAY_SIZE(vnet_nl_ops),
-	/* Every command is validated strictly, header reserved fields included. */
-	.resv_start_op	= VNET_NL_CMD_MAX + 1,
-	.mcgrps		= vnet_nl_mcgrps,
-	.n_mcgrps	= ARRAY_SIZE(vnet_nl_mcgrps),
+	if (!vnet_is_vnet_dev(dev))
+		return NOTIFY_DONE;
+
+	switch (event) {
+	case NETDEV_UP:
+		vnet_nl_notify_link(dev, true);
+		break;
+	case NETDEV_DOWN:
+		vnet_nl_notify_link(dev, false);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vnet_nl_netdev_notifier = {
+	.notifier_call = vnet_nl_netdev_event,
 };
 
 int __init vnet_genl_register(void)
 {
 	int err = genl_register_family(&vnet_nl_family);
 
-	if (err)
+	if (err) {
 		pr_err("cannot register generic netlink family %s: %d\n",
 		       VNET_NL_FAMILY_NAME, err);
+		return err;
+	}
+	err = register_netdevice_notifier(&vnet_nl_netdev_notifier);
+	if (err) {
+		pr_err("cannot register the netdevice notifier: %d\n", err);
+		genl_unregister_family(&vnet_nl_family);
+	}
 	return err;
 }
 
+/* After the last vnet device is gone: their link-down events still go out. */
 void vnet_genl_unregister(void)
 {
+	unregister_netdevice_notifier(&vnet_nl_netdev_notifier);
 	genl_unregister_family(&vnet_nl_family);
 }
 

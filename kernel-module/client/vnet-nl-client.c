@@ -11,6 +11,7 @@
  * Exit status: 0 on success, 1 when the kernel or the socket reports an error,
  * 2 on a usage error.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -45,25 +46,34 @@
 
 static const char *prog = "vnet-nl-client";
 
+/*
+ * Names exactly as the generated uapi header spells them: the preprocessor
+ * turns each enumerator into its own name (commands and counters without
+ * their prefix), so no name is written twice.
+ */
+#define NAMED(id)		[id] = #id
+#define NAMED_AFTER(prefix, id)	[id] = #id + sizeof(prefix) - 1
+
 static const char *const attr_names[VNET_NL_ATTR_MAX + 1] = {
-	[VNET_NL_ATTR_UNSPEC]	= "VNET_NL_ATTR_UNSPEC",
-	[VNET_NL_ATTR_MSG]	= "VNET_NL_ATTR_MSG",
-	[VNET_NL_ATTR_VALUE]	= "VNET_NL_ATTR_VALUE",
-	[VNET_NL_ATTR_FLAG]	= "VNET_NL_ATTR_FLAG",
-	[VNET_NL_ATTR_IFINDEX]	= "VNET_NL_ATTR_IFINDEX",
-	[VNET_NL_ATTR_IFNAME]	= "VNET_NL_ATTR_IFNAME",
-	[VNET_NL_ATTR_LINK_UP]	= "VNET_NL_ATTR_LINK_UP",
-	[VNET_NL_ATTR_STATS]	= "VNET_NL_ATTR_STATS",
-	[VNET_NL_ATTR_PAD]	= "VNET_NL_ATTR_PAD",
+	NAMED(VNET_NL_ATTR_UNSPEC),
+	NAMED(VNET_NL_ATTR_MSG),
+	NAMED(VNET_NL_ATTR_VALUE),
+	NAMED(VNET_NL_ATTR_FLAG),
+	NAMED(VNET_NL_ATTR_IFINDEX),
+	NAMED(VNET_NL_ATTR_IFNAME),
+	NAMED(VNET_NL_ATTR_LINK_UP),
+	NAMED(VNET_NL_ATTR_STATS),
+	NAMED(VNET_NL_ATTR_PAD),
 };
 
 static const char *const cmd_names[VNET_NL_CMD_MAX + 1] = {
-	[VNET_NL_CMD_UNSPEC]		= "UNSPEC",
-	[VNET_NL_CMD_ECHO]		= "ECHO",
-	[VNET_NL_CMD_GET_STATS]		= "GET_STATS",
-	[VNET_NL_CMD_SET_LINK]		= "SET_LINK",
-	[VNET_NL_CMD_RESET_STATS]	= "RESET_STATS",
-	[VNET_NL_CMD_LINK_EVENT]	= "LINK_EVENT",
+	NAMED_AFTER("VNET_NL_CMD_", VNET_NL_CMD_UNSPEC),
+	NAMED_AFTER("VNET_NL_CMD_", VNET_NL_CMD_ECHO),
+	NAMED_AFTER("VNET_NL_CMD_", VNET_NL_CMD_GET_STATS),
+	NAMED_AFTER("VNET_NL_CMD_", VNET_NL_CMD_SET_LINK),
+	NAMED_AFTER("VNET_NL_CMD_", VNET_NL_CMD_RESET_STATS),
+	NAMED_AFTER("VNET_NL_CMD_", VNET_NL_CMD_LINK_EVENT),
+	NAMED_AFTER("VNET_NL_CMD_", VNET_NL_CMD_ECHO_EVENT),
 };
 
 /* How replies and events are parsed (libnl's policy, not the kernel's). */
@@ -86,13 +96,14 @@ static struct nla_policy stats_policy[VNET_NL_STATS_MAX + 1] = {
 	[VNET_NL_STATS_TX_DROPPED]	= { .type = NLA_U64 },
 };
 
+/* Printed in lower case: rx_packets=... */
 static const char *const stats_names[VNET_NL_STATS_MAX + 1] = {
-	[VNET_NL_STATS_RX_PACKETS]	= "rx_packets",
-	[VNET_NL_STATS_TX_PACKETS]	= "tx_packets",
-	[VNET_NL_STATS_RX_BYTES]	= "rx_bytes",
-	[VNET_NL_STATS_TX_BYTES]	= "tx_bytes",
-	[VNET_NL_STATS_RX_DROPPED]	= "rx_dropped",
-	[VNET_NL_STATS_TX_DROPPED]	= "tx_dropped",
+	NAMED_AFTER("VNET_NL_STATS_", VNET_NL_STATS_RX_PACKETS),
+	NAMED_AFTER("VNET_NL_STATS_", VNET_NL_STATS_TX_PACKETS),
+	NAMED_AFTER("VNET_NL_STATS_", VNET_NL_STATS_RX_BYTES),
+	NAMED_AFTER("VNET_NL_STATS_", VNET_NL_STATS_TX_BYTES),
+	NAMED_AFTER("VNET_NL_STATS_", VNET_NL_STATS_RX_DROPPED),
+	NAMED_AFTER("VNET_NL_STATS_", VNET_NL_STATS_TX_DROPPED),
 };
 
 enum action {
@@ -478,9 +489,16 @@ static int print_stats_attrs(struct nlattr **tb)
 	if (!tb[VNET_NL_ATTR_STATS] ||
 	    nla_parse_nested(stats, VNET_NL_STATS_MAX, tb[VNET_NL_ATTR_STATS], stats_policy) < 0)
 		return -1;
-	for (i = 1; i <= VNET_NL_STATS_MAX; i++)
-		if (stats_names[i] && stats[i])
-			printf(" %s=%" PRIu64, stats_names[i], (uint64_t)nla_get_u64(stats[i]));
+	for (i = 1; i <= VNET_NL_STATS_MAX; i++) {
+		const char *c;
+
+		if (!stats_names[i] || !stats[i])
+			continue;
+		putchar(' ');
+		for (c = stats_names[i]; *c; c++)
+			putchar(tolower((unsigned char)*c));
+		printf("=%" PRIu64, (uint64_t)nla_get_u64(stats[i]));
+	}
 	return 0;
 }
 
@@ -503,6 +521,7 @@ static int message_cb(struct nl_msg *msg, void *arg)
 	printf("%s", gnlh->cmd <= VNET_NL_CMD_MAX ? cmd_names[gnlh->cmd] : "UNKNOWN");
 	switch (gnlh->cmd) {
 	case VNET_NL_CMD_ECHO:
+	case VNET_NL_CMD_ECHO_EVENT:
 		print_echo_attrs(tb);
 		break;
 	case VNET_NL_CMD_LINK_EVENT:

@@ -24,8 +24,8 @@
 # logged during it, to name the check that caused them.
 #
 # The user-namespace checks print SKIP when the command runs in a chroot (the
-# kernel refuses to create user namespaces there), as under a runner that
-# chroots into the host's root instead of switching to it.
+# kernel refuses to create user namespaces there) outside the VM runner; the
+# runner switches to the host's root (switch_root style), so there they run.
 set -u
 
 work=${VNET_VM_WORK:?VNET_VM_WORK not set: run through kernel-module/vm/run}
@@ -153,10 +153,10 @@ check_unprivileged() {
 	start_listener "" nobody 30 nobody || { fail "nobody: joining the events group" "$(cat "$scratch/listen.nobody")"; return; }
 	local pid=$listener_pid
 	"$client" --msg "seen by nobody" >/dev/null
-	wait_for_line "$scratch/events.nobody" 'ECHO msg="seen by nobody"'
+	wait_for_line "$scratch/events.nobody" 'ECHO_EVENT msg="seen by nobody"'
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	if grep -qx 'ECHO msg="seen by nobody"' "$scratch/events.nobody"; then
+	if grep -qx 'ECHO_EVENT msg="seen by nobody"' "$scratch/events.nobody"; then
 		pass "nobody: joins the events group and receives events"
 	else
 		fail "nobody: receives events" "$(cat "$scratch/events.nobody" "$scratch/listen.nobody")"
@@ -212,7 +212,8 @@ check_user_namespaces() {
 	if ! unshare --user true 2>"$scratch/err"; then
 		# The kernel refuses CLONE_NEWUSER to a chrooted process, and a runner
 		# may start the tests in a chroot: then these checks cannot run here.
-		if [ "$(stat -c %d:%i /)" != "$(stat -Lc %d:%i /proc/1/root 2>/dev/null)" ]; then
+		# The VM runner switches roots instead, so under it these checks must run.
+		if [ -z "${VNET_VM:-}" ] && [ "$(stat -c %d:%i /)" != "$(stat -Lc %d:%i /proc/1/root 2>/dev/null)" ]; then
 			echo "SKIP user namespaces: this runs in a chroot, where the kernel refuses to create them"
 		else
 			fail "creating a user namespace" "$(cat "$scratch/err")"
@@ -309,19 +310,19 @@ check_network_namespaces() {
 	ip netns exec "$ns_b" "$client" --msg end >/dev/null
 	local tag
 	for tag in init a b; do
-		wait_for_line "$scratch/events.$tag" 'ECHO msg="end"'
+		wait_for_line "$scratch/events.$tag" 'ECHO_EVENT msg="end"'
 	done
 	kill "$pid_init" "$pid_a" "$pid_b" 2>/dev/null
 	wait "$pid_init" "$pid_a" "$pid_b" 2>/dev/null
 	local got_init got_a got_b
-	got_init=$(grep -vx 'ECHO msg="end"' "$scratch/events.init")
-	got_a=$(grep -vx 'ECHO msg="end"' "$scratch/events.a")
-	got_b=$(grep -vx 'ECHO msg="end"' "$scratch/events.b")
-	if [ "$got_a" = "ECHO msg=\"event in $ns_a\"
+	got_init=$(grep -vx 'ECHO_EVENT msg="end"' "$scratch/events.init")
+	got_a=$(grep -vx 'ECHO_EVENT msg="end"' "$scratch/events.a")
+	got_b=$(grep -vx 'ECHO_EVENT msg="end"' "$scratch/events.b")
+	if [ "$got_a" = "ECHO_EVENT msg=\"event in $ns_a\"
 LINK_EVENT ifindex=$ifindex_a ifname=\"vnet-a\" link_up=1" ] &&
 		[ "$got_b" = "LINK_EVENT ifindex=$(ip netns exec "$ns_b" cat /sys/class/net/vnet-b/ifindex) ifname=\"vnet-b\" link_up=1" ] &&
-		[ "$got_init" = 'ECHO msg="event in the initial namespace"' ] &&
-		[ "$(grep -cx 'ECHO msg="end"' "$scratch/events.init" "$scratch/events.a" "$scratch/events.b" |
+		[ "$got_init" = 'ECHO_EVENT msg="event in the initial namespace"' ] &&
+		[ "$(grep -cx 'ECHO_EVENT msg="end"' "$scratch/events.init" "$scratch/events.a" "$scratch/events.b" |
 			cut -d: -f2 | sort -u)" = 1 ]; then
 		pass "ECHO and link events reach the listeners of their own namespace only"
 	else

@@ -559,18 +559,21 @@ static void build_string_unterminated(struct context *ctx, struct rng *r, struct
 	msg_end(d, start);
 }
 
-/* Commands the family does not have: 0, LINK_EVENT (notification only), 6-255. */
+/* Commands the family does not have: 0, the notifications, all above them. */
 static void build_command_unknown(struct context *ctx, struct rng *r, struct datagram *d)
 {
 	uint8_t cmd;
 	size_t start;
 
-	switch (rng_range(r, 0, 2)) {
+	switch (rng_range(r, 0, 3)) {
 	case 0:
 		cmd = VNET_NL_CMD_UNSPEC;
 		break;
 	case 1:
 		cmd = VNET_NL_CMD_LINK_EVENT;
+		break;
+	case 2:
+		cmd = VNET_NL_CMD_ECHO_EVENT;
 		break;
 	default:
 		cmd = (uint8_t)rng_range(r, VNET_NL_CMD_MAX + 1, 255);
@@ -604,6 +607,105 @@ static void build_dump_flags(struct context *ctx, struct rng *r, struct datagram
 		snprintf(d->what, sizeof(d->what), "dump of cmd %u", cmd);
 	}
 	msg_end(d, start);
+}
+
+/*
+ * A well-formed request that would succeed but for its generic netlink
+ * header or netlink flags: genlmsghdr.reserved not 0, or nlmsg_flags bits
+ * (CREATE, APPEND, EXCL, REPLACE, a half of DUMP) whose meaning the core
+ * cannot enforce. The core checks both for every command of a family that
+ * validates strictly (resv_start_op 0), before any handler runs.
+ */
+static void put_valid_body(struct datagram *d, uint8_t cmd)
+{
+	switch (cmd) {
+	case VNET_NL_CMD_ECHO:
+		attr_put_str(d, VNET_NL_ATTR_MSG, "strict header");
+		break;
+	case VNET_NL_CMD_SET_LINK:
+		attr_put_str(d, VNET_NL_ATTR_IFNAME, VNET_NL_DEFAULT_IFNAME);
+		attr_put_u8(d, VNET_NL_ATTR_LINK_UP, 1);
+		break;
+	default:
+		attr_put_str(d, VNET_NL_ATTR_IFNAME, VNET_NL_DEFAULT_IFNAME);
+		break;
+	}
+}
+
+static void build_genl_header_strict(struct context *ctx, struct rng *r, struct datagram *d)
+{
+	static const uint16_t bad_flags[] = {
+		NLM_F_CREATE | NLM_F_APPEND, NLM_F_CREATE, NLM_F_APPEND, NLM_F_EXCL,
+		NLM_F_REPLACE, NLM_F_ROOT, NLM_F_MATCH, NLM_F_DUMP | NLM_F_CREATE,
+	};
+	uint8_t cmd = any_request_cmd(r);
+	uint16_t flags = 0, reserved = 0;
+	struct genlmsghdr *gh;
+	size_t start;
+
+	if (rng_chance(r, 2))
+		reserved = (uint16_t)rng_range(r, 1, UINT16_MAX);
+	else
+		flags = bad_flags[rng_range(r, 0, sizeof(bad_flags) / sizeof(bad_flags[0]) - 1)];
+	start = msg_begin(ctx, d, cmd, flags, EXPECT_ERROR);
+	gh = (struct genlmsghdr *)(d->buf + start + NLMSG_HDRLEN);
+	gh->reserved = reserved;
+	put_valid_body(d, cmd);
+	msg_end(d, start);
+	snprintf(d->what, sizeof(d->what), "cmd %u, genlmsghdr.reserved 0x%x, nlmsg_flags 0x%x",
+		 cmd, reserved, NLM_F_REQUEST | NLM_F_ACK | flags);
+}
+
+/*
+ * Attributes of the family that are valid in themselves but not taken by
+ * the command they come with (each operation has its own policy): ECHO with
+ * a device, GET_STATS, SET_LINK or RESET_STATS with echo attributes,
+ * RESET_STATS or GET_STATS with LINK_UP, the GET_STATS dump with a device.
+ */
+static void build_attr_per_op(struct context *ctx, struct rng *r, struct datagram *d)
+{
+	static const struct {
+		uint8_t cmd;
+		bool dump;
+		uint16_t attr;
+	} cases[] = {
+		{ VNET_NL_CMD_ECHO, false, VNET_NL_ATTR_IFINDEX },
+		{ VNET_NL_CMD_ECHO, false, VNET_NL_ATTR_IFNAME },
+		{ VNET_NL_CMD_ECHO, false, VNET_NL_ATTR_LINK_UP },
+		{ VNET_NL_CMD_GET_STATS, false, VNET_NL_ATTR_MSG },
+		{ VNET_NL_CMD_GET_STATS, false, VNET_NL_ATTR_LINK_UP },
+		{ VNET_NL_CMD_SET_LINK, false, VNET_NL_ATTR_VALUE },
+		{ VNET_NL_CMD_SET_LINK, false, VNET_NL_ATTR_FLAG },
+		{ VNET_NL_CMD_RESET_STATS, false, VNET_NL_ATTR_MSG },
+		{ VNET_NL_CMD_RESET_STATS, false, VNET_NL_ATTR_VALUE },
+		{ VNET_NL_CMD_RESET_STATS, false, VNET_NL_ATTR_LINK_UP },
+		{ VNET_NL_CMD_GET_STATS, true, VNET_NL_ATTR_IFINDEX },
+		{ VNET_NL_CMD_GET_STATS, true, VNET_NL_ATTR_IFNAME },
+	};
+	unsigned int i = rng_range(r, 0, sizeof(cases) / sizeof(cases[0]) - 1);
+	size_t start = msg_begin(ctx, d, cases[i].cmd, cases[i].dump ? NLM_F_DUMP : 0,
+				 EXPECT_ERROR);
+
+	if (!cases[i].dump)
+		put_valid_body(d, cases[i].cmd);
+	switch (cases[i].attr) {
+	case VNET_NL_ATTR_MSG:
+		attr_put_str(d, VNET_NL_ATTR_MSG, "not taken here");
+		break;
+	case VNET_NL_ATTR_IFNAME:
+		attr_put_str(d, VNET_NL_ATTR_IFNAME, VNET_NL_DEFAULT_IFNAME);
+		break;
+	case VNET_NL_ATTR_FLAG:
+	case VNET_NL_ATTR_LINK_UP:
+		attr_put_u8(d, cases[i].attr, 1);
+		break;
+	default: /* IFINDEX, VALUE: 1 is a valid value of both (lo's ifindex) */
+		attr_put_u32(d, cases[i].attr, 1);
+		break;
+	}
+	msg_end(d, start);
+	snprintf(d->what, sizeof(d->what), "cmd %u%s with attribute %u it does not take",
+		 cases[i].cmd, cases[i].dump ? " dump" : "", cases[i].attr);
 }
 
 /* One attribute of a known or nearby type with a plausible size and random content. */
@@ -684,6 +786,8 @@ static const struct category categories[] = {
 	{ "string-unterminated",	4, true,  build_string_unterminated },
 	{ "command-unknown",		3, true,  build_command_unknown },
 	{ "dump-flags",			3, true,  build_dump_flags },
+	{ "genl-header-strict",		3, true,  build_genl_header_strict },
+	{ "attr-per-op",		4, true,  build_attr_per_op },
 	{ "random-bytes",		8, false, build_random_bytes },
 	{ "batch",			2, false, build_batch },
 	{ "oversize-datagram",		1, false, build_oversize_datagram },
@@ -998,9 +1102,16 @@ static int collect_answers(int fd, uint16_t family, int cat, uint64_t index, uin
 					failures++;
 				}
 			} else if (h->nlmsg_type == NLMSG_DONE) {
+				/* A dump refused by its handler ends with the error in DONE. */
+				int done_error = h->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) ?
+						 *(const int *)NLMSG_DATA(h) : 0;
+
 				p->done = true;
 				open--;
-				if (p->expect == EXPECT_ANSWER) {
+				if (done_error < 0) {
+					stats[cat].errors++;
+					stats[cat].errno_count[-done_error < MAX_ERRNO ? -done_error : 0]++;
+				} else if (p->expect == EXPECT_ANSWER) {
 					stats[cat].accepted++;
 				} else {
 					failure(cat, index, seed, d, "NLMSG_DONE: a hostile dump was accepted");

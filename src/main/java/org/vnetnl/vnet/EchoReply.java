@@ -19,6 +19,11 @@ import org.vnetnl.genl.MalformedMessageException;
  */
 public final class EchoReply {
 
+    // Names for messages, as the spec and the uapi header spell them.
+    private static final String FLAG_NAME = VnetSpec.family().attributeName(VnetClient.ATTR_FLAG);
+    private static final String MSG_NAME = VnetSpec.family().attributeName(VnetClient.ATTR_MSG);
+    private static final String VALUE_NAME = VnetSpec.family().attributeName(VnetClient.ATTR_VALUE);
+
     private final VnetClient client;
     private final AttributeReader field = new AttributeReader();
     private long generation = -1;
@@ -70,11 +75,11 @@ public final class EchoReply {
     private AttributeReader messageField() {
         checkValid();
         if (messageAt < 0) {
-            throw new NoSuchElementException("the reply has no VNET_NL_ATTR_MSG (the request carried none)");
+            throw new NoSuchElementException("the reply has no " + MSG_NAME + " (the request carried none)");
         }
         field.wrap(message.segment(), messageAt, messageSize);
         if (!field.next()) {
-            throw new MalformedMessageException(messageAt, "VNET_NL_ATTR_MSG vanished from the reply");
+            throw new MalformedMessageException(messageAt, MSG_NAME + " vanished from the reply");
         }
         return field;
     }
@@ -124,7 +129,7 @@ public final class EchoReply {
     public long value() {
         checkValid();
         if (!hasValue) {
-            throw new NoSuchElementException("the reply has no VNET_NL_ATTR_VALUE (the request carried none)");
+            throw new NoSuchElementException("the reply has no " + VALUE_NAME + " (the request carried none)");
         }
         return value;
     }
@@ -139,7 +144,7 @@ public final class EchoReply {
     public boolean flag() {
         checkValid();
         if (!hasFlag) {
-            throw new NoSuchElementException("the reply has no VNET_NL_ATTR_FLAG (the request carried none)");
+            throw new NoSuchElementException("the reply has no " + FLAG_NAME + " (the request carried none)");
         }
         return flag != 0;
     }

@@ -21,6 +21,11 @@ import org.vnetnl.genl.NetlinkException;
  */
 public final class EchoRequest {
 
+    // Names for messages, as the spec and the uapi header spell them.
+    private static final String FLAG_NAME = VnetSpec.family().attributeName(VnetClient.ATTR_FLAG);
+    private static final String MSG_NAME = VnetSpec.family().attributeName(VnetClient.ATTR_MSG);
+    private static final String VALUE_NAME = VnetSpec.family().attributeName(VnetClient.ATTR_VALUE);
+
     private final VnetClient client;
     private AttributeWriter writer;
     private long generation = -1;
@@ -58,7 +63,7 @@ public final class EchoRequest {
     public EchoRequest message(CharSequence text) {
         AttributeWriter attributes = writer();
         if (hasMessage) {
-            throw new IllegalStateException("the request already has VNET_NL_ATTR_MSG");
+            throw new IllegalStateException("the request already has " + MSG_NAME);
         }
         attributes.putString(VnetClient.ATTR_MSG, text);
         hasMessage = true;
@@ -74,7 +79,7 @@ public final class EchoRequest {
     public EchoRequest value(long value) {
         AttributeWriter attributes = writer();
         if (hasValue) {
-            throw new IllegalStateException("the request already has VNET_NL_ATTR_VALUE");
+            throw new IllegalStateException("the request already has " + VALUE_NAME);
         }
         attributes.putU32(VnetClient.ATTR_VALUE, value);
         hasValue = true;
@@ -95,7 +100,7 @@ public final class EchoRequest {
     public EchoRequest flagByte(int value) {
         AttributeWriter attributes = writer();
         if (hasFlag) {
-            throw new IllegalStateException("the request already has VNET_NL_ATTR_FLAG");
+            throw new IllegalStateException("the request already has " + FLAG_NAME);
         }
         attributes.putU8(VnetClient.ATTR_FLAG, value);
         hasFlag = true;

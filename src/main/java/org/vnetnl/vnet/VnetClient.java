@@ -84,6 +84,7 @@ public final class VnetClient implements AutoCloseable {
     private static final int CMD_SET_LINK = VnetNlUapi.VNET_NL_CMD_SET_LINK();
     private static final int CMD_RESET_STATS = VnetNlUapi.VNET_NL_CMD_RESET_STATS();
     private static final int CMD_LINK_EVENT = VnetNlUapi.VNET_NL_CMD_LINK_EVENT();
+    private static final int CMD_ECHO_EVENT = VnetNlUapi.VNET_NL_CMD_ECHO_EVENT();
 
     // Package-private: EchoRequest and EchoReply write and read the ECHO attributes. Only a VnetClient creates
     // them, so this class's initialisation (the native-access check before any generated binding) has run first.
@@ -95,12 +96,14 @@ public final class VnetClient implements AutoCloseable {
     private static final int ATTR_LINK_UP = VnetNlUapi.VNET_NL_ATTR_LINK_UP();
     private static final int ATTR_STATS = VnetNlUapi.VNET_NL_ATTR_STATS();
 
+    private static final VnetSpec SPEC = VnetSpec.family();
+
     // Operation labels are constants: GenlConnection keeps the reference, so the echo path allocates nothing.
-    private static final String OP_ECHO = FAMILY_NAME + " ECHO";
-    private static final String OP_GET_STATS = FAMILY_NAME + " GET_STATS";
-    private static final String OP_GET_STATS_DUMP = FAMILY_NAME + " GET_STATS dump";
-    private static final String OP_SET_LINK = FAMILY_NAME + " SET_LINK";
-    private static final String OP_RESET_STATS = FAMILY_NAME + " RESET_STATS";
+    private static final String OP_ECHO = label(CMD_ECHO, "");
+    private static final String OP_GET_STATS = label(CMD_GET_STATS, "");
+    private static final String OP_GET_STATS_DUMP = label(CMD_GET_STATS, " dump");
+    private static final String OP_SET_LINK = label(CMD_SET_LINK, "");
+    private static final String OP_RESET_STATS = label(CMD_RESET_STATS, "");
 
     /** A command the client sends, with the request attributes it carries (checked against the kernel at open). */
     private record Command(int number, String name, boolean dump, int... attributes) {
@@ -114,11 +117,25 @@ public final class VnetClient implements AutoCloseable {
         }
     }
 
-    private static final List<Command> COMMANDS = List.of(
-            new Command(CMD_ECHO, "ECHO", false, ATTR_MSG, ATTR_VALUE, ATTR_FLAG),
-            new Command(CMD_GET_STATS, "GET_STATS", true, ATTR_IFINDEX, ATTR_IFNAME),
-            new Command(CMD_SET_LINK, "SET_LINK", false, ATTR_IFINDEX, ATTR_IFNAME, ATTR_LINK_UP),
-            new Command(CMD_RESET_STATS, "RESET_STATS", false, ATTR_IFINDEX, ATTR_IFNAME));
+    // Every request of the spec (do, and dump where it has one) with the attributes its do request takes.
+    private static final List<Command> COMMANDS = SPEC.operations().stream()
+            .filter(VnetSpec.Operation::hasDo)
+            .map(op -> new Command(op.value(), op.shortName(), op.hasDump(),
+                    op.request().stream().mapToInt(VnetSpec.Attribute::value).toArray()))
+            .toList();
+
+    private static String label(int command, String suffix) {
+        return FAMILY_NAME + " " + commandName(command) + suffix;
+    }
+
+    private static String commandName(int command) {
+        for (VnetSpec.Operation op : SPEC.operations()) {
+            if (op.value() == command) {
+                return op.shortName();
+            }
+        }
+        return "command " + command;
+    }
 
     /**
      * How a client is opened.
@@ -434,8 +451,8 @@ public final class VnetClient implements AutoCloseable {
             }
         }
         if (device.ifname == null || !hasStats) {
-            throw new MalformedMessageException(message.offset(), "GET_STATS reply without "
-                    + (device.ifname == null ? "VNET_NL_ATTR_IFNAME" : "VNET_NL_ATTR_STATS"));
+            throw new MalformedMessageException(message.offset(), commandName(CMD_GET_STATS) + " reply without "
+                    + SPEC.attributeName(device.ifname == null ? ATTR_IFNAME : ATTR_STATS));
         }
         // The module always sends LINK_UP; a reply without it is read as a link that is down.
         return new DeviceStats(device.ifindex, device.ifname, Boolean.TRUE.equals(device.up),
@@ -495,7 +512,7 @@ public final class VnetClient implements AutoCloseable {
         if (event.familyId() != family.id()) {
             return new UnknownEvent(command, event.version());
         }
-        if (command == CMD_ECHO) {
+        if (command == CMD_ECHO_EVENT) {
             return parseEcho(event);
         }
         if (command == CMD_LINK_EVENT) {
@@ -529,8 +546,8 @@ public final class VnetClient implements AutoCloseable {
             device.read(attributes);
         }
         if (device.ifname == null || device.up == null) {
-            throw new MalformedMessageException(message.offset(), "LINK_EVENT without "
-                    + (device.ifname == null ? "VNET_NL_ATTR_IFNAME" : "VNET_NL_ATTR_LINK_UP"));
+            throw new MalformedMessageException(message.offset(), commandName(CMD_LINK_EVENT) + " without "
+                    + SPEC.attributeName(device.ifname == null ? ATTR_IFNAME : ATTR_LINK_UP));
         }
         return new LinkEvent(device.ifindex, device.ifname, device.up);
     }

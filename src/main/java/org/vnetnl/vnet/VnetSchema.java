@@ -1,29 +1,18 @@
 package org.vnetnl.vnet;
 
-import static org.vnetnl.internal.uapi.VnetNlUapi.VNET_NL_ATTR_FLAG;
-import static org.vnetnl.internal.uapi.VnetNlUapi.VNET_NL_ATTR_IFINDEX;
-import static org.vnetnl.internal.uapi.VnetNlUapi.VNET_NL_ATTR_IFNAME;
-import static org.vnetnl.internal.uapi.VnetNlUapi.VNET_NL_ATTR_LINK_UP;
-import static org.vnetnl.internal.uapi.VnetNlUapi.VNET_NL_ATTR_MSG;
-import static org.vnetnl.internal.uapi.VnetNlUapi.VNET_NL_ATTR_VALUE;
-import static org.vnetnl.internal.uapi.VnetNlUapi.VNET_NL_BOOL_MAX;
-import static org.vnetnl.internal.uapi.VnetNlUapi.VNET_NL_FAMILY_VERSION;
-import static org.vnetnl.internal.uapi.VnetNlUapi.VNET_NL_MSG_MAX_LEN;
-
 import java.util.Objects;
 
-import org.vnetnl.genl.AttributeKind;
 import org.vnetnl.genl.AttributePolicy;
 import org.vnetnl.internal.NativeAccess;
-import org.vnetnl.internal.libnl.LibNl;
 
 /**
  * What a {@link VnetClient} expects of the loaded module: the family version and the policy of the request
  * attributes it sends. {@link VnetClient#open} reads the module's policy from the kernel and refuses to work
  * with a module that disagrees, naming each attribute that differs.
  *
- * <p>{@link #expected()} is the schema this library was built for, made from the constants generated from the
- * module's uapi header {@code linux/vnet_nl.h}. Another schema is only useful to test the check itself or to
+ * <p>{@link #expected()} is the schema this library was built for, read from the family's YNL spec
+ * {@code kernel-module/vnet_nl.yaml} (packaged with the library), from which the module's uapi header and
+ * policies are generated. Another schema is only useful to test the check itself or to
  * talk to a module built from a different header on purpose.
  *
  * @param familyVersion     the VNET_NL_FAMILY_VERSION the module must register
@@ -36,21 +25,16 @@ public record VnetSchema(int familyVersion, AttributePolicy requestAttributes) {
         NativeAccess.ensureAvailable();
     }
 
-    private static final VnetSchema EXPECTED = new VnetSchema(VNET_NL_FAMILY_VERSION(), AttributePolicy.builder()
-            .string(VNET_NL_ATTR_MSG(), "VNET_NL_ATTR_MSG", VNET_NL_MSG_MAX_LEN())
-            .integer(AttributeKind.U32, VNET_NL_ATTR_VALUE(), "VNET_NL_ATTR_VALUE")
-            .integer(AttributeKind.U8, VNET_NL_ATTR_FLAG(), "VNET_NL_ATTR_FLAG", 0, VNET_NL_BOOL_MAX())
-            // Interface indexes start at 1: the module rejects 0 rather than looking up no device.
-            .integer(AttributeKind.U32, VNET_NL_ATTR_IFINDEX(), "VNET_NL_ATTR_IFINDEX", 1, 0xFFFF_FFFFL)
-            .string(VNET_NL_ATTR_IFNAME(), "VNET_NL_ATTR_IFNAME", LibNl.IFNAMSIZ() - 1)
-            .integer(AttributeKind.U8, VNET_NL_ATTR_LINK_UP(), "VNET_NL_ATTR_LINK_UP", 0, VNET_NL_BOOL_MAX())
-            .build());
+    // Every request attribute with the checks of kernel-module/vnet_nl.yaml, the spec the module's policies are
+    // generated from.
+    private static final VnetSchema EXPECTED = new VnetSchema(VnetSpec.family().version(),
+            VnetSpec.family().requestPolicy());
 
     public VnetSchema {
         Objects.requireNonNull(requestAttributes, "requestAttributes");
     }
 
-    /** The schema of the module whose uapi header this library was generated from. */
+    /** The schema of the module whose spec this library was built with. */
     public static VnetSchema expected() {
         return EXPECTED;
     }

@@ -105,7 +105,7 @@ class NamedNamespaceModuleTest {
             AttributeReader attributes = link.attributes();
             assertTrue(attributes.seek(VnetNlUapi.VNET_NL_ATTR_IFNAME()) && attributes.stringEquals(DEVICE));
             GenlMessage echoEvent = namespaced.receiveNotification(TIMEOUT);
-            assertEquals(VnetNlUapi.VNET_NL_CMD_ECHO(), echoEvent.command());
+            assertEquals(VnetNlUapi.VNET_NL_CMD_ECHO_EVENT(), echoEvent.command());
             attributes = echoEvent.attributes();
             assertTrue(attributes.seek(VnetNlUapi.VNET_NL_ATTR_MSG()) && attributes.stringEquals("event inside"));
             assertThrows(NetlinkTimeoutException.class, () -> outside.receiveNotification(QUIET));

@@ -42,6 +42,15 @@ public class VnetNlUapi extends VnetNlUapi$shared {
     public static int VNET_NL_MSG_MAX_LEN() {
         return VNET_NL_MSG_MAX_LEN;
     }
+    private static final int VNET_NL_IFNAME_MAX_LEN = (int)15L;
+    /**
+     * {@snippet lang=c :
+     * #define VNET_NL_IFNAME_MAX_LEN 15
+     * }
+     */
+    public static int VNET_NL_IFNAME_MAX_LEN() {
+        return VNET_NL_IFNAME_MAX_LEN;
+    }
     private static final int VNET_NL_BOOL_MAX = (int)1L;
     /**
      * {@snippet lang=c :
@@ -50,69 +59,6 @@ public class VnetNlUapi extends VnetNlUapi$shared {
      */
     public static int VNET_NL_BOOL_MAX() {
         return VNET_NL_BOOL_MAX;
-    }
-    private static final int VNET_NL_CMD_UNSPEC = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * enum vnet_nl_cmd.VNET_NL_CMD_UNSPEC = 0
-     * }
-     */
-    public static int VNET_NL_CMD_UNSPEC() {
-        return VNET_NL_CMD_UNSPEC;
-    }
-    private static final int VNET_NL_CMD_ECHO = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum vnet_nl_cmd.VNET_NL_CMD_ECHO = 1
-     * }
-     */
-    public static int VNET_NL_CMD_ECHO() {
-        return VNET_NL_CMD_ECHO;
-    }
-    private static final int VNET_NL_CMD_GET_STATS = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * enum vnet_nl_cmd.VNET_NL_CMD_GET_STATS = 2
-     * }
-     */
-    public static int VNET_NL_CMD_GET_STATS() {
-        return VNET_NL_CMD_GET_STATS;
-    }
-    private static final int VNET_NL_CMD_SET_LINK = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * enum vnet_nl_cmd.VNET_NL_CMD_SET_LINK = 3
-     * }
-     */
-    public static int VNET_NL_CMD_SET_LINK() {
-        return VNET_NL_CMD_SET_LINK;
-    }
-    private static final int VNET_NL_CMD_RESET_STATS = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * enum vnet_nl_cmd.VNET_NL_CMD_RESET_STATS = 4
-     * }
-     */
-    public static int VNET_NL_CMD_RESET_STATS() {
-        return VNET_NL_CMD_RESET_STATS;
-    }
-    private static final int VNET_NL_CMD_LINK_EVENT = (int)5L;
-    /**
-     * {@snippet lang=c :
-     * enum vnet_nl_cmd.VNET_NL_CMD_LINK_EVENT = 5
-     * }
-     */
-    public static int VNET_NL_CMD_LINK_EVENT() {
-        return VNET_NL_CMD_LINK_EVENT;
-    }
-    private static final int __VNET_NL_CMD_MAX = (int)6L;
-    /**
-     * {@snippet lang=c :
-     * enum vnet_nl_cmd.__VNET_NL_CMD_MAX = 6
-     * }
-     */
-    public static int __VNET_NL_CMD_MAX() {
-        return __VNET_NL_CMD_MAX;
     }
     private static final int VNET_NL_ATTR_UNSPEC = (int)0L;
     /**
@@ -285,6 +231,78 @@ public class VnetNlUapi extends VnetNlUapi$shared {
     public static int __VNET_NL_STATS_MAX() {
         return __VNET_NL_STATS_MAX;
     }
+    private static final int VNET_NL_CMD_UNSPEC = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum vnet_nl_cmd.VNET_NL_CMD_UNSPEC = 0
+     * }
+     */
+    public static int VNET_NL_CMD_UNSPEC() {
+        return VNET_NL_CMD_UNSPEC;
+    }
+    private static final int VNET_NL_CMD_ECHO = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum vnet_nl_cmd.VNET_NL_CMD_ECHO = 1
+     * }
+     */
+    public static int VNET_NL_CMD_ECHO() {
+        return VNET_NL_CMD_ECHO;
+    }
+    private static final int VNET_NL_CMD_GET_STATS = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum vnet_nl_cmd.VNET_NL_CMD_GET_STATS = 2
+     * }
+     */
+    public static int VNET_NL_CMD_GET_STATS() {
+        return VNET_NL_CMD_GET_STATS;
+    }
+    private static final int VNET_NL_CMD_SET_LINK = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * enum vnet_nl_cmd.VNET_NL_CMD_SET_LINK = 3
+     * }
+     */
+    public static int VNET_NL_CMD_SET_LINK() {
+        return VNET_NL_CMD_SET_LINK;
+    }
+    private static final int VNET_NL_CMD_RESET_STATS = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * enum vnet_nl_cmd.VNET_NL_CMD_RESET_STATS = 4
+     * }
+     */
+    public static int VNET_NL_CMD_RESET_STATS() {
+        return VNET_NL_CMD_RESET_STATS;
+    }
+    private static final int VNET_NL_CMD_LINK_EVENT = (int)5L;
+    /**
+     * {@snippet lang=c :
+     * enum vnet_nl_cmd.VNET_NL_CMD_LINK_EVENT = 5
+     * }
+     */
+    public static int VNET_NL_CMD_LINK_EVENT() {
+        return VNET_NL_CMD_LINK_EVENT;
+    }
+    private static final int VNET_NL_CMD_ECHO_EVENT = (int)6L;
+    /**
+     * {@snippet lang=c :
+     * enum vnet_nl_cmd.VNET_NL_CMD_ECHO_EVENT = 6
+     * }
+     */
+    public static int VNET_NL_CMD_ECHO_EVENT() {
+        return VNET_NL_CMD_ECHO_EVENT;
+    }
+    private static final int __VNET_NL_CMD_MAX = (int)7L;
+    /**
+     * {@snippet lang=c :
+     * enum vnet_nl_cmd.__VNET_NL_CMD_MAX = 7
+     * }
+     */
+    public static int __VNET_NL_CMD_MAX() {
+        return __VNET_NL_CMD_MAX;
+    }
     /**
      * {@snippet lang=c :
      * #define VNET_NL_FAMILY_NAME "vnet_nl"
@@ -299,18 +317,6 @@ public class VnetNlUapi extends VnetNlUapi$shared {
     }
     /**
      * {@snippet lang=c :
-     * #define VNET_NL_MCGRP_EVENTS "events"
-     * }
-     */
-    public static MemorySegment VNET_NL_MCGRP_EVENTS() {
-        class Holder {
-            static final MemorySegment VNET_NL_MCGRP_EVENTS
-                = VnetNlUapi.LIBRARY_ARENA.allocateFrom("events");
-        }
-        return Holder.VNET_NL_MCGRP_EVENTS;
-    }
-    /**
-     * {@snippet lang=c :
      * #define VNET_NL_DEFAULT_IFNAME "vnet0"
      * }
      */
@@ -320,15 +326,6 @@ public class VnetNlUapi extends VnetNlUapi$shared {
                 = VnetNlUapi.LIBRARY_ARENA.allocateFrom("vnet0");
         }
         return Holder.VNET_NL_DEFAULT_IFNAME;
-    }
-    private static final int VNET_NL_CMD_MAX = (int)5L;
-    /**
-     * {@snippet lang=c :
-     * #define VNET_NL_CMD_MAX 5
-     * }
-     */
-    public static int VNET_NL_CMD_MAX() {
-        return VNET_NL_CMD_MAX;
     }
     private static final int VNET_NL_ATTR_MAX = (int)8L;
     /**
@@ -347,6 +344,27 @@ public class VnetNlUapi extends VnetNlUapi$shared {
      */
     public static int VNET_NL_STATS_MAX() {
         return VNET_NL_STATS_MAX;
+    }
+    private static final int VNET_NL_CMD_MAX = (int)6L;
+    /**
+     * {@snippet lang=c :
+     * #define VNET_NL_CMD_MAX 6
+     * }
+     */
+    public static int VNET_NL_CMD_MAX() {
+        return VNET_NL_CMD_MAX;
+    }
+    /**
+     * {@snippet lang=c :
+     * #define VNET_NL_MCGRP_EVENTS "events"
+     * }
+     */
+    public static MemorySegment VNET_NL_MCGRP_EVENTS() {
+        class Holder {
+            static final MemorySegment VNET_NL_MCGRP_EVENTS
+                = VnetNlUapi.LIBRARY_ARENA.allocateFrom("events");
+        }
+        return Holder.VNET_NL_MCGRP_EVENTS;
     }
 }
 

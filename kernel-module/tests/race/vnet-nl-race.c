@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vnet-nl-race: drives vnet_nl requests in tight loops against concurrent
+ * changes, for the module tests (tests/run-in-vm.sh) that look for races:
+ *
+ *   get-loop IFNAME SECONDS
+ *       GET_STATS of IFNAME as fast as possible while the test deletes and
+ *       re-creates the device. Every answer must be a well-formed reply or
+ *       ENODEV. Prints "N replies, M ENODEV".
+ *   reset-vs-get IFNAME SECONDS
+ *       One thread resets the counters, one reads them, one sends UDP
+ *       datagrams to 192.0.2.2 (the test routes it through IFNAME, which
+ *       loops them back). A counter read after a reset can only be small: one
+ *       above 2^62 is a difference that wrapped. Prints the reads and the
+ *       largest counter seen.
+ *   link-follow IFNAME COUNT SECONDS
+ *       Sets IFNAME up and down COUNT times through SET_LINK, and listens to
+ *       "events", answering each LINK_EVENT at once with GET_STATS of that
+ *       device, as a management daemon would: the link state read back must
+ *       be the one the event announced. Prints the events and how many were
+ *       contradicted.
+ *
+ * Exit status: 0 when every check held, 1 when one failed, 2 usage, 3 setup.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/vnet_nl.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+
+#define EXIT_FAILED 1
+#define EXIT_USAGE 2
+#define EXIT_SETUP 3
+
+static const char *prog = "vnet-nl-race";
+static int family;
+
+static void die_setup(const char *what, int err)
+{
+	fprintf(stderr, "%s: %s: %s\n", prog, what, nl_geterror(err));
+	exit(EXIT_SETUP);
+}
+
+static struct nl_sock *open_socket(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int err;
+
+	if (!sk)
+		die_setup("nl_socket_alloc", -NLE_NOMEM);
+	err = genl_connect(sk);
+	if (err < 0)
+		die_setup("genl_connect", err);
+	if (!family) {
+		family = genl_ctrl_resolve(sk, VNET_NL_FAMILY_NAME);
+		if (family < 0)
+			die_setup("resolving " VNET_NL_FAMILY_NAME, family);
+	}
+	return sk;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- One GET_STATS or RESET_STATS exchange -------------------------------- */
+
+struct stats_reply {
+	bool got;
+	bool link_up;
+	uint64_t counters[VNET_NL_STATS_MAX + 1];
+	bool malformed;
+};
+
+static int stats_cb(struct nl_msg *msg, void *arg)
+{
+	static struct nla_policy policy[VNET_NL_ATTR_MAX + 1] = {
+		[VNET_NL_ATTR_LINK_UP] = { .type = NLA_U8 },
+		[VNET_NL_ATTR_STATS] = { .type = NLA_NESTED },
+	};
+	struct stats_reply *r = arg;
+	struct nlattr *tb[VNET_NL_ATTR_MAX + 1], *st[VNET_NL_STATS_MAX + 1];
+	int i;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VNET_NL_ATTR_MAX, policy) < 0 ||
+	    !tb[VNET_NL_ATTR_LINK_UP] || !tb[VNET_NL_ATTR_STATS] ||
+	    nla_parse_nested(st, VNET_NL_STATS_MAX, tb[VNET_NL_ATTR_STATS], NULL) < 0) {
+		r->malformed = true;
+		return NL_SKIP;
+	}
+	r->got = true;
+	r->link_up = nla_get_u8(tb[VNET_NL_ATTR_LINK_UP]);
+	for (i = 1; i <= VNET_NL_STATS_MAX; i++)
+		if (st[i] && i != VNET_NL_STATS_PAD)
+			r->counters[i] = nla_get_u64(st[i]);
+	return NL_OK;
+}
+
+struct exchange {
+	struct stats_reply *reply;
+	bool done;
+	int error;
+};
+
+static int valid_cb(struct nl_msg *msg, void *arg)
+{
+	struct exchange *ex = arg;
+
+	return ex->reply ? stats_cb(msg, ex->reply) : NL_OK;
+}
+
+static int ack_cb(struct nl_msg *msg, void *arg)
+{
+	struct exchange *ex = arg;
+
+	(void)msg;
+	ex->done = true;
+	return NL_STOP;
+}
+
+static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct exchange *ex = arg;
+
+	(void)nla;
+	ex->error = e->error;
+	ex->done = true;
+	return NL_STOP;
+}
+
+/*
+ * Sends one request with NLM_F_ACK and reads until its ACK or error: 0, the
+ * kernel's negative errno, or -EBADMSG for a malformed reply.
+ */
+static int request(struct nl_sock *sk, uint8_t cmd, const char *ifname, uint32_t ifindex,
+		   struct stats_reply *reply)
+{
+	struct exchange ex = { .reply = reply };
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	struct nl_msg *msg = nlmsg_alloc();
+	int err;
+
+	if (!cb || !msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, NLM_F_ACK, cmd,
+					VNET_NL_FAMILY_VERSION))
+		die_setup("building a request", -NLE_NOMEM);
+	if (ifname)
+		nla_put_string(msg, VNET_NL_ATTR_IFNAME, ifname);
+	if (ifindex)
+		nla_put_u32(msg, VNET_NL_ATTR_IFINDEX, ifindex);
+	if (reply)
+		memset(reply, 0, sizeof(*reply));
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, &ex);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, &ex);
+	nl_cb_err(cb, NL_CB_CUSTOM, error_cb, &ex);
+	err = nl_send_auto(sk, msg);
+	nlmsg_free(msg);
+	while (err >= 0 && !ex.done)
+		err = nl_recvmsgs(sk, cb);
+	nl_cb_put(cb);
+	/* After an NLMSG_ERROR libnl reports it too, translated: keep the kernel's errno. */
+	if (ex.error)
+		return ex.error;
+	if (err < 0) {
+		fprintf(stderr, "%s: command %u: %s\n", prog, cmd, nl_geterror(err));
+		return -EIO;
+	}
+	return reply && reply->malformed ? -EBADMSG : 0;
+}
+
+/* ---- get-loop ---------------------------------------------------------------- */
+
+static int get_loop(const char *ifname, double seconds)
+{
+	struct nl_sock *sk = open_socket();
+	uint64_t replies = 0, enodev = 0;
+	double end = now_s() + seconds;
+	struct stats_reply r;
+
+	while (now_s() < end) {
+		int err = request(sk, VNET_NL_CMD_GET_STATS, ifname, 0, &r);
+
+		if (err == 0 && r.got) {
+			replies++;
+		} else if (err == -ENODEV) {
+			enodev++;
+		} else {
+			fprintf(stderr, "%s: GET_STATS %s: unexpected answer (%d%s)\n", prog, ifname,
+				err, err == -EBADMSG ? ", malformed reply" : "");
+			return EXIT_FAILED;
+		}
+	}
+	printf("%" PRIu64 " replies, %" PRIu64 " ENODEV\n", replies, enodev);
+	return 0;
+}
+
+/* ---- reset-vs-get ------------------------------------------------------------ */
+
+static atomic_bool stop;
+static const char *race_ifname;
+
+static void *resetter(void *arg)
+{
+	struct nl_sock *sk = open_socket();
+	uint64_t *resets = arg;
+
+	while (!atomic_load(&stop)) {
+		if (request(sk, VNET_NL_CMD_RESET_STATS, race_ifname, 0, NULL) == 0)
+			(*resets)++;
+	}
+	nl_socket_free(sk);
+	return NULL;
+}
+
+static void *sender(void *arg)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	uint64_t *sent = arg;
+	char payload[64] = "reset-vs-get";
+
+	inet_pton(AF_INET, "192.0.2.2", &to.sin_addr);
+	while (fd >= 0 && !atomic_load(&stop)) {
+		if (sendto(fd, payload, sizeof(payload), 0, (struct sockaddr *)&to, sizeof(to)) > 0)
+			(*sent)++;
+	}
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+static int reset_vs_get(const char *ifname, double seconds)
+{
+	struct nl_sock *sk = open_socket();
+	uint64_t reads = 0, resets = 0, sent = 0, largest = 0;
+	double end = now_s() + seconds;
+	pthread_t reset_thread, send_thread;
+	struct stats_reply r;
+	int status = 0, i;
+
+	race_ifname = ifname;
+	pthread_create(&reset_thread, NULL, resetter, &resets);
+	pthread_create(&send_thread, NULL, sender, &sent);
+	while (now_s() < end) {
+		if (request(sk, VNET_NL_CMD_GET_STATS, ifname, 0, &r) != 0 || !r.got) {
+			fprintf(stderr, "%s: GET_STATS %s failed%s\n", prog, ifname,
+				r.got ? "" : " (no reply before the ACK)");
+			status = EXIT_FAILED;
+			break;
+		}
+		reads++;
+		for (i = 1; i <= VNET_NL_STATS_MAX; i++) {
+			if (r.counters[i] > largest)
+				largest = r.counters[i];
+			if (r.counters[i] > (UINT64_C(1) << 62) && status == 0) {
+				fprintf(stderr, "%s: counter %d read as %" PRIu64 " after a reset: the difference wrapped\n",
+					prog, i, r.counters[i]);
+				status = EXIT_FAILED;
+			}
+		}
+	}
+	atomic_store(&stop, true);
+	pthread_join(reset_thread, NULL);
+	pthread_join(send_thread, NULL);
+	printf("%" PRIu64 " reads, %" PRIu64 " resets, %" PRIu64 " datagrams, largest counter %" PRIu64 "\n",
+	       reads, resets, sent, largest);
+	return status;
+}
+
+/* ---- link-follow ------------------------------------------------------------- */
+
+struct follow {
+	struct nl_sock *query;
+	const char *ifname;
+	unsigned long count;
+	atomic_ulong events;
+	unsigned long stale;
+	atomic_bool failed;
+};
+
+static int event_cb(struct nl_msg *msg, void *arg)
+{
+	static struct nla_policy policy[VNET_NL_ATTR_MAX + 1] = {
+		[VNET_NL_ATTR_IFINDEX] = { .type = NLA_U32 },
+		[VNET_NL_ATTR_LINK_UP] = { .type = NLA_U8 },
+	};
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+	struct nlattr *tb[VNET_NL_ATTR_MAX + 1];
+	struct follow *f = arg;
+	struct stats_reply r;
+	bool up;
+
+	if (gh->cmd != VNET_NL_CMD_LINK_EVENT)
+		return NL_OK;
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VNET_NL_ATTR_MAX, policy) < 0 ||
+	    !tb[VNET_NL_ATTR_IFINDEX] || !tb[VNET_NL_ATTR_LINK_UP])
+		return NL_OK;
+	up = nla_get_u8(tb[VNET_NL_ATTR_LINK_UP]);
+	if (request(f->query, VNET_NL_CMD_GET_STATS, NULL, nla_get_u32(tb[VNET_NL_ATTR_IFINDEX]),
+		    &r) != 0 || !r.got) {
+		atomic_store(&f->failed, true);
+	} else if (r.link_up != up) {
+		f->stale++;
+		fprintf(stderr, "%s: LINK_EVENT link_up=%d, GET_STATS right after it: link_up=%d\n",
+			prog, up, r.link_up);
+	}
+	atomic_fetch_add(&f->events, 1);
+	return NL_OK;
+}
+
+/*
+ * Sets the device up and down through SET_LINK, each time only after the
+ * listener has handled the previous event: the state GET_STATS reads back
+ * can then only be the one the event announced, unless the event went out
+ * before the core changed the state.
+ */
+static void *toggler(void *arg)
+{
+	struct follow *f = arg;
+	struct nl_sock *sk = open_socket();
+	unsigned long i;
+
+	for (i = 0; i < f->count && !atomic_load(&f->failed); i++) {
+		struct nl_msg *msg = nlmsg_alloc();
+
+		genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, NLM_F_ACK,
+			    VNET_NL_CMD_SET_LINK, VNET_NL_FAMILY_VERSION);
+		nla_put_string(msg, VNET_NL_ATTR_IFNAME, f->ifname);
+		nla_put_u8(msg, VNET_NL_ATTR_LINK_UP, i % 2 == 0);
+		if (nl_send_sync(sk, msg) < 0) {
+			fprintf(stderr, "%s: SET_LINK %s failed\n", prog, f->ifname);
+			atomic_store(&f->failed, true);
+			break;
+		}
+		while (atomic_load(&f->events) <= i && !atomic_load(&f->failed))
+			usleep(1000);
+	}
+	nl_socket_free(sk);
+	return NULL;
+}
+
+static int link_follow(const char *ifname, unsigned long count, double seconds)
+{
+	struct nl_sock *listen = open_socket();
+	struct follow f = { .query = open_socket(), .ifname = ifname, .count = count };
+	double end = now_s() + seconds;
+	pthread_t thread;
+	int group, err;
+
+	nl_socket_disable_seq_check(listen);
+	group = genl_ctrl_resolve_grp(listen, VNET_NL_FAMILY_NAME, VNET_NL_MCGRP_EVENTS);
+	if (group < 0)
+		die_setup("resolving the events group", group);
+	err = nl_socket_add_membership(listen, group);
+	if (err < 0)
+		die_setup("joining the events group", err);
+	nl_socket_modify_cb(listen, NL_CB_VALID, NL_CB_CUSTOM, event_cb, &f);
+	nl_socket_set_nonblocking(listen);
+	pthread_create(&thread, NULL, toggler, &f);
+	while (atomic_load(&f.events) < count && !atomic_load(&f.failed) && now_s() < end) {
+		err = nl_recvmsgs_default(listen);
+		if (err == -NLE_AGAIN)
+			usleep(500);
+	}
+	if (atomic_load(&f.events) < count)
+		atomic_store(&f.failed, true);
+	pthread_join(thread, NULL);
+	printf("%lu link events, %lu contradicted by GET_STATS right after\n",
+	       atomic_load(&f.events), f.stale);
+	return f.stale || atomic_load(&f.failed) ? EXIT_FAILED : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "get-loop"))
+		return get_loop(argv[2], atof(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "reset-vs-get"))
+		return reset_vs_get(argv[2], atof(argv[3]));
+	if (argc == 5 && !strcmp(argv[1], "link-follow"))
+		return link_follow(argv[2], strtoul(argv[3], NULL, 10), atof(argv[4]));
+	fprintf(stderr, "usage: %s get-loop IFNAME SECONDS | reset-vs-get IFNAME SECONDS |\n"
+		"       %s link-follow IFNAME COUNT SECONDS\n", prog, prog);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,314 @@
+package org.vnetnl.ynl.client;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.math.BigInteger;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.vnetnl.genl.AttributeWriter;
+import org.vnetnl.ynl.AttributeSet;
+import org.vnetnl.ynl.Checks;
+import org.vnetnl.ynl.SpecAttribute;
+import org.vnetnl.ynl.SpecEnum;
+import org.vnetnl.ynl.SpecStruct;
+import org.vnetnl.ynl.SpecType;
+import org.vnetnl.ynl.YnlSpec;
+
+/**
+ * Writes a request given as named values into an {@link AttributeWriter}, table-driven from a spec: names to
+ * numbers, enum and flag names to values, nests from maps, multi-attr from lists, structs from maps, binary from
+ * hex. Every value is checked against its type and the spec's {@code checks} before it is written, so a bad
+ * request fails here naming the attribute's path, before anything is sent. Remembers where each attribute went,
+ * so the kernel's extended-ack offset can be named as a path.
+ */
+final class RequestEncoder {
+
+    /** An attribute written at {@code offset} of the request message, named by its path of names. */
+    record Written(long offset, String path) {}
+
+    private final YnlSpec spec;
+    private final List<Written> written = new ArrayList<>();
+
+    RequestEncoder(YnlSpec spec) {
+        this.spec = spec;
+    }
+
+    /** Where the attributes of the last request went. */
+    List<Written> written() {
+        return written;
+    }
+
+    /** The path of the attribute written at {@code offset}, or null. */
+    String pathAt(long offset) {
+        for (Written w : written) {
+            if (w.offset() == offset) {
+                return w.path();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Writes {@code values} as attributes of set {@code setName}, skipping the names of the fixed header's members.
+     *
+     * @param allowed the attribute names the operation's request lists, or null for the whole set
+     */
+    void encode(AttributeWriter w, String setName, Map<String, ?> values, List<String> allowed, String fixedHeader) {
+        written.clear();
+        List<String> headerMembers = new ArrayList<>();
+        if (fixedHeader != null) {
+            spec.struct(fixedHeader).members().forEach(m -> headerMembers.add(m.name()));
+        }
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (!headerMembers.contains(k)) {
+                attrs.put(k, v);
+            }
+        });
+        writeSet(w, spec.attributeSet(setName), attrs, "", allowed);
+    }
+
+    /** Writes the fixed header's members from {@code values} at {@code offset} of {@code s} (missing ones are 0). */
+    void encodeStruct(MemorySegment s, long offset, String structName, Map<String, ?> values, String path) {
+        long at = offset;
+        for (SpecStruct.Member m : spec.struct(structName).members()) {
+            int size = spec.memberSize(m);
+            Object v = values.get(m.name());
+            String where = path + m.name();
+            if (m.type() == SpecType.PAD || v == null) {
+                s.asSlice(at, size).fill((byte) 0);
+            } else if (m.type() == SpecType.BINARY && m.structName() != null) {
+                encodeStruct(s, at, m.structName(), map(v, where), where + ".");
+            } else if (m.type() == SpecType.BINARY || m.type() == SpecType.STRING) {
+                byte[] b = m.type() == SpecType.STRING ? v.toString().getBytes(StandardCharsets.UTF_8)
+                        : DisplayHints.parseBytes(v.toString(), m.displayHint());
+                if (b.length > size) {
+                    throw bad(where, "has " + b.length + " bytes, the member holds " + size);
+                }
+                s.asSlice(at, size).fill((byte) 0);
+                MemorySegment.copy(MemorySegment.ofArray(b), 0, s, at, b.length);
+            } else {
+                long n = integer(v, m.type(), m.enumName() == null ? null : spec.enumeration(m.enumName()), false,
+                        m.displayHint(), Checks.NONE, where);
+                ByteOrder o = m.byteOrder() == null ? ByteOrder.nativeOrder() : m.byteOrder();
+                switch (size) {
+                    case 1 -> s.set(ValueLayout.JAVA_BYTE, at, (byte) n);
+                    case 2 -> s.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(o), at, (short) n);
+                    case 4 -> s.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(o), at, (int) n);
+                    default -> s.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(o), at, n);
+                }
+            }
+            at += size;
+        }
+    }
+
+    private void writeSet(AttributeWriter w, AttributeSet set, Map<String, ?> values, String path,
+                          List<String> allowed) {
+        for (Map.Entry<String, ?> e : values.entrySet()) {
+            String name = e.getKey();
+            SpecAttribute a = set.attribute(name).orElseThrow(() -> bad(path + name, "is not an attribute of set '"
+                    + set.name() + "'; valid: " + (allowed != null ? allowed : set.names())));
+            if (allowed != null && !allowed.contains(name)) {
+                throw bad(path + name, "is not part of this request; it takes " + allowed);
+            }
+            Object v = e.getValue();
+            if (a.multiAttr() && v instanceof Collection<?> items) {
+                int i = 0;
+                for (Object item : items) {
+                    writeOne(w, a, item, path + name + "[" + i++ + "]");
+                }
+            } else {
+                writeOne(w, a, v, path + name);
+            }
+        }
+    }
+
+    private void writeOne(AttributeWriter w, SpecAttribute a, Object v, String path) {
+        long offset = w.position();
+        Checks c = a.checks();
+        switch (a.type()) {
+            case NEST -> {
+                Map<String, ?> inner = map(v, path);
+                written.add(new Written(offset, path));
+                int token = w.beginNested(a.value());
+                writeSet(w, spec.attributeSet(a.nestedAttributes()), inner, path + ".", null);
+                w.endNested(token);
+                return;
+            }
+            case FLAG -> {
+                if (v == null || Boolean.FALSE.equals(v)) {
+                    return; // an absent or false flag is not sent, as the kernel's YNL does
+                }
+                w.putFlag(a.value());
+            }
+            case STRING -> {
+                String s = v.toString();
+                long length = s.getBytes(StandardCharsets.UTF_8).length;
+                checkLength(length, c, path);
+                w.putString(a.value(), s);
+            }
+            case BINARY -> {
+                byte[] bytes;
+                if (v instanceof Map<?, ?> m && a.structName() != null) {
+                    bytes = new byte[spec.structSize(a.structName())];
+                    @SuppressWarnings("unchecked")
+                    Map<String, ?> members = (Map<String, ?>) m;
+                    encodeStruct(MemorySegment.ofArray(bytes), 0, a.structName(), members, path + ".");
+                } else if (v instanceof byte[] b) {
+                    bytes = b;
+                } else if (v instanceof String s) {
+                    try {
+                        bytes = DisplayHints.parseBytes(s, a.displayHint());
+                    } catch (IllegalArgumentException e) {
+                        throw bad(path, "'" + s + "' is neither hex nor a " + (a.displayHint() == null ? "binary"
+                                : a.displayHint()) + " value");
+                    }
+                } else {
+                    throw bad(path, "takes hex text" + (a.structName() != null ? " or the members of struct "
+                            + a.structName() : "") + ", got " + describe(v));
+                }
+                checkLength(bytes.length, c, path);
+                w.putBytes(a.value(), bytes);
+            }
+            case BITFIELD32 -> {
+                Map<String, ?> m = map(v, path);
+                SpecEnum e = a.enumName() == null ? null : spec.enumeration(a.enumName());
+                long value = integer(m.get("value"), SpecType.U32, e, true, null, Checks.NONE, path + ".value");
+                long selector = integer(m.get("selector"), SpecType.U32, e, true, null, Checks.NONE,
+                        path + ".selector");
+                w.putBitfield32(a.value(), (int) value, (int) selector);
+            }
+            case U8, U16, U32, U64, S8, S16, S32, S64, UINT, SINT -> {
+                SpecEnum e = a.enumName() == null ? null : spec.enumeration(a.enumName());
+                long n = integer(v, a.type(), e, a.enumAsFlags(), a.displayHint(), c, path);
+                switch (a.type()) {
+                    case U8 -> w.putU8(a.value(), (int) n);
+                    case S8 -> w.putS8(a.value(), (int) n);
+                    case U16 -> w.putU16(a.value(), (int) n, a.byteOrder());
+                    case S16 -> w.putS16(a.value(), (int) n);
+                    case U32 -> w.putU32(a.value(), n, a.byteOrder());
+                    case S32 -> w.putS32(a.value(), (int) n);
+                    case U64 -> w.putU64(a.value(), n, a.byteOrder());
+                    case S64 -> w.putS64(a.value(), n);
+                    case UINT -> w.putUint(a.value(), n);
+                    default -> w.putSint(a.value(), n);
+                }
+            }
+            default -> throw bad(path, "is of type " + a.type().yamlName() + ", which requests cannot carry yet");
+        }
+        written.add(new Written(offset, path));
+    }
+
+    /**
+     * An integer from a number, a numeric string, an enum entry's name or (flags) a list of names, checked against
+     * the type's range and the spec's min and max.
+     */
+    private long integer(Object v, SpecType t, SpecEnum e, boolean asFlags, String hint, Checks c, String path) {
+        if (v == null) {
+            throw bad(path, "needs a value");
+        }
+        BigInteger n;
+        if (v instanceof Number num) {
+            n = num instanceof BigInteger b ? b : BigInteger.valueOf(num.longValue());
+            if (num instanceof Double || num instanceof Float) {
+                throw bad(path, "takes an integer, got " + v);
+            }
+        } else if (v instanceof Collection<?> names && e != null) {
+            long bits = 0;
+            for (Object name : names) {
+                bits |= entryValue(e, name.toString(), true, path);
+            }
+            n = BigInteger.valueOf(bits);
+        } else if (v instanceof String s) {
+            BigInteger parsed = parseInteger(s);
+            if (parsed != null) {
+                n = parsed;
+            } else if (e != null) {
+                n = BigInteger.valueOf(entryValue(e, s, asFlags, path));
+            } else if ("ipv4".equals(hint)) {
+                n = BigInteger.valueOf(DisplayHints.parseIpv4(s));
+            } else {
+                throw bad(path, "takes an integer, got '" + s + "'");
+            }
+        } else {
+            throw bad(path, "takes an integer" + (e != null ? " or a name of " + e.name() : "") + ", got "
+                    + describe(v));
+        }
+        BigInteger[] range = range(t);
+        if (n.compareTo(range[0]) < 0 || n.compareTo(range[1]) > 0) {
+            throw bad(path, n + " is out of range " + range[0] + ".." + range[1] + " for " + t.yamlName());
+        }
+        if (c.min() != null && n.compareTo(c.min()) < 0) {
+            throw bad(path, n + " is below the minimum " + c.min() + " the spec allows");
+        }
+        if (c.max() != null && n.compareTo(c.max()) > 0) {
+            throw bad(path, n + " is above the maximum " + c.max() + " the spec allows");
+        }
+        return n.longValue();
+    }
+
+    private static long entryValue(SpecEnum e, String name, boolean asFlags, String path) {
+        SpecEnum.Entry entry = e.entry(name).orElseThrow(() -> bad(path, "'" + name + "' is not in " + e.name()
+                + "; valid: " + e.names()));
+        return e.wireValue(entry, asFlags);
+    }
+
+    private static void checkLength(long length, Checks c, String path) {
+        if (c.maxLen() != null && length > c.maxLen()) {
+            throw bad(path, "is " + length + " bytes long, the spec allows at most " + c.maxLen());
+        }
+        if (c.minLen() != null && length < c.minLen()) {
+            throw bad(path, "is " + length + " bytes long, the spec needs at least " + c.minLen());
+        }
+        if (c.exactLen() != null && length != c.exactLen()) {
+            throw bad(path, "is " + length + " bytes long, the spec needs exactly " + c.exactLen());
+        }
+    }
+
+    private static BigInteger[] range(SpecType t) {
+        return switch (t) {
+            case U8 -> new BigInteger[] {BigInteger.ZERO, BigInteger.valueOf(0xFF)};
+            case U16 -> new BigInteger[] {BigInteger.ZERO, BigInteger.valueOf(0xFFFF)};
+            case U32 -> new BigInteger[] {BigInteger.ZERO, BigInteger.valueOf(0xFFFF_FFFFL)};
+            case U64, UINT -> new BigInteger[] {BigInteger.ZERO, BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE)};
+            case S8 -> new BigInteger[] {BigInteger.valueOf(Byte.MIN_VALUE), BigInteger.valueOf(Byte.MAX_VALUE)};
+            case S16 -> new BigInteger[] {BigInteger.valueOf(Short.MIN_VALUE), BigInteger.valueOf(Short.MAX_VALUE)};
+            case S32 -> new BigInteger[] {BigInteger.valueOf(Integer.MIN_VALUE), BigInteger.valueOf(Integer.MAX_VALUE)};
+            default -> new BigInteger[] {BigInteger.valueOf(Long.MIN_VALUE), BigInteger.valueOf(Long.MAX_VALUE)};
+        };
+    }
+
+    private static BigInteger parseInteger(String s) {
+        String t = s.trim();
+        try {
+            if (t.startsWith("0x") || t.startsWith("0X")) {
+                return new BigInteger(t.substring(2), 16);
+            }
+            return new BigInteger(t);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, ?> map(Object v, String path) {
+        if (v instanceof Map<?, ?> m) {
+            return (Map<String, ?>) m;
+        }
+        throw bad(path, "is a nest: it takes named values (a map or JSON object), got " + describe(v));
+    }
+
+    private static String describe(Object v) {
+        return v == null ? "nothing" : v instanceof String s ? "'" + s + "'" : v.getClass().getSimpleName() + " " + v;
+    }
+
+    private static IllegalArgumentException bad(String path, String problem) {
+        return new IllegalArgumentException(path + ": " + problem);
+    }
+}

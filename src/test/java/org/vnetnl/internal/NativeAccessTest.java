@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /** What a user sees when the JVM is not allowed native access or libnl is not installed. */
 class NativeAccessTest {
@@ -106,8 +108,10 @@ class NativeAccessTest {
         return new Result(process.waitFor(), output);
     }
 
-    private static String mainClasses() {
-        return Path.of("target", "classes").toAbsolutePath().toString();
+    /** The library's classes and its run-time dependency (SnakeYAML, which reads the packaged spec). */
+    private static String mainClasses() throws URISyntaxException {
+        Path yaml = Path.of(Yaml.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return Path.of("target", "classes").toAbsolutePath() + File.pathSeparator + yaml;
     }
 
     private static String testClasses() {

@@ -13,6 +13,7 @@ module org.vnetnl {
     exports org.vnetnl.vnet;
     exports org.vnetnl.ynl;
     exports org.vnetnl.ynl.client;
+    exports org.vnetnl.ynl.codegen;
     exports org.vnetnl.ynl.tools;
 
     // picocli fills the command-line tool's fields by reflection.

@@ -121,6 +121,50 @@ public final class AttributeReader {
     }
 
     /**
+     * Points this reader at the same range as {@code source}, rewound, with the same validity: a reader wrapped
+     * over a connection's receive buffer stays tied to it. For flyweights that keep their own cursor over
+     * attributes another reader handed them.
+     *
+     * @param source the reader whose range to take
+     * @return this reader
+     */
+    public AttributeReader wrap(AttributeReader source) {
+        source.checkValid();
+        return wrap(source.segment, source.start, source.end - source.start, source.generation, source.stamp);
+    }
+
+    /**
+     * Makes the attribute whose header is at absolute offset {@code offset} the current one, and continues from
+     * there: {@link #next()} then moves to the attribute after it. The offset is one {@link #offset()} returned
+     * for this range; generated flyweights record them in one pass and read any attribute later without a scan.
+     *
+     * @param offset an attribute header's offset in {@link #segment()}
+     * @return this reader
+     * @throws IllegalArgumentException  if the offset is outside the wrapped range
+     * @throws MalformedMessageException if the header there is malformed
+     * @throws IllegalStateException     if the bytes are no longer valid
+     */
+    public AttributeReader at(long offset) {
+        checkValid();
+        if (offset < start || offset >= end) {
+            throw new IllegalArgumentException("offset " + offset + " is outside the range " + start + ".." + end);
+        }
+        cursor = offset;
+        next();
+        return this;
+    }
+
+    /**
+     * Fails, as every accessor does, when this reader was handed out by a connection that has received again
+     * since: for flyweights that answer from what they recorded without reading the bytes.
+     *
+     * @throws IllegalStateException if the bytes are no longer valid
+     */
+    public void requireValid() {
+        checkValid();
+    }
+
+    /**
      * Moves back before the first attribute, so that {@link #next()} reads the first one again.
      *
      * @return this reader

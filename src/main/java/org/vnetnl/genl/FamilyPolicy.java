@@ -104,26 +104,14 @@ public final class FamilyPolicy {
     }
 
     /**
-     * Reads the policies of one command of {@code family}.
+     * Reads the policies of one command of {@code family}: {@link Controller#policy} of {@code connection}.
      *
      * @throws NetlinkException the controller's error: ENODATA (EOPNOTSUPP on older kernels) when the command
      *                          has no policy, ENOENT when the family has no such command
      */
     public static FamilyPolicy read(GenlConnection connection, Family family, int command, Duration timeout)
             throws NetlinkException {
-        Objects.requireNonNull(connection, "connection");
-        Objects.requireNonNull(family, "family");
-        if (command < 0 || command > 0xFF) {
-            throw new IllegalArgumentException("generic netlink commands are 0..255, got " + command);
-        }
-        Family controller = connection.family("nlctrl", timeout);
-        AttributeWriter request = connection.prepare(controller, LibNl.CTRL_CMD_GETPOLICY(), NetlinkFlags.DUMP,
-                "nlctrl CTRL_CMD_GETPOLICY(" + family.name() + " command " + command + ")", null);
-        request.putU16(LibNl.CTRL_ATTR_FAMILY_ID(), family.id());
-        request.putU32(LibNl.CTRL_ATTR_OP(), command);
-        Parser parser = new Parser();
-        connection.dump(timeout, DumpInterruptPolicy.retry(3), parser);
-        return parser.policy(family.name(), command);
+        return connection.controller().policy(family, command, timeout);
     }
 
     /** The name of the family the policies belong to. */

@@ -1,19 +1,14 @@
 package org.vnetnl.genl;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.vnetnl.internal.Errno;
 import org.vnetnl.internal.MessageHeader;
@@ -21,40 +16,47 @@ import org.vnetnl.internal.NativeAccess;
 import org.vnetnl.internal.NetlinkAlignment;
 import org.vnetnl.internal.Syscalls;
 import org.vnetnl.internal.libnl.LibNl;
-import org.vnetnl.internal.libnl.iovec;
-import org.vnetnl.internal.libnl.msghdr;
-import org.vnetnl.internal.libnl.sockaddr_nl;
-import org.vnetnl.internal.libnl.timeval;
 
 /**
- * A generic netlink socket: resolves families, sends requests, reads replies, dumps and multicast
- * notifications. Opened through libnl ({@code nl_socket_alloc}, {@code genl_connect}); the request path then
- * uses {@code sendto} and {@code recvmsg} on libnl's descriptor directly, with errno captured per connection,
- * so a round trip is exactly two system calls.
+ * A generic netlink socket: sends requests, reads replies, dumps and multicast notifications; resolves families
+ * through its {@link #controller()}. Opened through libnl ({@code nl_socket_alloc}, {@code genl_connect}); the
+ * request path then uses {@code sendto} and {@code recvmsg} on libnl's descriptor directly, with errno captured
+ * per connection, so a round trip is exactly two system calls.
  *
- * <p><b>Memory.</b> The connection owns one arena holding its send buffer, receive buffer, socket address and
- * message header; nothing is allocated per request on the success path. Messages handed out
- * ({@link GenlMessage}, {@link AttributeReader}) are views into the receive buffer and valid until the next call
- * on the connection.
+ * <p><b>Memory.</b> The connection owns one arena holding its send buffers, receive buffer, socket address,
+ * message header and the libnl socket itself; closing the arena is the one path that frees them. Nothing is
+ * allocated per request on the success path. Messages handed out ({@link GenlMessage}, {@link AttributeReader})
+ * are views into the receive buffer, valid until the connection receives again; after that they throw
+ * {@link IllegalStateException} rather than show the next reply's bytes.
  *
- * <p><b>Threads.</b> A connection is confined to the thread that opened it; calls from any other thread fail
- * with {@link WrongThreadException}. Open one connection per thread.
+ * <p><b>Threads.</b> A connection is confined to the thread that opened it: calls from any other thread fail
+ * with {@link WrongThreadException}. Open one connection per thread. Two calls are the exception: {@link #close()}
+ * and {@link #isClosed()} work from any thread. A connection nobody closed is released once it is unreachable
+ * (its owner thread died, say), by a {@link Cleaner}.
+ *
+ * <p><b>Waiting and cancellation.</b> Generic netlink runs a request's handler inside {@code sendto}, so its
+ * reply is normally queued before the connection reads; the read never blocks ({@code MSG_DONTWAIT}). When
+ * nothing is queued yet (a notification, a slow dump part), the thread parks until the socket becomes readable,
+ * the timeout passes or the wait is cancelled: a virtual thread that waits on netlink leaves its carrier free. A
+ * blocked call is cancelled by {@link Thread#interrupt()} or by {@link #close()} from another thread; it then ends
+ * with {@link NetlinkCancelledException} (the interrupt status stays set).
  *
  * <p><b>Requests.</b> {@link #prepare} writes the headers into the send buffer and returns an
  * {@link AttributeWriter} positioned for the attributes; {@link #transact} sends and waits for the reply,
- * {@link #dump} for the parts of a dump. Replies are matched by sequence number and sender (the kernel); a late
- * reply to a request that timed out is discarded, so the connection stays usable after any timeout.
+ * {@link #dump} for the parts of a dump. A prepared request is sent once. Replies are matched by sequence number
+ * and sender (the kernel); a late reply to a request that timed out is discarded, and a dump left unfinished (its
+ * handler threw, it timed out or was cancelled) is read to its end before the next request goes out, so the
+ * connection stays usable after any of these.
  *
  * <p><b>Notifications.</b> Multicast messages that arrive while a request waits for its reply are kept, in
- * order, and returned by the next {@link #receiveNotification}; losses are reported there as a
- * {@link NotificationOverrunException}, never silently.
+ * order, and returned by the next {@link #receiveNotification} or {@link #pollNotification}; losses are reported
+ * there as a {@link NotificationOverrunException}, never silently.
  */
 public final class GenlConnection implements AutoCloseable {
 
     static {
-        // Before any generated binding is loaded: their initialisers call restricted methods, and the JDK only
-        // warns (then allows) when native access was not granted; fail with the exact flag instead.
-        NativeAccess.ensureAvailable();
+        // Before the generated bindings below are loaded (see NativeAccess); the open methods report the outcome.
+        NativeAccess.checkEarly();
     }
 
     /** The timeout used by the convenience methods that do not take one. */
@@ -63,11 +65,13 @@ public final class GenlConnection implements AutoCloseable {
     /**
      * Sizes of a connection's buffers.
      *
-     * @param sendBufferSize bytes for one request, headers included
-     * @param receiveBufferSize bytes for one datagram from the kernel plus the acknowledgement that may follow a
-     *                          reply; the kernel sends dump parts of up to 32 KiB
-     * @param socketReceiveBufferSize the socket's SO_RCVBUF in bytes, or 0 to keep the system default; raise it
-     *                                for listeners that must absorb bursts of notifications
+     * @param sendBufferSize bytes for one request, headers included; the socket's SO_SNDBUF is raised to it when
+     *                       the system default is smaller
+     * @param receiveBufferSize bytes for one datagram from the kernel; the kernel sends dump parts of up to 32 KiB.
+     *                          The acknowledgement that may follow a reply gets room of its own on top
+     * @param socketReceiveBufferSize the socket's SO_RCVBUF in bytes, or 0 for the system default
+     *                                ({@code net.core.rmem_default}); raise it for listeners that must absorb
+     *                                bursts of notifications
      * @param maxPendingNotifications notifications kept while a request waits for its reply; beyond that they
      *                                are dropped and the drop is reported as an overrun
      */
@@ -115,133 +119,98 @@ public final class GenlConnection implements AutoCloseable {
         }
     }
 
-    /** A notification held back during a request, or a marker of notifications lost at that point. */
-    private static final class Pending {
-        final byte[] message;
-        final int group;
-        long socketOverruns;
-        long queueDrops;
+    /** Opens the socket of a new connection in the connection's arena; the seam tests replace it. */
+    interface SocketOpener {
+        NetlinkSocket open(Arena arena, Options options) throws NetlinkException;
+    }
 
-        Pending(byte[] message, int group) {
-            this.message = message;
-            this.group = group;
+    private static final SocketOpener KERNEL = (arena, options) ->
+            new NativeNetlinkSocket(arena, options.socketReceiveBufferSize(), options.sendBufferSize());
+
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    /** Room kept after the receive buffer for the acknowledgement read behind a reply. */
+    private static final int ACK_ROOM = 4096;
+    /** The controller's requests: a family name or a family id and a command. */
+    private static final int CONTROLLER_REQUEST_SIZE = 256;
+
+    private static final int IDLE = 0;
+    private static final int BUSY = 1;
+    private static final int CLOSE_REQUESTED = 2;
+    private static final int CLOSED = 3;
+
+    private static final int TIMED_OUT = -1;
+    private static final int OVERRUN = -2;
+
+    /** Frees everything a connection holds; refers to no connection, so the Cleaner can run it. */
+    private record Release(NetlinkSocket socket, Arena arena) implements Runnable {
+        @Override
+        public void run() {
+            try {
+                socket.close();
+            } finally {
+                arena.close();
+            }
         }
     }
 
-    private static final int SOCKADDR_NL_SIZE = (int) sockaddr_nl.layout().byteSize();
-    private static final int CONTROL_SIZE = 64;
-    private static final long NANOS_PER_MICRO = 1_000L;
-    private static final int CTRL_VERSION = 1;
-
     private final Options options;
     private final Thread owner;
-    private final Arena arena;
-    private final MemorySegment socket;
-    private final int fd;
+    /** IDLE, BUSY while the owner is inside a call, CLOSE_REQUESTED by another thread meanwhile, CLOSED. */
+    private final AtomicInteger state = new AtomicInteger(IDLE);
+    private int depth;
+    private final Cleaner.Cleanable release;
+
+    private final NetlinkSocket socket;
     private final int portId;
-
-    private final MemorySegment errnoState;
-    private final MemorySegment sendBuffer;
     private final MemorySegment receiveBuffer;
-    private final MemorySegment kernelAddress;
-    private final MemorySegment senderAddress;
-    private final MemorySegment iov;
-    private final MemorySegment control;
-    private final MemorySegment header;
-    private final MemorySegment optionValue;
-
-    private final AttributeWriter writer = new AttributeWriter();
-    private final GenlMessage message = new GenlMessage();
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private int pendingMessages;
-    private final Map<String, Family> families = new HashMap<>();
+    private final int receiveCapacity;
+    private final Request request;
+    private final Controller controller;
+    private final GenlMessage notification = new GenlMessage();
+    private final BufferGeneration generation = new BufferGeneration();
+    private final DatagramCursor cursor = new DatagramCursor();
+    private final NotificationQueue notifications;
 
     private int lastSequence;
-    private boolean prepared;
-    private int requestSequence;
-    private int requestFlags;
-    private int requestAttributesStart;
-    private int requestLength;
-    private Family requestFamily;
-    private int requestCommand;
-    private String requestOperation;
-    private AttributePolicy requestSchema;
-
-    private long armedTimeoutNanos;
-    private int iovAt = -1;
-    private boolean packetInfo;
-    private int joinedGroups;
-    private int receivedGroup;
-    private int receivedSender;
     private long staleMessages;
     private boolean inDump;
-    private boolean closed;
+    private boolean overrunDuringRequest;
+    /** The sequence number of a dump whose NLMSG_DONE was not read yet, 0 when none. */
+    private int unfinishedDump;
 
-    private GenlConnection(Options options) throws NetlinkException {
-        NativeAccess.ensureAvailable();
+    GenlConnection(Options options, SocketOpener opener) throws NetlinkException {
         this.options = options;
         this.owner = Thread.currentThread();
-        this.arena = Arena.ofConfined();
-        MemorySegment sock = MemorySegment.NULL;
+        // Shared, so that close() from another thread and the Cleaner may free it.
+        Arena arena = Arena.ofShared();
+        NetlinkSocket opened;
         try {
-            errnoState = Syscalls.allocateErrnoState(arena);
-            sendBuffer = arena.allocate(options.sendBufferSize(), 8);
-            receiveBuffer = arena.allocate(options.receiveBufferSize(), 8);
-            kernelAddress = arena.allocate(sockaddr_nl.layout());
-            senderAddress = arena.allocate(sockaddr_nl.layout());
-            iov = arena.allocate(iovec.layout());
-            control = arena.allocate(CONTROL_SIZE, 8);
-            header = arena.allocate(msghdr.layout());
-            optionValue = arena.allocate(timeval.layout());
-
-            sock = LibNl.nl_socket_alloc();
-            if (sock.equals(MemorySegment.NULL)) {
-                throw new NetlinkException(LibNl.ENOMEM(), "open generic netlink socket", 0,
-                        "nl_socket_alloc returned NULL");
-            }
-            // libnl's own send/receive path would add an ACK to every request and peek before every read (three
-            // extra system calls); this connection reads and writes the descriptor itself, but keep libnl
-            // consistent for anything that does use the handle.
-            LibNl.nl_socket_disable_auto_ack(sock);
-            LibNl.nl_socket_disable_msg_peek(sock);
-            int rc = LibNl.genl_connect(sock);
-            if (rc < 0) {
-                throw libnlError("connect to generic netlink", rc);
-            }
-            this.socket = sock;
-            this.fd = LibNl.nl_socket_get_fd(sock);
-            this.portId = LibNl.nl_socket_get_local_port(sock);
-
-            sockaddr_nl.nl_family(kernelAddress, (short) LibNl.AF_NETLINK());
-            msghdr.msg_name(header, senderAddress);
-            msghdr.msg_iov(header, iov);
-            msghdr.msg_iovlen(header, 1);
-            msghdr.msg_control(header, control);
-
-            // Errors then carry the kernel's message and the offset of the offending attribute, and do not echo
-            // the whole request back (which could exceed the receive buffer for large requests).
-            setIntOption(LibNl.SOL_NETLINK(), LibNl.NETLINK_EXT_ACK(), 1, "NETLINK_EXT_ACK");
-            setIntOption(LibNl.SOL_NETLINK(), LibNl.NETLINK_CAP_ACK(), 1, "NETLINK_CAP_ACK");
-            if (options.socketReceiveBufferSize() > 0) {
-                setIntOption(LibNl.SOL_SOCKET(), LibNl.SO_RCVBUF(), options.socketReceiveBufferSize(), "SO_RCVBUF");
-            }
+            MemorySegment sendBuffer = arena.allocate(options.sendBufferSize(), 8);
+            MemorySegment controllerBuffer = arena.allocate(CONTROLLER_REQUEST_SIZE, 8);
+            receiveBuffer = arena.allocate(options.receiveBufferSize() + (long) ACK_ROOM, 8);
+            opened = opener.open(arena, options);
+            request = new Request(sendBuffer);
+            controller = new Controller(this, new Request(controllerBuffer));
         } catch (NetlinkException | RuntimeException | Error e) {
-            if (!sock.equals(MemorySegment.NULL)) {
-                LibNl.nl_socket_free(sock);
-            }
             arena.close();
             throw e;
         }
+        this.socket = opened;
+        this.portId = opened.portId();
+        this.receiveCapacity = options.receiveBufferSize();
+        this.notifications = new NotificationQueue(options.maxPendingNotifications());
+        this.release = CLEANER.register(this, new Release(opened, arena));
     }
 
     /** Opens a connection with {@link Options#defaults()}. */
     public static GenlConnection open() throws NetlinkException {
-        return new GenlConnection(Options.defaults());
+        return new GenlConnection(Options.defaults(), KERNEL);
     }
 
     /** Opens a connection with the given buffer sizes. */
     public static GenlConnection open(Options options) throws NetlinkException {
-        return new GenlConnection(Objects.requireNonNull(options, "options"));
+        return new GenlConnection(Objects.requireNonNull(options, "options"), KERNEL);
     }
 
     /**
@@ -250,12 +219,20 @@ public final class GenlConnection implements AutoCloseable {
      * devices and notifications are then those of that namespace. The calling thread enters the namespace only
      * while the socket is created, and needs CAP_SYS_ADMIN for it.
      *
-     * @throws NetlinkException with ENOENT if there is no such namespace, EPERM without the privilege
-     * @throws IllegalStateException on a virtual thread, which could change OS thread in between
+     * @throws NetlinkException with ENOENT if there is no such namespace, EINVAL if the file is not a network
+     *         namespace, EPERM without the privilege
+     * @throws IllegalArgumentException if {@code namespace} is empty or contains a NUL character
+     * @throws IllegalStateException on a virtual thread, which could change OS thread in between; or when the
+     *         thread cannot return to its own namespace (the new connection is then closed, and an exception of
+     *         its opening is attached as suppressed)
      */
     public static GenlConnection openInNamespace(String namespace, Options options) throws NetlinkException {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(options, "options");
+        if (namespace.isEmpty() || namespace.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a network namespace name or path is not empty and has no NUL"
+                    + " character, got \"" + namespace.replace("\0", "\\0") + "\"");
+        }
         NativeAccess.ensureAvailable();
         if (Thread.currentThread().isVirtual()) {
             throw new IllegalStateException("openInNamespace must run on a platform thread: a virtual thread may"
@@ -281,21 +258,45 @@ public final class GenlConnection implements AutoCloseable {
                 }
                 try {
                     if (Syscalls.setns(errno, target, LibNl.CLONE_NEWNET()) < 0) {
-                        throw new NetlinkException(Syscalls.errno(errno), operation, 0,
-                                "setns failed (entering a network namespace needs CAP_SYS_ADMIN)");
+                        int error = Syscalls.errno(errno);
+                        throw new NetlinkException(error, operation, 0, error == Errno.EINVAL
+                                ? "not a network namespace" : error == Errno.EPERM
+                                        ? "setns failed (entering a network namespace needs CAP_SYS_ADMIN)"
+                                        : "setns failed");
                     }
                 } finally {
                     Syscalls.close(errno, target);
                 }
+                GenlConnection connection = null;
+                Throwable failure = null;
                 try {
-                    return new GenlConnection(options);
-                } finally {
-                    if (Syscalls.setns(errno, original, LibNl.CLONE_NEWNET()) < 0) {
-                        // Leaving the thread in the other namespace would silently misdirect every later socket.
-                        throw new IllegalStateException("cannot return thread \"" + Thread.currentThread().getName()
-                                + "\" to its network namespace: errno " + Syscalls.errno(errno));
-                    }
+                    connection = new GenlConnection(options, KERNEL);
+                } catch (NetlinkException | RuntimeException | Error e) {
+                    failure = e;
                 }
+                if (Syscalls.setns(errno, original, LibNl.CLONE_NEWNET()) < 0) {
+                    // Leaving the thread in the other namespace would silently misdirect every later socket.
+                    IllegalStateException stuck = new IllegalStateException("cannot return thread \""
+                            + Thread.currentThread().getName() + "\" to its network namespace: "
+                            + Errno.name(Syscalls.errno(errno)));
+                    if (connection != null) {
+                        connection.close();
+                    }
+                    if (failure != null) {
+                        stuck.addSuppressed(failure);
+                    }
+                    throw stuck;
+                }
+                if (failure instanceof NetlinkException e) {
+                    throw e;
+                }
+                if (failure instanceof RuntimeException e) {
+                    throw e;
+                }
+                if (failure instanceof Error e) {
+                    throw e;
+                }
+                return connection;
             } finally {
                 Syscalls.close(errno, original);
             }
@@ -304,7 +305,7 @@ public final class GenlConnection implements AutoCloseable {
 
     /** The netlink port id the kernel assigned to this socket. */
     public int portId() {
-        checkUsable();
+        checkOwner();
         return portId;
     }
 
@@ -315,85 +316,37 @@ public final class GenlConnection implements AutoCloseable {
 
     /** How many unicast messages were discarded because they answered no pending request (late replies). */
     public long staleMessagesDiscarded() {
-        checkUsable();
+        checkOwner();
         return staleMessages;
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // Families
+    // Families: the controller
 
-    /**
-     * Resolves a family by name (CTRL_CMD_GETFAMILY) with {@link #DEFAULT_TIMEOUT}; the result is cached for the
-     * connection's life, see {@link #forgetFamily}.
-     *
-     * @throws FamilyNotFoundException if no family of that name is registered
-     */
+    /** The controller queries of this connection: families and policies. */
+    public Controller controller() {
+        checkOwner();
+        return controller;
+    }
+
+    /** {@link Controller#family} with {@link #DEFAULT_TIMEOUT}. */
     public Family family(String name) throws NetlinkException {
-        return family(name, DEFAULT_TIMEOUT);
+        return controller().family(name, DEFAULT_TIMEOUT);
     }
 
-    /** As {@link #family(String)}, waiting at most {@code timeout} for the controller's answer. */
+    /** {@link Controller#family}. */
     public Family family(String name, Duration timeout) throws NetlinkException {
-        checkUsable();
-        Objects.requireNonNull(name, "name");
-        Family cached = families.get(name);
-        if (cached != null) {
-            return cached;
-        }
-        Family resolved = resolveFamily(name, timeout);
-        families.put(name, resolved);
-        return resolved;
+        return controller().family(name, timeout);
     }
 
-    /**
-     * Drops a cached family, so the next {@link #family} asks the kernel again (after its module was reloaded).
-     */
+    /** {@link Controller#forget}. */
     public void forgetFamily(String name) {
-        checkUsable();
-        families.remove(name);
+        controller().forget(name);
     }
 
-    private Family resolveFamily(String name, Duration timeout) throws NetlinkException {
-        if (name.isEmpty() || name.length() >= LibNl.GENL_NAMSIZ()) {
-            throw new IllegalArgumentException("generic netlink family names have 1 to " + (LibNl.GENL_NAMSIZ() - 1)
-                    + " characters, got \"" + name + "\"");
-        }
-        AttributeWriter attrs = prepareRequest(LibNl.GENL_ID_CTRL(), LibNl.CTRL_CMD_GETFAMILY(), CTRL_VERSION, 0,
-                null, "nlctrl CTRL_CMD_GETFAMILY(\"" + name + "\")", null);
-        attrs.putString(LibNl.CTRL_ATTR_FAMILY_NAME(), name);
-        try {
-            GenlMessage reply = transact(timeout);
-            if (reply == null) {
-                throw new NetlinkException(Errno.EPROTO, requestOperation, requestSequence,
-                        "the controller acknowledged without a family description");
-            }
-            return Family.parse(reply);
-        } catch (NetlinkException e) {
-            if (e.errno() == Errno.ENOENT && !(e instanceof FamilyNotFoundException)) {
-                throw new FamilyNotFoundException(name, e.sequence(), e.extAckMessage().orElse(null));
-            }
-            throw e;
-        }
-    }
-
-    /** Lists every registered family (a CTRL_CMD_GETFAMILY dump, retried if a module loads meanwhile). */
+    /** {@link Controller#families}. */
     public List<Family> families(Duration timeout) throws NetlinkException {
-        checkUsable();
-        prepareRequest(LibNl.GENL_ID_CTRL(), LibNl.CTRL_CMD_GETFAMILY(), CTRL_VERSION, LibNl.NLM_F_DUMP(), null,
-                "nlctrl CTRL_CMD_GETFAMILY dump", null);
-        List<Family> result = new ArrayList<>();
-        dump(timeout, DumpInterruptPolicy.retry(5), new DumpHandler() {
-            @Override
-            public void onMessage(GenlMessage part) {
-                result.add(Family.parse(part));
-            }
-
-            @Override
-            public void onRestart() {
-                result.clear();
-            }
-        });
-        return result;
+        return controller().families(timeout);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -406,8 +359,9 @@ public final class GenlConnection implements AutoCloseable {
 
     /**
      * Writes the netlink and generic netlink headers of a request into the send buffer and returns the writer
-     * for its attributes, positioned after them (and after a zeroed family header, if the family has one).
-     * Nothing is sent until {@link #transact} or {@link #dump}.
+     * for its attributes, positioned after them (and after a zeroed family header, if the family has one). The
+     * writer writes only into this send buffer ({@link AttributeWriter#wrap} refuses). Nothing is sent until
+     * {@link #transact} or {@link #dump}.
      *
      * @param flags NLM_F_* flags besides NLM_F_REQUEST: {@link NetlinkFlags#ACK} to have a request without reply
      *              acknowledged
@@ -416,9 +370,8 @@ public final class GenlConnection implements AutoCloseable {
      * @param schema the request's attribute policy, used to name the attribute an error points at; may be null
      */
     public AttributeWriter prepare(Family family, int command, int flags, String operation, AttributePolicy schema) {
-        checkUsable();
         Objects.requireNonNull(family, "family");
-        return prepareRequest(family.id(), command, family.version(), flags, family, operation, schema);
+        return prepare(request, family.id(), command, family.version(), flags, family, operation, schema);
     }
 
     /** Prepares a dump request (NLM_F_DUMP) for {@code command}; run it with {@link #dump}. */
@@ -426,36 +379,13 @@ public final class GenlConnection implements AutoCloseable {
         return prepare(family, command, LibNl.NLM_F_DUMP(), null, null);
     }
 
-    private AttributeWriter prepareRequest(int familyId, int command, int version, int flags, Family family,
-                                           String operation, AttributePolicy schema) {
+    AttributeWriter prepare(Request target, int familyId, int command, int version, int flags, Family family,
+                            String operation, AttributePolicy schema) {
+        checkOwner();
         if (inDump) {
             throw new IllegalStateException("a dump handler cannot start another request on the same connection");
         }
-        if (command < 0 || command > 0xFF) {
-            throw new IllegalArgumentException("generic netlink commands are 0..255, got " + command);
-        }
-        if ((flags & ~0xFFFF) != 0) {
-            throw new IllegalArgumentException("netlink flags are 16 bits, got 0x" + Integer.toHexString(flags));
-        }
-        int familyHeader = family == null ? 0 : family.headerSize();
-        int attributesStart = MessageHeader.GENL_PAYLOAD + NetlinkAlignment.nlaAlign(familyHeader);
-        if (attributesStart > sendBuffer.byteSize()) {
-            throw new IllegalArgumentException("the family header of " + familyHeader
-                    + " bytes does not fit the send buffer");
-        }
-        requestFlags = LibNl.NLM_F_REQUEST() | flags;
-        requestSequence = nextSequence();
-        MessageHeader.writeGenl(sendBuffer, 0, familyId, requestFlags, requestSequence, portId, command, version);
-        if (attributesStart > MessageHeader.GENL_PAYLOAD) {
-            sendBuffer.asSlice(MessageHeader.GENL_PAYLOAD, attributesStart - MessageHeader.GENL_PAYLOAD).fill((byte) 0);
-        }
-        requestAttributesStart = attributesStart;
-        requestFamily = family;
-        requestCommand = command;
-        requestOperation = operation;
-        requestSchema = schema;
-        prepared = true;
-        return writer.wrap(sendBuffer, attributesStart, sendBuffer.byteSize() - attributesStart);
+        return target.prepare(familyId, command, version, flags, family, operation, schema, nextSequence(), portId);
     }
 
     private int nextSequence() {
@@ -471,150 +401,211 @@ public final class GenlConnection implements AutoCloseable {
     /**
      * Sends the prepared request and waits for its reply.
      *
-     * @return the reply, valid until the next call on this connection; {@code null} when the kernel only
+     * @return the reply, valid until the connection receives again; {@code null} when the kernel only
      *         acknowledged the request (a command without reply sent with {@link NetlinkFlags#ACK})
-     * @throws NetlinkException the kernel's error for this request, with its extended acknowledgement
+     * @throws NetlinkException the kernel's error for this request, with its extended acknowledgement; ENOBUFS
+     *         when the socket overran while the reply was awaited and nothing more is queued (the reply may have
+     *         been dropped)
      * @throws NetlinkTimeoutException if neither reply nor error came within {@code timeout} (a command that
-     *         sends no reply must be sent with {@link NetlinkFlags#ACK})
+     *         sends no reply must be sent with {@link NetlinkFlags#ACK}); a reply already queued is read even
+     *         with a timeout of zero
+     * @throws NetlinkCancelledException if the thread was interrupted or the connection closed while waiting
+     * @throws IllegalStateException if no request is prepared (a request is sent once), the prepared one is a
+     *         dump, a nested attribute is still open, or the call comes from a dump handler
      */
     public GenlMessage transact(Duration timeout) throws NetlinkException {
+        return transact(request, timeout);
+    }
+
+    GenlMessage transact(Request sent, Duration timeout) throws NetlinkException {
         long timeoutNanos = checkTimeout(timeout);
-        checkUsable();
-        requirePrepared();
-        if ((requestFlags & LibNl.NLM_F_DUMP()) == LibNl.NLM_F_DUMP()) {
-            throw new IllegalStateException("the prepared request is a dump: use dump(...)");
-        }
-        long deadline = System.nanoTime() + timeoutNanos;
-        send();
-        boolean wantAck = (requestFlags & LibNl.NLM_F_ACK()) != 0;
-        boolean haveReply = false;
-        long replyOffset = 0;
-        int replyLength = 0;
-        int at = 0;
-        boolean firstRead = true;
-        while (true) {
-            int received = receive(at, deadline, timeout, timeoutNanos, true, firstRead);
-            firstRead = false;
-            int end = at + received;
-            for (int pos = at; pos < end; ) {
-                int length = validMessageLength(pos, end);
-                if (!isReplyToRequest(pos, length)) {
-                    pos += NetlinkAlignment.nlmsgAlign(length);
-                    continue;
+        enter();
+        try {
+            refuseInDump("send a request");
+            sent.requirePrepared();
+            if (sent.isDump()) {
+                throw new IllegalStateException("the prepared request is a dump: use dump(...)");
+            }
+            long deadline = System.nanoTime() + timeoutNanos;
+            finishUnfinishedDump(deadline, timeout);
+            send(sent);
+            boolean haveReply = false;
+            int replyOffset = 0;
+            int replyLength = 0;
+            int at = 0;
+            while (true) {
+                int received = receive(at, at == 0 ? receiveCapacity : receiveBuffer.byteSize() - at, deadline,
+                        sent);
+                if (received == TIMED_OUT) {
+                    throw new NetlinkTimeoutException(sent.operation(), sent.sequence(), timeout);
                 }
-                int type = MessageHeader.type(receiveBuffer, pos);
-                if (type == LibNl.NLMSG_ERROR()) {
-                    int error = errorCode(pos, length);
-                    if (error != 0) {
-                        throw kernelError(pos, length, -error);
+                int end = at + received;
+                cursor.over(receiveBuffer, at, end);
+                while (nextMessage(sent)) {
+                    if (!isReplyTo(sent)) {
+                        continue;
                     }
-                    if (haveReply) {
-                        return message.wrap(receiveBuffer, replyOffset, replyLength, 0);
+                    int type = cursor.type();
+                    if (type == LibNl.NLMSG_ERROR()) {
+                        int error = errorCode(sent);
+                        if (error != 0) {
+                            throw kernelError(sent, -error);
+                        }
+                        return haveReply ? sent.reply().wrap(receiveBuffer, replyOffset, replyLength, 0, generation) : null;
+                    } else if (type >= LibNl.NLMSG_MIN_TYPE() && !haveReply) {
+                        haveReply = true;
+                        replyOffset = cursor.offset();
+                        replyLength = cursor.length();
                     }
-                    return null;
-                } else if (type >= LibNl.NLMSG_MIN_TYPE() && !haveReply) {
-                    haveReply = true;
-                    replyOffset = pos;
-                    replyLength = length;
+                    // NLMSG_NOOP, NLMSG_DONE and further data parts of a doit carry nothing for the caller.
                 }
-                // NLMSG_NOOP, NLMSG_DONE and further data parts of a doit carry nothing for the caller.
-                pos += NetlinkAlignment.nlmsgAlign(length);
+                if (haveReply && !sent.wantsAck()) {
+                    return sent.reply().wrap(receiveBuffer, replyOffset, replyLength, 0, generation);
+                }
+                // Keep the reply where it is and read the acknowledgement behind it, into the room kept for it.
+                at = haveReply ? (int) NetlinkAlignment.nlmsgAlign(end) : 0;
             }
-            if (haveReply && !wantAck) {
-                return message.wrap(receiveBuffer, replyOffset, replyLength, 0);
-            }
-            // Keep the reply where it is and read the acknowledgement behind it.
-            at = haveReply ? (int) NetlinkAlignment.nlmsgAlign(end) : 0;
-            if (haveReply && receiveBuffer.byteSize() - at < 1024) {
-                throw new NetlinkException(Errno.EMSGSIZE, operation(), requestSequence, "a reply of "
-                        + replyLength + " bytes leaves no room for its acknowledgement in the " + receiveBuffer.byteSize()
-                        + "-byte receive buffer: raise Options.receiveBufferSize");
-            }
+        } finally {
+            exit();
         }
     }
 
     /**
-     * Sends the prepared dump request and streams its parts to {@code handler} until NLMSG_DONE.
+     * Sends the prepared dump request and streams its parts to {@code handler} until NLMSG_DONE. If the handler
+     * throws, the exception ends the dump and propagates; the rest of the dump is read and discarded before the
+     * connection's next request.
      *
      * @param timeout the longest wait for each next part
      * @param onInterrupt what to do when the kernel marks the dump inconsistent (NLM_F_DUMP_INTR)
+     * @throws IllegalStateException if no dump is prepared, a nested attribute is still open, or the call comes
+     *         from a dump handler
      */
     public DumpResult dump(Duration timeout, DumpInterruptPolicy onInterrupt, DumpHandler handler)
+            throws NetlinkException {
+        return dump(request, timeout, onInterrupt, handler);
+    }
+
+    DumpResult dump(Request sent, Duration timeout, DumpInterruptPolicy onInterrupt, DumpHandler handler)
             throws NetlinkException {
         long timeoutNanos = checkTimeout(timeout);
         Objects.requireNonNull(onInterrupt, "onInterrupt");
         Objects.requireNonNull(handler, "handler");
-        checkUsable();
-        requirePrepared();
-        if ((requestFlags & LibNl.NLM_F_DUMP()) != LibNl.NLM_F_DUMP()) {
-            throw new IllegalStateException("the prepared request is not a dump: use prepareDump(...)");
-        }
-        for (int attempt = 1; ; attempt++) {
-            if (attempt > 1) {
-                handler.onRestart();
-                requestSequence = nextSequence();
-                MessageHeader.setSequence(sendBuffer, 0, requestSequence);
+        enter();
+        try {
+            refuseInDump("run another dump");
+            sent.requirePrepared();
+            if (!sent.isDump()) {
+                throw new IllegalStateException("the prepared request is not a dump: use prepareDump(...)");
             }
-            send();
-            int delivered = 0;
-            boolean interrupted = false;
-            boolean done = false;
-            inDump = true;
-            try {
-                while (!done) {
-                    int received = receive(0, System.nanoTime() + timeoutNanos, timeout, timeoutNanos, true, true);
-                    for (int pos = 0; pos < received && !done; ) {
-                        int length = validMessageLength(pos, received);
-                        if (isReplyToRequest(pos, length)) {
-                            int type = MessageHeader.type(receiveBuffer, pos);
-                            interrupted |= (MessageHeader.flags(receiveBuffer, pos) & LibNl.NLM_F_DUMP_INTR()) != 0;
+            finishUnfinishedDump(System.nanoTime() + timeoutNanos, timeout);
+            for (int attempt = 1; ; attempt++) {
+                if (attempt > 1) {
+                    handler.onRestart();
+                    sent.resequence(nextSequence());
+                }
+                send(sent);
+                unfinishedDump = sent.sequence();
+                int delivered = 0;
+                boolean interrupted = false;
+                inDump = true;
+                try {
+                    while (unfinishedDump != 0) {
+                        int received = receive(0, receiveCapacity, System.nanoTime() + timeoutNanos, sent);
+                        if (received == TIMED_OUT) {
+                            throw new NetlinkTimeoutException(sent.operation(), sent.sequence(), timeout);
+                        }
+                        cursor.over(receiveBuffer, 0, received);
+                        while (unfinishedDump != 0 && nextMessage(sent)) {
+                            if (!isReplyTo(sent)) {
+                                continue;
+                            }
+                            interrupted |= (cursor.flags() & LibNl.NLM_F_DUMP_INTR()) != 0;
+                            int type = cursor.type();
                             if (type == LibNl.NLMSG_DONE()) {
-                                done = true;
-                                int error = ReplyParser.doneStatus(receiveBuffer, pos, length);
+                                unfinishedDump = 0;
+                                int error = ReplyParser.doneStatus(receiveBuffer, cursor.offset(), cursor.length());
                                 if (error != 0) {
-                                    throw kernelError(pos, length, -error);
+                                    throw kernelError(sent, -error);
                                 }
                             } else if (type == LibNl.NLMSG_ERROR()) {
-                                int error = errorCode(pos, length);
+                                int error = errorCode(sent);
                                 if (error != 0) {
-                                    throw kernelError(pos, length, -error);
+                                    unfinishedDump = 0;
+                                    throw kernelError(sent, -error);
                                 }
                             } else if (type >= LibNl.NLMSG_MIN_TYPE()) {
                                 delivered++;
-                                handler.onMessage(message.wrap(receiveBuffer, pos, length, 0));
+                                deliver(handler, sent);
                             }
                         }
-                        pos += NetlinkAlignment.nlmsgAlign(length);
                     }
+                } finally {
+                    inDump = false;
                 }
-            } finally {
-                inDump = false;
-            }
-            if (!interrupted) {
-                return new DumpResult(delivered, attempt, false);
-            }
-            if (attempt >= onInterrupt.maxAttempts()) {
-                if (onInterrupt.acceptsPartial()) {
-                    return new DumpResult(delivered, attempt, true);
+                if (!interrupted) {
+                    return new DumpResult(delivered, attempt, false);
                 }
-                throw new DumpInterruptedException(operation(), requestSequence, attempt);
+                if (attempt >= onInterrupt.maxAttempts()) {
+                    if (onInterrupt.acceptsPartial()) {
+                        return new DumpResult(delivered, attempt, true);
+                    }
+                    throw new DumpInterruptedException(sent.operation(), sent.sequence(), attempt);
+                }
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    private void deliver(DumpHandler handler, Request sent) throws NetlinkException {
+        int offset = cursor.offset();
+        int length = cursor.length();
+        try {
+            handler.onMessage(sent.reply().wrap(receiveBuffer, offset, length, 0, generation));
+        } catch (NetlinkException | RuntimeException | Error e) {
+            // The NLMSG_DONE may be in this very datagram, after the part the handler refused.
+            while (unfinishedDump != 0 && cursor.nextWellFormed()) {
+                noteIfDumpEnd();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Reads and discards the rest of a dump left unfinished, until its NLMSG_DONE: while the kernel's dump runs,
+     * it refuses another one on this socket (EBUSY) and keeps feeding parts.
+     */
+    private void finishUnfinishedDump(long deadline, Duration timeout) throws NetlinkException {
+        while (unfinishedDump != 0) {
+            int received = receive(0, receiveCapacity, deadline, null);
+            if (received == TIMED_OUT) {
+                throw new NetlinkTimeoutException("finish the dump left unfinished before this request (seq "
+                        + Integer.toUnsignedString(unfinishedDump) + ")", 0, timeout);
+            }
+            if (received == OVERRUN) {
+                notifications.socketOverrun();
+                continue;
+            }
+            cursor.over(receiveBuffer, 0, received);
+            boolean multicast = socket.group() != 0;
+            while (cursor.nextWellFormed()) {
+                if (multicast) {
+                    if (socket.sender() == 0 && cursor.type() >= LibNl.NLMSG_MIN_TYPE()) {
+                        notifications.hold(receiveBuffer, cursor.offset(), cursor.length(), socket.group());
+                    }
+                } else {
+                    discard();
+                }
             }
         }
     }
 
-    private void send() throws NetlinkException {
-        requestLength = (int) writer.position();
-        MessageHeader.setLength(sendBuffer, 0, requestLength);
-        while (true) {
-            long sent = Syscalls.sendto(errnoState, fd, sendBuffer, requestLength, 0, kernelAddress,
-                    SOCKADDR_NL_SIZE);
-            if (sent >= 0) {
-                return;
-            }
-            int errno = Syscalls.errno(errnoState);
-            if (errno != Errno.EINTR) {
-                throw new NetlinkException(errno, operation(), requestSequence, "sendto failed");
-            }
+    private void send(Request sent) throws NetlinkException {
+        int length = sent.seal();
+        overrunDuringRequest = false;
+        long result = socket.send(sent.buffer(), length);
+        if (result < 0) {
+            throw new NetlinkException(errnoOf(result), sent.operation(), sent.sequence(), "sendto failed");
         }
     }
 
@@ -627,26 +618,32 @@ public final class GenlConnection implements AutoCloseable {
      * @throws IllegalArgumentException if the family has no such group
      */
     public void joinGroup(Family family, String groupName) throws NetlinkException {
-        checkUsable();
         int group = groupId(family, groupName);
-        if (!packetInfo) {
-            // With NETLINK_PKTINFO every datagram says which group it came on, also for group ids above 32 that
-            // the sender address cannot express; only needed (and only paid for) once a group is joined.
-            setIntOption(LibNl.SOL_NETLINK(), LibNl.NETLINK_PKTINFO(), 1, "NETLINK_PKTINFO");
-            packetInfo = true;
+        enter();
+        try {
+            int rc = socket.joinGroup(group);
+            if (rc < 0) {
+                throw new NetlinkException(-rc, "join " + family.name() + " group \"" + groupName + "\"", 0,
+                        "setsockopt failed");
+            }
+        } finally {
+            exit();
         }
-        setIntOption(LibNl.SOL_NETLINK(), LibNl.NETLINK_ADD_MEMBERSHIP(), group,
-                "join " + family.name() + " group \"" + groupName + "\"");
-        joinedGroups++;
     }
 
     /** Leaves the multicast group {@code groupName} of {@code family}. */
     public void leaveGroup(Family family, String groupName) throws NetlinkException {
-        checkUsable();
         int group = groupId(family, groupName);
-        setIntOption(LibNl.SOL_NETLINK(), LibNl.NETLINK_DROP_MEMBERSHIP(), group,
-                "leave " + family.name() + " group \"" + groupName + "\"");
-        joinedGroups = Math.max(0, joinedGroups - 1);
+        enter();
+        try {
+            int rc = socket.leaveGroup(group);
+            if (rc < 0) {
+                throw new NetlinkException(-rc, "leave " + family.name() + " group \"" + groupName + "\"", 0,
+                        "setsockopt failed");
+            }
+        } finally {
+            exit();
+        }
     }
 
     private static int groupId(Family family, String groupName) {
@@ -664,159 +661,145 @@ public final class GenlConnection implements AutoCloseable {
      * Returns the next multicast notification: first those kept while requests were waiting, in arrival order,
      * then new ones from the socket.
      *
-     * @return the notification, valid until the next call on this connection
+     * @return the notification, valid until the connection receives again
      * @throws NotificationOverrunException when notifications were lost at this point of the stream; the call
      *         after it continues with the notifications that followed
      * @throws NetlinkTimeoutException if none arrived within {@code timeout}
+     * @throws NetlinkCancelledException if the thread was interrupted or the connection closed while waiting
      */
     public GenlMessage receiveNotification(Duration timeout) throws NetlinkException {
-        long timeoutNanos = checkTimeout(timeout);
-        checkUsable();
-        if (inDump) {
-            throw new IllegalStateException("a dump handler cannot receive notifications on the same connection");
+        GenlMessage next = nextNotification(checkTimeout(timeout));
+        if (next == null) {
+            throw new NetlinkTimeoutException("receive notification", 0, timeout);
         }
-        Pending held = pending.poll();
-        if (held != null) {
-            if (held.message == null) {
-                throw new NotificationOverrunException(held.socketOverruns, held.queueDrops);
+        return next;
+    }
+
+    /**
+     * Returns the next multicast notification if one is kept or already queued on the socket, without waiting;
+     * {@code null} (no exception) when there is none, for listeners that poll.
+     *
+     * @throws NotificationOverrunException when notifications were lost at this point of the stream
+     */
+    public GenlMessage pollNotification() throws NetlinkException {
+        return nextNotification(0);
+    }
+
+    private GenlMessage nextNotification(long timeoutNanos) throws NetlinkException {
+        enter();
+        try {
+            if (inDump) {
+                throw new IllegalStateException("a dump handler cannot receive notifications on the same connection");
             }
-            pendingMessages--;
-            // Copied back into native memory so the caller reads every notification the same way.
-            MemorySegment.copy(MemorySegment.ofArray(held.message), 0, receiveBuffer, 0, held.message.length);
-            return message.wrap(receiveBuffer, 0, held.message.length, held.group);
-        }
-        long deadline = System.nanoTime() + timeoutNanos;
-        boolean firstRead = true;
-        while (true) {
-            int received = receive(0, deadline, timeout, timeoutNanos, false, firstRead);
-            firstRead = false;
-            if (received < 0) {
-                throw new NotificationOverrunException(1, 0);
+            if (!notifications.isEmpty()) {
+                generation.advance();
+                int length = notifications.take(receiveBuffer);
+                return notification.wrap(receiveBuffer, 0, length, notifications.takenGroup(), generation);
             }
-            if (receivedGroup == 0 || receivedSender != 0) {
-                staleMessages++;
-                continue;
-            }
-            int first = -1;
-            int firstLength = 0;
-            for (int pos = 0; pos < received; ) {
-                int length = validMessageLength(pos, received);
-                if (MessageHeader.type(receiveBuffer, pos) >= LibNl.NLMSG_MIN_TYPE()) {
-                    if (first < 0) {
-                        first = pos;
-                        firstLength = length;
-                    } else {
-                        hold(pos, length, receivedGroup);
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (true) {
+                int received = receive(0, receiveCapacity, deadline, null);
+                if (received == TIMED_OUT) {
+                    return null;
+                }
+                if (received == OVERRUN) {
+                    throw new NotificationOverrunException(1, 0);
+                }
+                cursor.over(receiveBuffer, 0, received);
+                int group = socket.group();
+                if (group == 0 || socket.sender() != 0) {
+                    // Late replies, the rest of an abandoned dump, or another process's message.
+                    while (cursor.nextWellFormed()) {
+                        discard();
+                    }
+                    continue;
+                }
+                int first = -1;
+                int firstLength = 0;
+                while (nextMessage(null)) {
+                    if (cursor.type() >= LibNl.NLMSG_MIN_TYPE()) {
+                        if (first < 0) {
+                            first = cursor.offset();
+                            firstLength = cursor.length();
+                        } else {
+                            notifications.hold(receiveBuffer, cursor.offset(), cursor.length(), group);
+                        }
                     }
                 }
-                pos += NetlinkAlignment.nlmsgAlign(length);
+                if (first >= 0) {
+                    return notification.wrap(receiveBuffer, first, firstLength, group, generation);
+                }
             }
-            if (first >= 0) {
-                return message.wrap(receiveBuffer, first, firstLength, receivedGroup);
-            }
+        } finally {
+            exit();
         }
     }
 
     /** How many notifications are kept from earlier requests, waiting for {@link #receiveNotification}. */
     public int pendingNotifications() {
-        checkUsable();
-        return pendingMessages;
-    }
-
-    private void hold(int pos, int length, int group) {
-        if (pendingMessages >= options.maxPendingNotifications()) {
-            overrunMarker().queueDrops++;
-            return;
-        }
-        byte[] copy = new byte[length];
-        MemorySegment.copy(receiveBuffer, JAVA_BYTE, pos, copy, 0, length);
-        pending.add(new Pending(copy, group));
-        pendingMessages++;
-    }
-
-    /** The marker at the tail of the pending queue, so a loss is reported where it happened in the stream. */
-    private Pending overrunMarker() {
-        Pending last = pending.peekLast();
-        if (last == null || last.message != null) {
-            last = new Pending(null, 0);
-            pending.add(last);
-        }
-        return last;
+        checkOwner();
+        return notifications.size();
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // Receiving
 
     /**
-     * Reads one datagram into the receive buffer at {@code at}. Multicast datagrams that arrive while a request
-     * waits are kept and the read repeats; returns -1 only for a socket overrun when no request is waiting.
+     * Reads one datagram into {@code receiveBuffer[at, at + capacity)}, waiting until {@code deadline} for one.
+     * While a request ({@code awaited}) waits, multicast datagrams are kept for later and the read repeats.
+     *
+     * @return its length; {@link #TIMED_OUT} at the deadline; {@link #OVERRUN} for a socket overrun when no
+     *         request is waiting and nothing is kept (so the listener hears of it now)
      */
-    private int receive(int at, long deadline, Duration timeout, long timeoutNanos, boolean forRequest,
-                        boolean freshDeadline) throws NetlinkException {
-        boolean firstRead = freshDeadline;
+    private int receive(int at, long capacity, long deadline, Request awaited) throws NetlinkException {
         while (true) {
-            long remaining = deadline - System.nanoTime();
-            int flags = LibNl.MSG_TRUNC();
-            if (timeoutNanos == 0) {
-                flags |= LibNl.MSG_DONTWAIT();
-            } else if (remaining <= 0) {
-                throw new NetlinkTimeoutException(forRequest ? operation() : "receive notification",
-                        forRequest ? requestSequence : 0, timeout);
-            } else if (firstRead) {
-                // The deadline was set just before the request went out: arming the full timeout lets the read
-                // overshoot it only by the time the send took, and keeps the armed value (no system call) when
-                // the caller uses the same timeout every time.
-                armReceiveTimeout(timeoutNanos, true);
-            } else {
-                armReceiveTimeout(remaining, false);
+            generation.advance();
+            long received = socket.receive(receiveBuffer, at, capacity);
+            if (received == NetlinkSocket.AGAIN) {
+                if (awaited != null && overrunDuringRequest) {
+                    throw new NetlinkException(Errno.ENOBUFS, awaited.operation(), awaited.sequence(),
+                            "the socket's receive buffer overran while the reply was awaited and nothing more is"
+                                    + " queued: the kernel may have dropped the reply");
+                }
+                if (state.get() == CLOSE_REQUESTED) {
+                    throw cancelled(awaited, true);
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw cancelled(awaited, false);
+                }
+                if (deadline - System.nanoTime() <= 0) {
+                    return TIMED_OUT;
+                }
+                socket.await(deadline);
+                continue;
             }
-            firstRead = false;
-            long capacity = receiveBuffer.byteSize() - at;
-            if (at != iovAt) {
-                // A raw address rather than a slice: a slice is an object, and this runs on every read.
-                iov.set(JAVA_LONG, iovec.iov_base$offset(), receiveBuffer.address() + at);
-                iovec.iov_len(iov, capacity);
-                iovAt = at;
+            if (received == NetlinkSocket.OVERRUN) {
+                if (awaited == null && notifications.isEmpty()) {
+                    return OVERRUN;
+                }
+                // Lost notifications (or, while a request waits, perhaps its reply): recorded where it happened.
+                notifications.socketOverrun();
+                overrunDuringRequest |= awaited != null;
+                continue;
             }
-            msghdr.msg_namelen(header, SOCKADDR_NL_SIZE);
-            msghdr.msg_controllen(header, packetInfo ? CONTROL_SIZE : 0);
-            msghdr.msg_flags(header, 0);
-            long received = Syscalls.recvmsg(errnoState, fd, header, flags);
+            String operation = awaited != null ? awaited.operation() : "receive notification";
+            int sequence = awaited != null ? awaited.sequence() : 0;
             if (received < 0) {
-                int errno = Syscalls.errno(errnoState);
-                if (errno == Errno.EINTR) {
-                    continue;
-                }
-                if (errno == Errno.EAGAIN) {
-                    if (timeoutNanos == 0) {
-                        throw new NetlinkTimeoutException(forRequest ? operation() : "receive notification",
-                                forRequest ? requestSequence : 0, timeout);
-                    }
-                    continue;
-                }
-                if (errno == Errno.ENOBUFS) {
-                    // The kernel dropped messages for this socket: notifications (a reply would be retried by
-                    // nobody, but a lost reply also shows up as a timeout). Record where it happened.
-                    if (!forRequest && pending.isEmpty()) {
-                        return -1;
-                    }
-                    overrunMarker().socketOverruns++;
-                    continue;
-                }
-                throw new NetlinkException(errno, forRequest ? operation() : "receive notification",
-                        forRequest ? requestSequence : 0, "recvmsg failed");
+                throw new NetlinkException(errnoOf(received), operation, sequence, "recvmsg failed");
             }
             if (received > capacity) {
-                throw new NetlinkException(Errno.EMSGSIZE, forRequest ? operation() : "receive notification",
-                        forRequest ? requestSequence : 0, "a datagram of " + received + " bytes was truncated to "
-                        + capacity + " bytes: raise Options.receiveBufferSize");
+                throw new NetlinkException(Errno.EMSGSIZE, operation, sequence, "a datagram of " + received
+                        + " bytes was truncated to " + capacity + " bytes: raise Options.receiveBufferSize");
             }
-            receivedSender = sockaddr_nl.nl_pid(senderAddress);
-            receivedGroup = packetInfo ? ReplyParser.packetInfoGroup(control, msghdr.msg_controllen(header))
-                    : sockaddr_nl.nl_groups(senderAddress);
-            if (forRequest && receivedGroup != 0) {
-                if (receivedSender == 0) {
-                    holdAll(at, (int) received, receivedGroup);
+            int group = socket.group();
+            if (awaited != null && group != 0) {
+                if (socket.sender() == 0) {
+                    cursor.over(receiveBuffer, at, at + (int) received);
+                    while (cursor.nextWellFormed()) {
+                        if (cursor.type() >= LibNl.NLMSG_MIN_TYPE()) {
+                            notifications.hold(receiveBuffer, cursor.offset(), cursor.length(), group);
+                        }
+                    }
                 }
                 continue;
             }
@@ -824,91 +807,71 @@ public final class GenlConnection implements AutoCloseable {
         }
     }
 
-    private void holdAll(int at, int received, int group) {
-        int end = at + received;
-        for (int pos = at; pos < end; ) {
-            int length = ReplyParser.wellFormedLength(receiveBuffer, pos, end);
-            if (length < 0) {
-                return;
-            }
-            if (MessageHeader.type(receiveBuffer, pos) >= LibNl.NLMSG_MIN_TYPE()) {
-                hold(pos, length, group);
-            }
-            pos += NetlinkAlignment.nlmsgAlign(length);
+    private static int errnoOf(long result) {
+        if (result == NetlinkSocket.AGAIN) {
+            return Errno.EAGAIN;
+        }
+        if (result == NetlinkSocket.OVERRUN) {
+            return Errno.ENOBUFS;
+        }
+        return (int) -result;
+    }
+
+    private NetlinkCancelledException cancelled(Request awaited, boolean byClose) {
+        return new NetlinkCancelledException(awaited != null ? awaited.operation() : "receive notification",
+                awaited != null ? awaited.sequence() : 0, byClose);
+    }
+
+    /** The next message of the datagram; malformed data from the kernel fails the request it was meant for. */
+    private boolean nextMessage(Request awaited) throws NetlinkException {
+        try {
+            return cursor.next();
+        } catch (MalformedMessageException e) {
+            throw badMessage(awaited, e);
         }
     }
 
-    /** Whether the unicast message at {@code pos} belongs to the request in flight; counts what does not. */
-    private boolean isReplyToRequest(int pos, int length) {
-        if (receivedSender != 0 || MessageHeader.sequence(receiveBuffer, pos) != requestSequence
-                || MessageHeader.portId(receiveBuffer, pos) != portId) {
-            // From another process, or a late reply to a request that timed out.
-            staleMessages++;
+    /** Whether the unicast message under the cursor belongs to {@code sent}; discards what does not. */
+    private boolean isReplyTo(Request sent) {
+        if (socket.sender() != 0 || cursor.sequence() != sent.sequence() || cursor.portId() != portId) {
+            discard();
             return false;
         }
         return true;
     }
 
-    private int validMessageLength(int pos, int end) throws NetlinkException {
-        try {
-            return ReplyParser.messageLength(receiveBuffer, pos, end);
-        } catch (MalformedMessageException e) {
-            throw badMessage(e);
+    /** Counts a message nobody waits for, noting the end of an abandoned dump. */
+    private void discard() {
+        staleMessages++;
+        noteIfDumpEnd();
+    }
+
+    private void noteIfDumpEnd() {
+        if (unfinishedDump != 0 && socket.sender() == 0 && cursor.sequence() == unfinishedDump
+                && (cursor.type() == LibNl.NLMSG_DONE() || cursor.type() == LibNl.NLMSG_ERROR())) {
+            unfinishedDump = 0;
         }
     }
 
-    private int errorCode(int pos, int length) throws NetlinkException {
+    private int errorCode(Request sent) throws NetlinkException {
         try {
-            return ReplyParser.errorCode(receiveBuffer, pos, length);
+            return ReplyParser.errorCode(receiveBuffer, cursor.offset(), cursor.length());
         } catch (MalformedMessageException e) {
-            throw badMessage(e);
+            throw badMessage(sent, e);
         }
     }
 
     /** Malformed data from the kernel fails the request it was meant for. */
-    private NetlinkException badMessage(MalformedMessageException cause) {
-        NetlinkException e = new NetlinkException(Errno.EBADMSG, operation(), requestSequence, cause.problem());
+    private NetlinkException badMessage(Request awaited, MalformedMessageException cause) {
+        NetlinkException e = new NetlinkException(Errno.EBADMSG, awaited != null ? awaited.operation()
+                : "receive notification", awaited != null ? awaited.sequence() : 0, cause.problem());
         e.initCause(cause);
         return e;
     }
 
     /** The exception for a kernel error, with what the kernel's extended acknowledgement says. */
-    private NetlinkException kernelError(int pos, int length, int errno) {
-        return ReplyParser.kernelError(receiveBuffer, pos, length, errno, new ReplyParser.SentRequest(sendBuffer,
-                requestAttributesStart, requestLength, requestSchema, operation(), requestSequence));
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Socket options and timeouts
-
-    /**
-     * Sets SO_RCVTIMEO unless the armed value already serves. A system call costs as much as a third of a round
-     * trip, so: the full timeout of a new wait is re-armed only when it differs from the armed one; a wait that
-     * continues (after a message for someone else, a signal, an early timeout) is re-armed only when the time left
-     * is shorter than the armed value by more than 1 ms or 1%, the tolerance of the deadline.
-     */
-    private void armReceiveTimeout(long nanos, boolean fullTimeout) throws NetlinkException {
-        long micros = Math.max(1, (nanos + NANOS_PER_MICRO - 1) / NANOS_PER_MICRO);
-        long armed = micros * NANOS_PER_MICRO;
-        if (fullTimeout ? armed == armedTimeoutNanos
-                : armedTimeoutNanos > 0 && nanos <= armedTimeoutNanos
-                        && nanos >= armedTimeoutNanos - Math.max(1_000_000L, armedTimeoutNanos / 100)) {
-            return;
-        }
-        timeval.tv_sec(optionValue, micros / 1_000_000L);
-        timeval.tv_usec(optionValue, micros % 1_000_000L);
-        if (Syscalls.setsockopt(errnoState, fd, LibNl.SOL_SOCKET(), LibNl.SO_RCVTIMEO(), optionValue,
-                (int) timeval.layout().byteSize()) < 0) {
-            throw new NetlinkException(Syscalls.errno(errnoState), "set SO_RCVTIMEO", 0, "setsockopt failed");
-        }
-        armedTimeoutNanos = armed;
-    }
-
-    private void setIntOption(int level, int option, int value, String what) throws NetlinkException {
-        optionValue.set(JAVA_INT, 0, value);
-        if (Syscalls.setsockopt(errnoState, fd, level, option, optionValue, Integer.BYTES) < 0) {
-            throw new NetlinkException(Syscalls.errno(errnoState), what, 0, "setsockopt failed");
-        }
+    private NetlinkException kernelError(Request sent, int errno) {
+        return ReplyParser.kernelError(receiveBuffer, cursor.offset(), cursor.length(), errno, sent.sent());
     }
 
     private static long checkTimeout(Duration timeout) {
@@ -917,72 +880,92 @@ public final class GenlConnection implements AutoCloseable {
             throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
         }
         try {
-            return timeout.toNanos();
+            return Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
         } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 2;
+            return Long.MAX_VALUE / 4;
         }
-    }
-
-    private NetlinkException libnlError(String operation, int code) {
-        MemorySegment text = LibNl.nl_geterror(code);
-        String detail = text.equals(MemorySegment.NULL) ? "libnl error " + code
-                : "libnl: " + text.reinterpret(Long.MAX_VALUE).getString(0);
-        return new NetlinkException(Errno.EPROTO, operation, 0, detail);
-    }
-
-    private String operation() {
-        if (requestOperation != null) {
-            return requestOperation;
-        }
-        String family = requestFamily != null ? requestFamily.name() : "family " + MessageHeader.type(sendBuffer, 0);
-        return family + " command " + requestCommand;
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // Lifecycle
 
-    private void requirePrepared() {
-        if (!prepared) {
-            throw new IllegalStateException("no request prepared: call prepare(...) first");
+    private void refuseInDump(String what) {
+        if (inDump) {
+            throw new IllegalStateException("a dump handler cannot " + what + " on the same connection");
         }
     }
 
-    private void checkUsable() {
+    /** Fails unless called by the owner on an open connection. */
+    void checkOwner() {
         if (Thread.currentThread() != owner) {
-            throw new WrongThreadException("this GenlConnection belongs to thread \"" + owner.getName()
-                    + "\" that opened it; it was called from \"" + Thread.currentThread().getName()
-                    + "\". Open one connection per thread.");
+            throw wrongThread();
         }
-        if (closed) {
+        if (state.get() >= CLOSE_REQUESTED && depth == 0) {
             throw new IllegalStateException("the GenlConnection is closed");
         }
     }
 
-    /** Whether {@link #close()} was called. */
+    private WrongThreadException wrongThread() {
+        return new WrongThreadException("this GenlConnection belongs to thread \"" + owner.getName()
+                + "\" that opened it; it was called from \"" + Thread.currentThread().getName()
+                + "\". Open one connection per thread.");
+    }
+
+    /** Marks the owner inside a call, so that a close from another thread leaves the freeing to {@link #exit}. */
+    private void enter() {
+        if (Thread.currentThread() != owner) {
+            throw wrongThread();
+        }
+        if (depth == 0 && !state.compareAndSet(IDLE, BUSY)) {
+            throw new IllegalStateException("the GenlConnection is closed");
+        }
+        depth++;
+    }
+
+    private void exit() {
+        if (--depth == 0 && !state.compareAndSet(BUSY, IDLE)) {
+            // Closed by another thread (or by a handler) while inside: free now that no native call runs.
+            state.set(CLOSED);
+            generation.advance();
+            release.clean();
+        }
+    }
+
+    /** Whether {@link #close()} was called (from any thread). */
     public boolean isClosed() {
-        return closed;
+        return state.get() >= CLOSE_REQUESTED;
     }
 
     /**
-     * Closes the socket and frees the connection's native memory. Idempotent; must be called from the owning
-     * thread.
+     * Closes the socket and frees the connection's native memory. Idempotent; may be called from any thread. If
+     * the owner is inside a call, that call is cancelled ({@link NetlinkCancelledException} when it waits) and
+     * the memory is freed as it returns, never under it.
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        while (true) {
+            int current = state.get();
+            if (current == IDLE) {
+                if (state.compareAndSet(IDLE, CLOSED)) {
+                    if (Thread.currentThread() == owner) {
+                        generation.advance();
+                    }
+                    release.clean();
+                    return;
+                }
+            } else if (current == BUSY) {
+                if (state.compareAndSet(BUSY, CLOSE_REQUESTED)) {
+                    LockSupport.unpark(owner);
+                    return;
+                }
+            } else {
+                return;
+            }
         }
-        if (Thread.currentThread() != owner) {
-            throw new WrongThreadException("a GenlConnection must be closed by the thread that opened it (\""
-                    + owner.getName() + "\")");
-        }
-        closed = true;
-        LibNl.nl_socket_free(socket);
-        arena.close();
     }
 
     @Override
     public String toString() {
-        return "GenlConnection[port=" + Integer.toUnsignedString(portId) + (closed ? ", closed" : "") + "]";
+        return "GenlConnection[port=" + Integer.toUnsignedString(portId) + (isClosed() ? ", closed" : "") + "]";
     }
 }

@@ -31,7 +31,8 @@ public class NetlinkException extends Exception {
     /**
      * Full form, used when the kernel sent an error message.
      *
-     * @param errno positive errno value
+     * @param errno positive errno value, or 0 for a condition of the library's own that no system call or kernel
+     *              reported
      * @param operation what was attempted, e.g. {@code "vnet_nl ECHO"}
      * @param sequence the request's netlink sequence number, 0 when no request was involved
      * @param extAckMessage the kernel's extended-ack text, or null
@@ -59,19 +60,23 @@ public class NetlinkException extends Exception {
         this(errno, operation, sequence, detail, -1, -1, null, -1);
     }
 
-    /** Positive errno value, e.g. 22 for EINVAL. */
+    /**
+     * Positive errno value, e.g. 22 for EINVAL, as the kernel or a system call reported it; 0 when the failure is
+     * a condition of the library's own (a dump the caller's policy refused as interrupted, a cancelled wait, a
+     * module that does not match its client), for which no errno was given and none is invented.
+     */
     public int errno() {
         return errno;
     }
 
-    /** Symbolic errno name, e.g. {@code "EINVAL"}. */
+    /** Symbolic errno name, e.g. {@code "EINVAL"}; empty when {@link #errno()} is 0. */
     public String errnoName() {
-        return Errno.name(errno);
+        return errno == 0 ? "" : Errno.name(errno);
     }
 
-    /** The C library's text for the errno, e.g. {@code "Invalid argument"}. */
+    /** The C library's text for the errno, e.g. {@code "Invalid argument"}; empty when {@link #errno()} is 0. */
     public String errnoDescription() {
-        return Errno.description(errno);
+        return errno == 0 ? "" : Errno.description(errno);
     }
 
     /** The operation that failed, e.g. {@code "nlctrl CTRL_CMD_GETFAMILY(vnet_nl)"}. */
@@ -112,8 +117,10 @@ public class NetlinkException extends Exception {
     private static String describe(int errno, String operation, int sequence, String extAckMessage,
                                    int extAckOffset, int attributeType, String attributeName,
                                    int missingAttributeType) {
-        StringBuilder text = new StringBuilder(operation).append(" failed: ")
-                .append(Errno.name(errno)).append(" (").append(Errno.description(errno)).append(')');
+        StringBuilder text = new StringBuilder(operation).append(" failed");
+        if (errno != 0) {
+            text.append(": ").append(Errno.name(errno)).append(" (").append(Errno.description(errno)).append(')');
+        }
         if (extAckMessage != null) {
             text.append(": ").append(extAckMessage);
         }

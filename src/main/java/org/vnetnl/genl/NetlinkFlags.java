@@ -7,8 +7,8 @@ import org.vnetnl.internal.libnl.LibNl;
 public final class NetlinkFlags {
 
     static {
-        // Before any generated binding is loaded (see NativeAccess): fail naming the flag, not with a JDK warning.
-        NativeAccess.ensureAvailable();
+        // Before the generated bindings below are loaded (see NativeAccess); the open methods report the outcome.
+        NativeAccess.checkEarly();
     }
 
     /** Ask the kernel to acknowledge the request even when it succeeds. */

@@ -11,9 +11,8 @@ import org.vnetnl.internal.libnl.LibNl;
 public final class Errno {
 
     static {
-        // Before any generated binding is loaded: their initialisers call restricted methods, and the JDK only
-        // warns (then allows) when native access was not granted; fail with the exact flag instead.
-        NativeAccess.ensureAvailable();
+        // Before the generated bindings below are loaded (see NativeAccess); the open methods report the outcome.
+        NativeAccess.checkEarly();
     }
 
     public static final int EPERM = LibNl.EPERM();

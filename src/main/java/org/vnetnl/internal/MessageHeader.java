@@ -22,9 +22,8 @@ import org.vnetnl.internal.libnl.nlmsghdr;
 public final class MessageHeader {
 
     static {
-        // Before any generated binding is loaded: their initialisers call restricted methods, and the JDK only
-        // warns (then allows) when native access was not granted; fail with the exact flag instead.
-        NativeAccess.ensureAvailable();
+        // Before the generated bindings below are loaded (see NativeAccess); the open methods report the outcome.
+        NativeAccess.checkEarly();
     }
 
     public static final int LENGTH = (int) nlmsghdr.nlmsg_len$offset();

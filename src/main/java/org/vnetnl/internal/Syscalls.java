@@ -10,6 +10,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
@@ -21,7 +22,8 @@ import java.lang.invoke.VarHandle;
  * each other's errno.
  *
  * <p>None of these use {@code Linker.Option.critical}: {@code sendto} runs the kernel's generic netlink handler
- * (which may sleep on locks) and {@code recvmsg} blocks until a message or the socket timeout.
+ * (which may sleep on locks) and {@code epoll_wait} blocks; connections call {@code recvmsg} with
+ * {@code MSG_DONTWAIT} only and wait for readiness through {@link Poller}.
  */
 public final class Syscalls {
 
@@ -45,11 +47,29 @@ public final class Syscalls {
     private static final MethodHandle SETNS = errnoCapturing("setns",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
+    private static final MethodHandle EPOLL_CREATE1 = errnoCapturing("epoll_create1",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_CTL = errnoCapturing("epoll_ctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_WAIT = errnoCapturing("epoll_wait",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
+    // libnl's genl_connect reports a failing socket() or bind() as a libnl code that loses the errno (EMFILE
+    // becomes NLE_FAILURE, "Unspecific failure"); captured right after the call, errno still says what happened.
+    private static final MethodHandle GENL_CONNECT = errnoCapturing(
+            SymbolLookup.libraryLookup("libnl-genl-3.so.200", Arena.global()), "genl_connect",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
+
     private Syscalls() {}
 
     private static MethodHandle errnoCapturing(String name, FunctionDescriptor descriptor,
                                                Linker.Option... options) {
-        MemorySegment symbol = LINKER.defaultLookup().find(name)
+        return errnoCapturing(LINKER.defaultLookup(), name, descriptor, options);
+    }
+
+    private static MethodHandle errnoCapturing(SymbolLookup lookup, String name, FunctionDescriptor descriptor,
+                                               Linker.Option... options) {
+        MemorySegment symbol = lookup.find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
         Linker.Option[] all = java.util.Arrays.copyOf(options, options.length + 1);
         all[options.length] = Linker.Option.captureCallState("errno");
@@ -112,6 +132,41 @@ public final class Syscalls {
     public static int setns(MemorySegment errnoState, int fd, int namespaceType) {
         try {
             return (int) SETNS.invokeExact(errnoState, fd, namespaceType);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** libnl's {@code genl_connect}: a negative libnl code on failure, with errno captured into {@code errnoState}. */
+    public static int genlConnect(MemorySegment errnoState, MemorySegment socket) {
+        try {
+            return (int) GENL_CONNECT.invokeExact(errnoState, socket);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int epollCreate1(MemorySegment errnoState, int flags) {
+        try {
+            return (int) EPOLL_CREATE1.invokeExact(errnoState, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int epollCtl(MemorySegment errnoState, int epollFd, int operation, int fd, MemorySegment event) {
+        try {
+            return (int) EPOLL_CTL.invokeExact(errnoState, epollFd, operation, fd, event);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Blocks the calling (platform) thread until an event, a signal or {@code timeoutMillis} (-1: forever). */
+    public static int epollWait(MemorySegment errnoState, int epollFd, MemorySegment events, int maxEvents,
+                                int timeoutMillis) {
+        try {
+            return (int) EPOLL_WAIT.invokeExact(errnoState, epollFd, events, maxEvents, timeoutMillis);
         } catch (Throwable t) {
             throw rethrow(t);
         }

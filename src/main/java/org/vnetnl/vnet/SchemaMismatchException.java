@@ -3,7 +3,6 @@ package org.vnetnl.vnet;
 import java.util.List;
 
 import org.vnetnl.genl.NetlinkException;
-import org.vnetnl.internal.Errno;
 
 /**
  * The loaded vnet_nl module is not the one this client was built for: its family version differs, or its
@@ -17,7 +16,7 @@ public final class SchemaMismatchException extends NetlinkException {
     private final List<String> differences;
 
     SchemaMismatchException(List<String> differences) {
-        super(Errno.EPROTO, "check the vnet_nl module against this client", 0,
+        super(0, "check the vnet_nl module against this client", 0,
                 "the loaded module does not match the client (rebuild one of them from the same linux/vnet_nl.h): "
                         + String.join("; ", differences));
         this.differences = List.copyOf(differences);

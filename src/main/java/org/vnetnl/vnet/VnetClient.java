@@ -63,8 +63,8 @@ import org.vnetnl.internal.uapi.VnetNlUapi;
 public final class VnetClient implements AutoCloseable {
 
     static {
-        // Before any generated binding is loaded (see NativeAccess): fail naming the flag, not with a JDK warning.
-        NativeAccess.ensureAvailable();
+        // Before the generated bindings below are loaded (see NativeAccess); the open methods report the outcome.
+        NativeAccess.checkEarly();
     }
 
     /** The family name, VNET_NL_FAMILY_NAME. */
@@ -193,6 +193,7 @@ public final class VnetClient implements AutoCloseable {
 
     /** Opens a client with {@link Options#defaults()}. */
     public static VnetClient open() throws NetlinkException {
+        NativeAccess.ensureAvailable();                  // before the default schema loads libnl's bindings
         return open(Options.defaults());
     }
 
@@ -203,6 +204,7 @@ public final class VnetClient implements AutoCloseable {
      * @throws SchemaMismatchException if the module does not match the schema
      */
     public static VnetClient open(Options options) throws NetlinkException {
+        NativeAccess.ensureAvailable();
         Objects.requireNonNull(options, "options");
         return open(GenlConnection.open(options.connection()), options);
     }
@@ -213,6 +215,7 @@ public final class VnetClient implements AutoCloseable {
      * {@link GenlConnection#openInNamespace}: needs CAP_SYS_ADMIN and a platform thread.
      */
     public static VnetClient openInNamespace(String namespace, Options options) throws NetlinkException {
+        NativeAccess.ensureAvailable();
         Objects.requireNonNull(options, "options");
         return open(GenlConnection.openInNamespace(namespace, options.connection()), options);
     }

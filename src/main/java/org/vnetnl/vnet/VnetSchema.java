@@ -21,8 +21,8 @@ import org.vnetnl.internal.NativeAccess;
 public record VnetSchema(int familyVersion, AttributePolicy requestAttributes) {
 
     static {
-        // Before any generated binding is loaded (see NativeAccess): fail naming the flag, not with a JDK warning.
-        NativeAccess.ensureAvailable();
+        // Before the generated bindings below are loaded (see NativeAccess); the open methods report the outcome.
+        NativeAccess.checkEarly();
     }
 
     // Every request attribute with the checks of kernel-module/vnet_nl.yaml, the spec the module's policies are

@@ -262,7 +262,8 @@ class ReplyParserFuzzTest {
             message.wrap(segment, 0, data.length, 0);
         }
         assertEquals(data.length, message.length());
-        assertNotNull(message.toString());
+        assertTrue(message.toString().startsWith("GenlMessage[family=" + message.familyId() + ", command="
+                + message.command()), message.toString());
         readAllAttributes(message.attributes(), MessageHeader.GENL_PAYLOAD, data.length);
         assertThrows(MalformedMessageException.class, () -> message.attributes(data.length));
 
@@ -283,7 +284,7 @@ class ReplyParserFuzzTest {
             assertTrue(group.getValue() > 0, "group ids are positive");
             assertEquals(group.getValue(), family.multicastGroup(group.getKey()).getAsInt());
         }
-        assertNotNull(family.toString());
+        assertTrue(family.toString().contains(family.name()), family.toString());
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -320,14 +321,16 @@ class ReplyParserFuzzTest {
             assertEquals(table.getKey(), table.getValue().index());
             for (Map.Entry<Integer, FamilyPolicy.Rule> rule : table.getValue().rules().entrySet()) {
                 assertEquals(rule.getKey(), rule.getValue().type());
-                assertNotNull(rule.getValue().describe());
+                assertTrue(rule.getValue().describe().startsWith(rule.getValue().kind().toString()),
+                        rule.getValue().describe());
             }
             List<String> differences = policy.mismatches(table.getValue(), EXPECTED_POLICY);
             differences.forEach(difference -> assertTrue(difference.contains("CTRL_ATTR_"), difference));
         }
-        policy.doPolicy().ifPresent(table -> assertTrue(policy.tables().containsKey(table.index())));
-        policy.dumpPolicy().ifPresent(table -> assertTrue(policy.tables().containsKey(table.index())));
-        assertNotNull(policy.toString());
+        assertEquals(parser.doPolicy.isPresent() && policy.tables().containsKey(parser.doPolicy.getAsInt()),
+                policy.doPolicy().isPresent(), "the do policy is found exactly when the dump named a table it holds");
+        assertTrue(policy.toString().startsWith("FamilyPolicy[nlctrl command " + LibNl.CTRL_CMD_GETFAMILY()),
+                policy.toString());
         parser.onRestart();
         assertTrue(parser.policy("nlctrl", 3).tables().isEmpty(), "a restarted dump forgets the earlier parts");
     }

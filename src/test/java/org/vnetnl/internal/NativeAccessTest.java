@@ -1,15 +1,17 @@
 package org.vnetnl.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /** What a user sees when the JVM is not allowed native access or libnl is not installed. */
 class NativeAccessTest {
@@ -38,12 +40,44 @@ class NativeAccessTest {
     }
 
     @Test
-    void theSampleApplicationWithoutEnableNativeAccessNamesTheFlagToo() throws Exception {
-        // VnetClient reaches the generated vnet_nl constants first, not GenlConnection.
+    void theSampleApplicationWithoutEnableNativeAccessPrintsOneLineNamingTheFlag() throws Exception {
         Result result = java("-p", mainClasses(), "-m", "org.vnetnl/org.vnetnl.vnet.tools.VnetEcho", "--msg", "hi");
-        assertNotEquals(0, result.status, result.output);
-        assertTrue(result.output.contains("start java with --enable-native-access=org.vnetnl"), result.output);
-        assertFalse(result.output.contains("WARNING: A restricted method"), result.output);
+        assertEquals(1, result.status, result.output);
+        assertEquals("vnet-echo: native access is not enabled for module org.vnetnl:"
+                + " start java with --enable-native-access=org.vnetnl" + System.lineSeparator(), result.output);
+    }
+
+    @Test
+    void everyAttemptWithoutNativeAccessFailsTheSameWayOnTheClassPath() throws Exception {
+        Result result = java("-cp", mainClasses() + File.pathSeparator + testClasses(),
+                RetryWithoutNativeAccessMain.class.getName());
+        assertFourIdenticalFailures(result, "native access is not enabled for the class path:"
+                + " start java with --enable-native-access=ALL-UNNAMED");
+    }
+
+    @Test
+    void everyAttemptWithoutNativeAccessFailsTheSameWayOnTheModulePath() throws Exception {
+        Result result = java("--patch-module", "org.vnetnl=" + testClasses(), "-p", mainClasses(),
+                "--add-reads", "org.vnetnl=ALL-UNNAMED",
+                "-m", "org.vnetnl/" + RetryWithoutNativeAccessMain.class.getName());
+        assertFourIdenticalFailures(result, "native access is not enabled for module org.vnetnl:"
+                + " start java with --enable-native-access=org.vnetnl");
+    }
+
+    /**
+     * No ExceptionInInitializerError first and NoClassDefFoundError after: the same exception every time. (The
+     * JDK's own warning about the first restricted call, which names the flag too, may come before.)
+     */
+    private static void assertFourIdenticalFailures(Result result, String message) {
+        assertEquals(0, result.status, result.output);
+        String failure = "java.lang.IllegalCallerException: " + message;
+        List<String> attempts = result.output.lines()
+                .filter(line -> !line.isBlank() && !line.startsWith("WARNING: ")).toList();
+        assertEquals(List.of(
+                "GenlConnection.open attempt 1: " + failure,
+                "GenlConnection.open attempt 2: " + failure,
+                "VnetClient.open attempt 1: " + failure,
+                "VnetClient.open attempt 2: " + failure), attempts, result.output);
     }
 
     @Test
@@ -74,8 +108,10 @@ class NativeAccessTest {
         return new Result(process.waitFor(), output);
     }
 
-    private static String mainClasses() {
-        return Path.of("target", "classes").toAbsolutePath().toString();
+    /** The library's classes and its run-time dependency (SnakeYAML, which reads the packaged spec). */
+    private static String mainClasses() throws URISyntaxException {
+        Path yaml = Path.of(Yaml.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return Path.of("target", "classes").toAbsolutePath() + File.pathSeparator + yaml;
     }
 
     private static String testClasses() {

@@ -28,7 +28,6 @@ import org.vnetnl.genl.Family;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.NetlinkException;
-import org.vnetnl.internal.Errno;
 import org.vnetnl.internal.uapi.VnetNlUapi;
 
 /**
@@ -171,7 +170,7 @@ class DumpInterruptModuleTest {
             DumpInterruptedException interrupted = assertThrows(DumpInterruptedException.class,
                     () -> dump(connection, DumpInterruptPolicy.FAIL, handler));
 
-            assertEquals(Errno.EINTR, interrupted.errno());
+            assertEquals(0, interrupted.errno(), "the kernel reports no error for an interrupted dump");
             assertEquals(1, interrupted.attempts());
             assertEquals(0, handler.restarts);
             // The interrupted dump was read to its end: the connection serves the next one normally.

@@ -3,9 +3,11 @@ package org.vnetnl.vnet.tools;
 import java.io.PrintStream;
 import java.time.Duration;
 
+import org.vnetnl.genl.FamilyNotFoundException;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.genl.NetlinkTimeoutException;
 import org.vnetnl.genl.NotificationOverrunException;
+import org.vnetnl.internal.NativeAccess;
 import org.vnetnl.vnet.DeviceStats;
 import org.vnetnl.vnet.EchoReply;
 import org.vnetnl.vnet.EchoRequest;
@@ -22,13 +24,17 @@ import org.vnetnl.vnet.VnetEvent;
  * java --enable-native-access=org.vnetnl -p target/classes -m org.vnetnl/org.vnetnl.vnet.tools.VnetEcho --msg hello
  * </pre>
  *
- * Exit status: 0 on success, 1 when the kernel or the socket reports an error, 2 on a usage error.
+ * Exit status: 0 on success, 1 when the kernel or the socket reports an error (or the module, libnl or native
+ * access is missing: one line says what to do), 2 on a usage error.
  */
 public final class VnetEcho {
 
     private static final String PROG = "vnet-echo";
     private static final int EXIT_ERROR = 1;
     private static final int EXIT_USAGE = 2;
+    static final String HOW_TO_LOAD_THE_MODULE = "the vnet_nl module is not loaded; get it from the project's"
+            + " kernel-module/: build and load it (make -C kernel-module && sudo insmod kernel-module/vnet_nl.ko),"
+            + " run this in a VM that has it (kernel-module/vm/run java ...), or use the Vagrant machine (vagrant up)";
 
     private enum Action { ECHO, LISTEN, STATS }
 
@@ -56,6 +62,14 @@ public final class VnetEcho {
 
     /** Runs the tool; returns its exit status. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            // Before anything loads the bindings (the usage text shows constants from them too).
+            NativeAccess.ensureAvailable();
+        } catch (IllegalCallerException | UnsatisfiedLinkError e) {
+            // No native access (the message names the java flag) or no libnl (it names the packages).
+            err.println(PROG + ": " + e.getMessage());
+            return EXIT_ERROR;
+        }
         VnetEcho tool = new VnetEcho();
         try {
             if (!tool.parse(args, out)) {
@@ -72,6 +86,10 @@ public final class VnetEcho {
                 case LISTEN -> tool.listen(client, out, err);
                 case STATS -> tool.stats(client, out);
             };
+        } catch (FamilyNotFoundException e) {
+            err.println(PROG + ": " + e.getMessage());
+            err.println(PROG + ": " + HOW_TO_LOAD_THE_MODULE);
+            return EXIT_ERROR;
         } catch (NetlinkException e) {
             err.println(PROG + ": " + e.getMessage());
             return EXIT_ERROR;

@@ -1,0 +1,266 @@
+package org.vnetnl.genl;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
+
+import org.vnetnl.internal.Errno;
+import org.vnetnl.internal.Poller;
+import org.vnetnl.internal.Syscalls;
+import org.vnetnl.internal.libnl.LibNl;
+import org.vnetnl.internal.libnl.iovec;
+import org.vnetnl.internal.libnl.msghdr;
+import org.vnetnl.internal.libnl.sockaddr_nl;
+
+/**
+ * The generic netlink socket of the kernel: opened through libnl ({@code nl_socket_alloc}, {@code genl_connect}),
+ * then read and written with {@code sendto} and {@code recvmsg} on libnl's descriptor, with errno captured per
+ * socket. Everything it holds lives in the arena it is opened in, the libnl handle included (freed by the arena's
+ * close), so closing that arena is the one way to release it.
+ *
+ * <p>Receives never block ({@code MSG_DONTWAIT}): generic netlink runs a request's handler inside
+ * {@code sendto}, so the reply is normally queued when {@code recvmsg} runs and a round trip stays two system
+ * calls; when it is not, {@link #await} parks the thread until {@link Poller} sees the socket readable.
+ */
+final class NativeNetlinkSocket implements NetlinkSocket {
+
+    private static final int SOCKADDR_NL_SIZE = (int) sockaddr_nl.layout().byteSize();
+    private static final int CONTROL_SIZE = 64;
+    private static final String OPEN = "open generic netlink socket";
+
+    private final int fd;
+    private final int portId;
+    private final MemorySegment errnoState;
+    private final MemorySegment kernelAddress;
+    private final MemorySegment senderAddress;
+    private final MemorySegment iov;
+    private final MemorySegment control;
+    private final MemorySegment header;
+    private final MemorySegment optionValue;
+    private long iovAddress = -1;
+    private boolean packetInfo;
+    private int sender;
+    private int group;
+
+    /**
+     * Opens a generic netlink socket whose memory and libnl handle belong to {@code arena}.
+     *
+     * @param socketReceiveBufferSize SO_RCVBUF in bytes, or 0 for the system default
+     * @param sendBufferSize the longest request that will be sent, to raise SO_SNDBUF when the default is short
+     * @throws NetlinkException with the errno of the call that failed; closing the arena frees what was opened
+     */
+    NativeNetlinkSocket(Arena arena, int socketReceiveBufferSize, int sendBufferSize) throws NetlinkException {
+        errnoState = Syscalls.allocateErrnoState(arena);
+        kernelAddress = arena.allocate(sockaddr_nl.layout());
+        senderAddress = arena.allocate(sockaddr_nl.layout());
+        iov = arena.allocate(iovec.layout());
+        control = arena.allocate(CONTROL_SIZE, 8);
+        header = arena.allocate(msghdr.layout());
+        optionValue = arena.allocate(JAVA_LONG);
+
+        MemorySegment allocated = LibNl.nl_socket_alloc();
+        if (allocated.equals(MemorySegment.NULL)) {
+            throw new NetlinkException(LibNl.ENOMEM(), OPEN, 0, "nl_socket_alloc returned NULL");
+        }
+        // Bound to the arena: its close frees the handle (and closes the descriptor), after every segment above
+        // is done with, on whatever path the arena is closed.
+        MemorySegment socket = allocated.reinterpret(arena, LibNl::nl_socket_free);
+        // libnl's own send/receive path would add an ACK to every request and peek before every read; this class
+        // reads and writes the descriptor itself, but keeps libnl consistent for anything that uses the handle.
+        LibNl.nl_socket_disable_auto_ack(socket);
+        LibNl.nl_socket_disable_msg_peek(socket);
+        int rc = Syscalls.genlConnect(errnoState, socket);
+        if (rc < 0) {
+            int errno = Syscalls.errno(errnoState);
+            MemorySegment text = LibNl.nl_geterror(rc);
+            String libnl = text.equals(MemorySegment.NULL) ? "libnl error " + rc
+                    : "libnl: " + text.reinterpret(Long.MAX_VALUE).getString(0);
+            // errno is 0 only when libnl failed without a system call failing; then libnl's code is all there is.
+            throw new NetlinkException(errno != 0 ? errno : Errno.EPROTO, OPEN, 0, "genl_connect failed (" + libnl + ")");
+        }
+        fd = LibNl.nl_socket_get_fd(socket);
+        portId = LibNl.nl_socket_get_local_port(socket);
+
+        sockaddr_nl.nl_family(kernelAddress, (short) LibNl.AF_NETLINK());
+        msghdr.msg_name(header, senderAddress);
+        msghdr.msg_iov(header, iov);
+        msghdr.msg_iovlen(header, 1);
+        msghdr.msg_control(header, control);
+
+        // Errors then carry the kernel's message and the offset of the offending attribute, and do not echo the
+        // whole request back (which could exceed the receive buffer for large requests).
+        setOption(LibNl.SOL_NETLINK(), LibNl.NETLINK_EXT_ACK(), 1, "NETLINK_EXT_ACK");
+        setOption(LibNl.SOL_NETLINK(), LibNl.NETLINK_CAP_ACK(), 1, "NETLINK_CAP_ACK");
+        // genl_connect leaves libnl's 32 KiB SO_SNDBUF and SO_RCVBUF behind: put back the system's defaults (or the
+        // caller's size), so the Options mean what they say and a request is not capped near 64 KiB.
+        int receive = socketReceiveBufferSize > 0 ? socketReceiveBufferSize : systemDefault("rmem_default");
+        if (receive > 0) {
+            setOption(LibNl.SOL_SOCKET(), LibNl.SO_RCVBUF(), receive, "SO_RCVBUF");
+        }
+        // The kernel refuses a datagram longer than SO_SNDBUF (doubled by the kernel) minus 32 bytes.
+        int send = Math.max(systemDefault("wmem_default"), sendBufferSize);
+        if (send > 0) {
+            setOption(LibNl.SOL_SOCKET(), LibNl.SO_SNDBUF(), send, "SO_SNDBUF");
+        }
+    }
+
+    private static int systemDefault(String name) {
+        // Read as a stream: /proc reports a size of 0, and a read sized by it may stop short.
+        try (BufferedReader reader = Files.newBufferedReader(Path.of("/proc/sys/net/core", name))) {
+            String line = reader.readLine();
+            return line == null ? 0 : Integer.parseInt(line.trim());
+        } catch (IOException | NumberFormatException | SecurityException e) {
+            return 0; // no /proc: keep what the socket has
+        }
+    }
+
+    private void setOption(int level, int option, int value, String what) throws NetlinkException {
+        int rc = setIntOption(level, option, value);
+        if (rc < 0) {
+            throw new NetlinkException(-rc, OPEN, 0, "setsockopt " + what + " failed");
+        }
+    }
+
+    private int setIntOption(int level, int option, int value) {
+        optionValue.set(JAVA_INT, 0, value);
+        return Syscalls.setsockopt(errnoState, fd, level, option, optionValue, Integer.BYTES) < 0
+                ? -Syscalls.errno(errnoState) : 0;
+    }
+
+    /** The socket's descriptor, for tests that look at it from outside. */
+    int fd() {
+        return fd;
+    }
+
+    @Override
+    public int portId() {
+        return portId;
+    }
+
+    @Override
+    public long send(MemorySegment buffer, int length) {
+        if (length < 0 || length > buffer.byteSize()) {
+            throw new IllegalArgumentException("cannot send " + length + " bytes of a " + buffer.byteSize()
+                    + "-byte buffer");
+        }
+        while (true) {
+            long sent = Syscalls.sendto(errnoState, fd, buffer, length, 0, kernelAddress, SOCKADDR_NL_SIZE);
+            long result = triage(sent);
+            if (result != RETRY) {
+                return result;
+            }
+        }
+    }
+
+    @Override
+    public long receive(MemorySegment buffer, long offset, long capacity) {
+        if (offset < 0 || capacity < 0 || capacity > buffer.byteSize() - offset) {
+            throw new IllegalArgumentException("range " + offset + "+" + capacity + " is outside a buffer of "
+                    + buffer.byteSize() + " bytes");
+        }
+        long address = buffer.address() + offset;
+        if (address != iovAddress) {
+            // A raw address rather than a slice: a slice is an object, and this runs on every read.
+            iov.set(JAVA_LONG, iovec.iov_base$offset(), address);
+            iovAddress = address;
+        }
+        iovec.iov_len(iov, capacity);
+        while (true) {
+            msghdr.msg_namelen(header, SOCKADDR_NL_SIZE);
+            msghdr.msg_controllen(header, packetInfo ? CONTROL_SIZE : 0);
+            msghdr.msg_flags(header, 0);
+            long received = Syscalls.recvmsg(errnoState, fd, header, LibNl.MSG_TRUNC() | LibNl.MSG_DONTWAIT());
+            long result = triage(received);
+            if (result == RETRY) {
+                continue;
+            }
+            if (result >= 0) {
+                sender = sockaddr_nl.nl_pid(senderAddress);
+                group = packetInfo ? packetInfoGroup() : sockaddr_nl.nl_groups(senderAddress);
+            }
+            return result;
+        }
+    }
+
+    private int packetInfoGroup() {
+        return ReplyParser.packetInfoGroup(control, msghdr.msg_controllen(header));
+    }
+
+    private static final long RETRY = Long.MIN_VALUE + 2;
+
+    /** The one place errno is interpreted: EINTR retries, EAGAIN and ENOBUFS are values, the rest is -errno. */
+    private long triage(long result) {
+        if (result >= 0) {
+            return result;
+        }
+        int errno = Syscalls.errno(errnoState);
+        if (errno == Errno.EINTR) {
+            return RETRY;
+        }
+        if (errno == Errno.EAGAIN) {
+            return AGAIN;
+        }
+        if (errno == Errno.ENOBUFS) {
+            return OVERRUN;
+        }
+        return -errno;
+    }
+
+    @Override
+    public int sender() {
+        return sender;
+    }
+
+    @Override
+    public int group() {
+        return group;
+    }
+
+    @Override
+    public int joinGroup(int group) {
+        if (!packetInfo) {
+            // With NETLINK_PKTINFO every datagram says which group it came on, also for group ids above 32 that the
+            // sender address cannot express; only needed (and only paid for) once a group is joined.
+            int rc = setIntOption(LibNl.SOL_NETLINK(), LibNl.NETLINK_PKTINFO(), 1);
+            if (rc < 0) {
+                return rc;
+            }
+            packetInfo = true;
+        }
+        return setIntOption(LibNl.SOL_NETLINK(), LibNl.NETLINK_ADD_MEMBERSHIP(), group);
+    }
+
+    @Override
+    public int leaveGroup(int group) {
+        return setIntOption(LibNl.SOL_NETLINK(), LibNl.NETLINK_DROP_MEMBERSHIP(), group);
+    }
+
+    @Override
+    public void await(long deadline) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            return;
+        }
+        if (Poller.get().arm(fd) < 0) {
+            // Cannot be watched (out of memory for epoll): wait in short slices instead of not at all.
+            remaining = Math.min(remaining, 10_000_000L);
+        }
+        LockSupport.parkNanos(this, remaining);
+    }
+
+    /**
+     * Stops watching the descriptor. The libnl handle itself, and with it the descriptor, is freed by the close
+     * of the arena this socket was opened in, which must follow.
+     */
+    @Override
+    public void close() {
+        Poller.forget(fd);
+    }
+}

@@ -1,0 +1,62 @@
+package org.vnetnl.genl;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The socket under a generic netlink connection: datagrams in and out, nothing about requests or replies. The
+ * connection's request matching, dumps and notification queue sit on this interface, so they are tested with a
+ * scripted socket as well as with the kernel.
+ *
+ * <p>Results are values, not exceptions: every call returns a byte count or 0 on success, {@link #AGAIN} when a
+ * receive finds nothing queued, {@link #OVERRUN} when the kernel dropped datagrams for this socket (ENOBUFS), and
+ * otherwise {@code -errno}. Interrupted system calls are retried inside. The caller decides what each means for
+ * the request at hand.
+ *
+ * <p>An implementation is used by one thread at a time, except that {@link #close()} runs once, after the
+ * using thread has left every other call.
+ */
+interface NetlinkSocket extends AutoCloseable {
+
+    /** Returned by {@link #receive} when no datagram is queued (EAGAIN, the socket never blocks). */
+    long AGAIN = Long.MIN_VALUE;
+
+    /** Returned by {@link #receive} when the kernel dropped datagrams because the receive buffer was full. */
+    long OVERRUN = Long.MIN_VALUE + 1;
+
+    /** The netlink port id the kernel assigned. */
+    int portId();
+
+    /** Sends {@code buffer[0, length)} to the kernel: the bytes sent, or {@code -errno}. */
+    long send(MemorySegment buffer, int length);
+
+    /**
+     * Reads the next datagram, without waiting, into {@code buffer[offset, offset + capacity)}: its full length
+     * (larger than {@code capacity} when it was truncated), {@link #AGAIN}, {@link #OVERRUN} or {@code -errno}.
+     * {@link #sender()} and {@link #group()} then describe it.
+     */
+    long receive(MemorySegment buffer, long offset, long capacity);
+
+    /** The port id that sent the last datagram received: 0 for the kernel. */
+    int sender();
+
+    /** The multicast group of the last datagram received, 0 for a unicast one. */
+    int group();
+
+    /** Joins multicast group {@code group}: 0 or {@code -errno}. */
+    int joinGroup(int group);
+
+    /** Leaves multicast group {@code group}: 0 or {@code -errno}. */
+    int leaveGroup(int group);
+
+    /**
+     * Waits until a datagram may be queued, {@code deadline} (a {@link System#nanoTime()} value) passes, the
+     * calling thread is interrupted or {@link java.util.concurrent.locks.LockSupport#unpark unparked}. May return
+     * early for no reason; the caller tries {@link #receive} again and checks its own conditions. Never holds a
+     * virtual thread's carrier: the thread parks.
+     */
+    void await(long deadline);
+
+    /** Frees the socket. */
+    @Override
+    void close();
+}

@@ -1,0 +1,137 @@
+package org.vnetnl.genl;
+
+import java.lang.foreign.MemorySegment;
+
+import org.vnetnl.internal.MessageHeader;
+import org.vnetnl.internal.NetlinkAlignment;
+import org.vnetnl.internal.libnl.LibNl;
+
+/**
+ * One request being built in a send buffer: its headers, the writer of its attributes (which cannot be pointed
+ * at other memory) and what errors about it need (sequence number, operation name, schema). A connection has
+ * two, the caller's and the controller's, so a family lookup never overwrites a prepared request.
+ */
+final class Request {
+
+    private final MemorySegment buffer;
+    private final AttributeWriter writer = AttributeWriter.pinned();
+    /**
+     * The view its replies and dump parts are handed out in: one per request, so that reading the controller's
+     * answers re-wraps nothing the caller holds, and the caller's views of an older reply fail instead.
+     */
+    private final GenlMessage reply = new GenlMessage();
+    private boolean prepared;
+    private int sequence;
+    private int flags;
+    private int attributesStart;
+    private int length;
+    private Family family;
+    private int familyId;
+    private int command;
+    private String operation;
+    private AttributePolicy schema;
+
+    Request(MemorySegment buffer) {
+        this.buffer = buffer;
+    }
+
+    /** Writes the headers and returns the writer for the attributes. */
+    AttributeWriter prepare(int familyId, int command, int version, int flags, Family family, String operation,
+                            AttributePolicy schema, int sequence, int portId) {
+        if (command < 0 || command > 0xFF) {
+            throw new IllegalArgumentException("generic netlink commands are 0..255, got " + command);
+        }
+        if ((flags & ~0xFFFF) != 0) {
+            throw new IllegalArgumentException("netlink flags are 16 bits, got 0x" + Integer.toHexString(flags));
+        }
+        int familyHeader = family == null ? 0 : family.headerSize();
+        int start = MessageHeader.GENL_PAYLOAD + NetlinkAlignment.nlaAlign(familyHeader);
+        if (start > buffer.byteSize()) {
+            throw new IllegalArgumentException("the family header of " + familyHeader
+                    + " bytes does not fit the send buffer");
+        }
+        this.flags = LibNl.NLM_F_REQUEST() | flags;
+        this.sequence = sequence;
+        MessageHeader.writeGenl(buffer, 0, familyId, this.flags, sequence, portId, command, version);
+        if (start > MessageHeader.GENL_PAYLOAD) {
+            buffer.asSlice(MessageHeader.GENL_PAYLOAD, start - MessageHeader.GENL_PAYLOAD).fill((byte) 0);
+        }
+        this.attributesStart = start;
+        this.family = family;
+        this.familyId = familyId;
+        this.command = command;
+        this.operation = operation;
+        this.schema = schema;
+        this.prepared = true;
+        return writer.reset(buffer, start, buffer.byteSize() - start);
+    }
+
+    /**
+     * Completes the message for sending and marks it sent: a request goes out once.
+     *
+     * @return its length
+     * @throws IllegalStateException if nothing is prepared or a nested attribute is still open
+     */
+    int seal() {
+        requirePrepared();
+        if (writer.depth() != 0) {
+            throw new IllegalStateException(writer.depth() + " nested attribute" + (writer.depth() == 1 ? " is" : "s are")
+                    + " still open in " + operation() + ": call endNested(...) before sending");
+        }
+        long end = writer.position();
+        if (end < attributesStart || end > buffer.byteSize()) {
+            // The writer cannot be re-pointed; this guards the length sent against any other mistake.
+            throw new IllegalStateException("request length " + end + " lies outside the " + buffer.byteSize()
+                    + "-byte send buffer");
+        }
+        length = (int) end;
+        MessageHeader.setLength(buffer, 0, length);
+        prepared = false;
+        return length;
+    }
+
+    /** The same request again under a new sequence number (a dump retried after an interruption). */
+    void resequence(int next) {
+        sequence = next;
+        MessageHeader.setSequence(buffer, 0, next);
+    }
+
+    void requirePrepared() {
+        if (!prepared) {
+            throw new IllegalStateException("no request prepared: call prepare(...) first (a request is sent once)");
+        }
+    }
+
+    boolean isDump() {
+        return (flags & LibNl.NLM_F_DUMP()) == LibNl.NLM_F_DUMP();
+    }
+
+    boolean wantsAck() {
+        return (flags & LibNl.NLM_F_ACK()) != 0;
+    }
+
+    GenlMessage reply() {
+        return reply;
+    }
+
+    int sequence() {
+        return sequence;
+    }
+
+    MemorySegment buffer() {
+        return buffer;
+    }
+
+    /** How errors name this request. */
+    String operation() {
+        if (operation != null) {
+            return operation;
+        }
+        return (family != null ? family.name() : "family " + familyId) + " command " + command;
+    }
+
+    /** The request as sent, for the error that answers it (allocates: error path only). */
+    ReplyParser.SentRequest sent() {
+        return new ReplyParser.SentRequest(buffer, attributesStart, length, schema, operation(), sequence);
+    }
+}

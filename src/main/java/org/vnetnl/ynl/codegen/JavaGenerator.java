@@ -1,0 +1,1142 @@
+package org.vnetnl.ynl.codegen;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import org.vnetnl.ynl.AttributeSet;
+import org.vnetnl.ynl.MalformedSpecException;
+import org.vnetnl.ynl.SpecAttribute;
+import org.vnetnl.ynl.SpecConstant;
+import org.vnetnl.ynl.SpecEnum;
+import org.vnetnl.ynl.SpecOperation;
+import org.vnetnl.ynl.SpecType;
+import org.vnetnl.ynl.YnlSpec;
+
+/**
+ * Generates typed Java for one generic netlink family from its YNL spec ({@link org.vnetnl.ynl.SpecLoader}), in
+ * the manner of a flyweight codec generator: the code sits on {@link org.vnetnl.genl.AttributeReader} and
+ * {@link org.vnetnl.genl.AttributeWriter} and allocates nothing on the request/reply path.
+ *
+ * <h2>What is generated</h2>
+ * For a family {@code F} (its spec name in upper camel case, e.g. {@code netdev} gives {@code Netdev}):
+ * <ul>
+ *   <li>{@code F}: a constant for every number: family name and version, the spec's {@code const} definitions,
+ *       {@code F.Cmd} (command numbers; {@code X_REPLY} when a reply's number differs from the request's),
+ *       {@code F.Mcgrp} (multicast group names) and, per attribute set {@code S}, {@code F.S} (attribute
+ *       numbers).</li>
+ *   <li>Per {@code enum} or {@code flags} definition, a Java enum with the spec's names, {@code value()} (the
+ *       number on the wire: for flags the bit), {@code specName()} and {@code of(long)} (null when unknown).</li>
+ *   <li>Per attribute set {@code S}, {@code SReader}: a flyweight that {@code wrap}s a message or an attribute
+ *       range, indexes it in one pass (the absolute offset of each attribute it knows) and reads any attribute
+ *       from there: {@code hasX()}, {@code x()} (a number, a flag's presence, a nested set's reader),
+ *       {@code xCount()} and {@code x(int)} for {@code multi-attr} and {@code indexed-array}; strings and binaries
+ *       have allocation-free accessors ({@code xEquals}, {@code xLength}, {@code copyX}) and copying ones
+ *       ({@code x()} gives a {@code String}, {@code xCopy()} a {@code byte[]}) for values kept past the next call.
+ *       A reader over a connection's receive buffer fails with {@link IllegalStateException} once the connection
+ *       received again, rather than read the next reply's bytes; an absent attribute read fails with
+ *       {@link java.util.NoSuchElementException} naming it.</li>
+ *   <li>Per attribute set, {@code SWriter}: typed setters over an {@code AttributeWriter}, {@code beginX()} for a
+ *       nest (ended with the nested writer's {@code end()}).</li>
+ *   <li>Per operation {@code O}, {@code ORequest} (do) and {@code ODumpRequest} (dump): setters for the request's
+ *       attributes and {@code call()} / {@code dump(handler)}, which hand back the reply as the operation's set
+ *       reader (one instance per request object, reused).</li>
+ *   <li>{@code FClient}: over a caller-owned {@link org.vnetnl.genl.GenlConnection}, one method per request,
+ *       {@code joinG()} per multicast group and {@code receiveNotification}, which calls the typed method of
+ *       {@code FClient.Notifications} for each notification or event ({@code unknown} for others).</li>
+ * </ul>
+ *
+ * <h2>Names</h2>
+ * Spec names are split at every character that is not a letter or digit: types become upper camel case
+ * ({@code page-pool} gives {@code PagePool}), members lower camel case ({@code xdp-features} gives
+ * {@code xdpFeatures}), constants upper snake case ({@code XDP_FEATURES}). A name starting with a digit gets a
+ * leading {@code _}. A name that is a Java keyword, a literal, a contextual keyword or a method of
+ * {@code Object} gets a trailing {@code _} ({@code default} gives {@code default_}). When two spec names map to
+ * the same Java name in one scope (a package, a class), or a spec name maps to a member the generator itself
+ * defines ({@code wrap}, {@code end}, ...), the later one in spec order gets {@code _2}, {@code _3}, ...
+ * appended. Derived members ({@code hasX}, {@code xCount}) are named as the spec name with a suffix word
+ * ({@code has-x}, {@code x-count}) and follow the same rules.
+ *
+ * <h2>Not supported</h2>
+ * {@code sub-message} and {@code nest-type-value} attributes, fixed headers ({@code fixed-header}) and
+ * {@code indexed-array} of strings fail generation with a {@link MalformedSpecException} naming the spec file,
+ * the line and the construct. Binary attributes holding a {@code struct} are read as bytes.
+ *
+ * <p>The output depends on the spec and the package only, never on time or machine: two runs give identical
+ * files. Pure Java; usable at build time.
+ */
+public final class JavaGenerator {
+
+    /** The first line of every generated file, before the spec's file name. */
+    public static final String HEADER = "// Generated by org.vnetnl.ynl.codegen.JavaGenerator from ";
+
+    private static final Pattern PACKAGE = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+
+    private final YnlSpec spec;
+    private final String javaPackage;
+    private final String specFile;
+    private final JavaNames types = new JavaNames();
+    private final String familyClass;
+    private final String clientClass;
+    private final Map<String, String> enumClass = new LinkedHashMap<>();
+    private final Map<String, String> setConstants = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> attributeConstants = new HashMap<>();
+    private final Map<String, String> readerClass = new LinkedHashMap<>();
+    private final Map<String, String> writerClass = new LinkedHashMap<>();
+    private final Map<String, String> commandConstant = new LinkedHashMap<>();
+    private final Map<String, String> replyCommandConstant = new LinkedHashMap<>();
+    private final Map<String, String> groupConstant = new LinkedHashMap<>();
+    private final Map<String, String> constantName = new LinkedHashMap<>();
+
+    private JavaGenerator(YnlSpec spec, String javaPackage) {
+        this.spec = spec;
+        this.javaPackage = javaPackage;
+        this.specFile = spec.file() == null ? spec.name() + ".yaml" : String.valueOf(spec.file().getFileName());
+        familyClass = types.type(spec.name());
+        clientClass = types.type(spec.name() + "-client");
+        for (SpecEnum e : spec.enums().values()) {
+            enumClass.put(e.name(), types.type(e.name()));
+        }
+        for (AttributeSet set : spec.attributeSets().values()) {
+            readerClass.put(set.name(), types.type(set.name() + "-reader"));
+            writerClass.put(set.name(), types.type(set.name() + "-writer"));
+        }
+        JavaNames nested = new JavaNames("Cmd", "Mcgrp");
+        JavaNames constants = new JavaNames("FAMILY_NAME", "VERSION");
+        for (String name : new java.util.TreeSet<>(spec.constants().keySet())) {
+            constantName.put(name, constants.constant(name));
+        }
+        for (AttributeSet set : spec.attributeSets().values()) {
+            setConstants.put(set.name(), nested.type(set.name()));
+            JavaNames inSet = new JavaNames();
+            Map<String, String> names = new LinkedHashMap<>();
+            for (SpecAttribute a : set.attributes()) {
+                names.put(a.name(), inSet.constant(a.name()));
+            }
+            attributeConstants.put(set.name(), names);
+        }
+        JavaNames commands = new JavaNames();
+        for (SpecOperation op : spec.operations().values()) {
+            String main = commands.constant(op.name());
+            commandConstant.put(op.name(), main);
+            if (op.requestValue() >= 0 && op.replyValue() >= 0 && op.requestValue() != op.replyValue()) {
+                replyCommandConstant.put(op.name(), commands.constant(op.name() + "-reply"));
+            } else {
+                replyCommandConstant.put(op.name(), main);
+            }
+        }
+        JavaNames groups = new JavaNames();
+        for (String group : spec.mcastGroups().keySet()) {
+            groupConstant.put(group, groups.constant(group));
+        }
+    }
+
+    /**
+     * The Java sources for {@code spec} in package {@code javaPackage}, keyed by their path relative to a source
+     * root ({@code org/example/Netdev.java}), in name order.
+     *
+     * @throws MalformedSpecException when the spec uses a construct the generator does not support, naming the
+     *                                file, line and construct
+     * @throws IllegalArgumentException when {@code javaPackage} is not a Java package name
+     */
+    public static SortedMap<String, String> generate(YnlSpec spec, String javaPackage) throws MalformedSpecException {
+        if (!PACKAGE.matcher(javaPackage).matches()) {
+            throw new IllegalArgumentException("not a Java package name: '" + javaPackage + "'");
+        }
+        JavaGenerator generator = new JavaGenerator(spec, javaPackage);
+        generator.rejectUnsupported();
+        return generator.sources();
+    }
+
+    /**
+     * Generates into {@code sourceRoot}, rewriting only the files whose content changed (so that an unchanged
+     * spec leaves their timestamps alone) and deleting the generated files of this package the spec no longer
+     * produces.
+     *
+     * @return the files written or found up to date, in name order
+     */
+    public static List<Path> write(YnlSpec spec, String javaPackage, Path sourceRoot) throws IOException {
+        SortedMap<String, String> sources = generate(spec, javaPackage);
+        Path folder = sourceRoot.resolve(javaPackage.replace('.', '/'));
+        Files.createDirectories(folder);
+        List<Path> written = new ArrayList<>();
+        for (Map.Entry<String, String> source : sources.entrySet()) {
+            Path file = sourceRoot.resolve(source.getKey());
+            byte[] bytes = source.getValue().getBytes(StandardCharsets.UTF_8);
+            if (!Files.isRegularFile(file) || !Arrays.equals(Files.readAllBytes(file), bytes)) {
+                Files.write(file, bytes);
+            }
+            written.add(file);
+        }
+        try (var files = Files.list(folder)) {
+            for (Path old : files.sorted().toList()) {
+                if (!written.contains(old) && old.toString().endsWith(".java") && Files.isRegularFile(old)
+                        && Files.readString(old, StandardCharsets.UTF_8).startsWith(HEADER)) {
+                    Files.delete(old);
+                }
+            }
+        }
+        return written;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Unsupported constructs
+
+    private void rejectUnsupported() throws MalformedSpecException {
+        for (SpecOperation op : spec.operations().values()) {
+            if (op.fixedHeader() != null) {
+                throw unsupported(op.line(), "operations." + op.name() + ".fixed-header",
+                        "fixed headers (struct " + op.fixedHeader() + ")");
+            }
+        }
+        for (AttributeSet set : spec.attributeSets().values()) {
+            for (SpecAttribute a : set.attributes()) {
+                String key = "attribute-sets." + set.name() + "." + a.name() + ".type";
+                if (a.type() == SpecType.SUB_MESSAGE || a.type() == SpecType.NEST_TYPE_VALUE) {
+                    throw unsupported(a.line(), key, "attributes of type " + a.type().yamlName());
+                }
+                if (a.type() == SpecType.INDEXED_ARRAY && a.subType() != SpecType.NEST && a.subType() != SpecType.BINARY
+                        && (a.subType() == null || !a.subType().isInteger())) {
+                    throw unsupported(a.line(), key, "indexed-array of "
+                            + (a.subType() == null ? "an unnamed sub-type" : a.subType().yamlName()));
+                }
+            }
+        }
+    }
+
+    private MalformedSpecException unsupported(int line, String key, String construct) {
+        return new MalformedSpecException(spec.file(), line, key, construct
+                + " are not supported by the Java generator (org.vnetnl.ynl.codegen)");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Files
+
+    private SortedMap<String, String> sources() {
+        SortedMap<String, String> out = new TreeMap<>();
+        String folder = javaPackage.replace('.', '/') + "/";
+        out.put(folder + familyClass + ".java", familyConstants());
+        for (SpecEnum e : spec.enums().values()) {
+            out.put(folder + enumClass.get(e.name()) + ".java", enumeration(e));
+        }
+        for (AttributeSet set : spec.attributeSets().values()) {
+            out.put(folder + readerClass.get(set.name()) + ".java", reader(set));
+            out.put(folder + writerClass.get(set.name()) + ".java", writer(set));
+        }
+        JavaNames clientMembers = new JavaNames("open", "connection", "family", "timeout", "receiveNotification",
+                "ReplyHandler", "Notifications");
+        Map<String, String[]> requests = new LinkedHashMap<>();
+        for (SpecOperation op : spec.operations().values()) {
+            if (op.attributeSet() == null) {
+                continue;
+            }
+            if (op.doMode() != null && op.requestValue() >= 0) {
+                String cls = types.type(op.name() + "-request");
+                requests.put(op.name() + "/do", new String[] {cls, clientMembers.member(op.name())});
+                out.put(folder + cls + ".java", request(op, op.doMode(), cls, false));
+            }
+            if (op.dumpMode() != null && op.requestValue() >= 0) {
+                String cls = types.type(op.name() + "-dump-request");
+                requests.put(op.name() + "/dump", new String[] {cls, clientMembers.member(op.name() + "-dump")});
+                out.put(folder + cls + ".java", request(op, op.dumpMode(), cls, true));
+            }
+        }
+        out.put(folder + clientClass + ".java", client(requests, clientMembers));
+        return out;
+    }
+
+    private Src file() {
+        Src s = new Src();
+        s.line(HEADER + specFile + " (family " + spec.name() + ").");
+        s.line("// Do not edit: change the spec and generate again.");
+        s.line("package " + javaPackage + ";");
+        s.line("");
+        return s;
+    }
+
+    private String familyConstants() {
+        Src s = file();
+        s.line("/** Every number of the " + spec.name() + " family's spec, by its spec name. */");
+        s.open("public final class " + familyClass + " {");
+        s.line("/** The family name the kernel registers. */");
+        s.line("public static final String FAMILY_NAME = " + JavaNames.literal(spec.name()) + ";");
+        s.line("/** The family version sent in requests. */");
+        s.line("public static final int VERSION = " + spec.version() + ";");
+        for (Map.Entry<String, String> c : constantName.entrySet()) {
+            SpecConstant constant = spec.constants().get(c.getKey());
+            s.line("/** {@code " + c.getKey() + "}. */");
+            if (constant.number() != null) {
+                s.line("public static final long " + c.getValue() + " = " + constant.number() + "L;");
+            } else {
+                s.line("public static final String " + c.getValue() + " = " + JavaNames.literal(constant.text()) + ";");
+            }
+        }
+        s.line("");
+        s.line("private " + familyClass + "() {}");
+        s.line("");
+        s.line("/** Command numbers: of the request, and of the reply or notification where it differs. */");
+        s.open("public static final class Cmd {");
+        for (SpecOperation op : spec.operations().values()) {
+            int main = op.requestValue() >= 0 ? op.requestValue() : op.replyValue();
+            s.line("/** {@code " + op.name() + "}. */");
+            s.line("public static final int " + commandConstant.get(op.name()) + " = " + main + ";");
+            if (!replyCommandConstant.get(op.name()).equals(commandConstant.get(op.name()))) {
+                s.line("/** The reply of {@code " + op.name() + "}. */");
+                s.line("public static final int " + replyCommandConstant.get(op.name()) + " = " + op.replyValue() + ";");
+            }
+        }
+        s.line("");
+        s.line("private Cmd() {}");
+        s.close("}");
+        s.line("");
+        s.line("/** Multicast group names. */");
+        s.open("public static final class Mcgrp {");
+        for (Map.Entry<String, String> g : groupConstant.entrySet()) {
+            s.line("public static final String " + g.getValue() + " = " + JavaNames.literal(g.getKey()) + ";");
+        }
+        s.line("");
+        s.line("private Mcgrp() {}");
+        s.close("}");
+        for (AttributeSet set : spec.attributeSets().values()) {
+            String cls = setConstants.get(set.name());
+            s.line("");
+            s.line("/** Attribute numbers of the set {@code " + set.name() + "}. */");
+            s.open("public static final class " + cls + " {");
+            for (SpecAttribute a : set.attributes()) {
+                s.line("/** {@code " + a.name() + "}, " + a.type().yamlName() + ". */");
+                s.line("public static final int " + attributeConstants.get(set.name()).get(a.name()) + " = " + a.value() + ";");
+            }
+            s.line("");
+            s.line("private " + cls + "() {}");
+            s.close("}");
+        }
+        s.close("}");
+        return s.toString();
+    }
+
+    private String enumeration(SpecEnum e) {
+        String cls = enumClass.get(e.name());
+        Src s = file();
+        s.line("/** The " + (e.flags() ? "flags" : "enum") + " {@code " + e.name() + "}. */");
+        s.open("public enum " + cls + " {");
+        JavaNames entries = new JavaNames("VALUES", "ALL");
+        List<String> lines = new ArrayList<>();
+        long all = 0;
+        for (SpecEnum.Entry entry : e.entries()) {
+            long value = e.wireValue(entry, false);
+            all |= value;
+            lines.add(entries.constant(entry.name()) + "(" + JavaNames.literal(entry.name()) + ", " + value + "L)");
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            s.line(lines.get(i) + (i == lines.size() - 1 ? ";" : ","));
+        }
+        if (lines.isEmpty()) {
+            s.line(";");
+        }
+        s.line("");
+        if (e.flags()) {
+            s.line("/** Every bit of these flags. */");
+            s.line("public static final long ALL = " + all + "L;");
+            s.line("");
+        }
+        s.line("private static final " + cls + "[] VALUES = values();");
+        s.line("private final String specName;");
+        s.line("private final long value;");
+        s.line("");
+        s.open(cls + "(String specName, long value) {");
+        s.line("this.specName = specName;");
+        s.line("this.value = value;");
+        s.close("}");
+        s.line("");
+        s.line("/** The name in the spec. */");
+        s.open("public String specName() {");
+        s.line("return specName;");
+        s.close("}");
+        s.line("");
+        s.line("/** The number on the wire" + (e.flags() ? ": this flag's bit" : "") + ". */");
+        s.open("public long value() {");
+        s.line("return value;");
+        s.close("}");
+        if (e.flags()) {
+            s.line("");
+            s.line("/** Whether this flag is set in {@code mask}. */");
+            s.open("public boolean isSetIn(long mask) {");
+            s.line("return (mask & value) != 0;");
+            s.close("}");
+        }
+        s.line("");
+        s.line("/** The entry whose wire number is {@code value}, or null. */");
+        s.open("public static " + cls + " of(long value) {");
+        s.open("for (" + cls + " e : VALUES) {");
+        s.open("if (e.value == value) {");
+        s.line("return e;");
+        s.close("}");
+        s.close("}");
+        s.line("return null;");
+        s.close("}");
+        s.close("}");
+        return s.toString();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Readers
+
+    private String attrConstant(String set, String attribute) {
+        return familyClass + "." + setConstants.get(set) + "." + attributeConstants.get(set).get(attribute);
+    }
+
+    /** The attributes a reader or writer has members for: all but pads and unused numbers. */
+    private static List<SpecAttribute> accessible(AttributeSet set) {
+        return set.attributes().stream().filter(a -> a.type() != SpecType.PAD && a.type() != SpecType.UNUSED).toList();
+    }
+
+    private String reader(AttributeSet set) {
+        String cls = readerClass.get(set.name());
+        List<SpecAttribute> attrs = accessible(set);
+        JavaNames members = new JavaNames("wrap", "wrapNested", "attrs", "items", "offsets", "counts", "index",
+                "at", "nth", "item", "absent");
+        Src s = file();
+        s.line("import java.util.Arrays;");
+        s.line("import java.util.NoSuchElementException;");
+        s.line("");
+        s.line("import org.vnetnl.genl.AttributeReader;");
+        s.line("import org.vnetnl.genl.GenlMessage;");
+        s.line("");
+        s.line("/**");
+        s.line(" * Reads the attribute set {@code " + set.name() + "} in place: {@code wrap} indexes the attributes in one pass,");
+        s.line(" * the accessors read from the recorded offsets. Valid as long as the bytes it wraps: a reader over a");
+        s.line(" * connection's receive buffer fails once the connection received again. Not thread-safe.");
+        s.line(" */");
+        s.open("public final class " + cls + " {");
+        s.line("");
+        s.line("private final AttributeReader attrs = new AttributeReader();");
+        s.line("private final AttributeReader items = new AttributeReader();");
+        s.line("private final long[] offsets = new long[" + Math.max(1, attrs.size()) + "];");
+        s.line("private final int[] counts = new int[" + Math.max(1, attrs.size()) + "];");
+        Map<SpecAttribute, String> names = new LinkedHashMap<>();
+        for (SpecAttribute a : attrs) {
+            names.put(a, members.member(a.name()));
+        }
+        for (SpecAttribute a : attrs) {
+            if (a.type() == SpecType.NEST && !a.multiAttr()) {
+                String child = readerClass.get(a.nestedAttributes());
+                s.line("private " + child + " " + names.get(a) + "Reader;");
+                members.reserve(names.get(a) + "Reader");
+            }
+        }
+        s.line("");
+        s.line("/** Wraps the attributes of {@code message} (a reply, notification or dump part of this set). */");
+        s.open("public " + cls + " wrap(GenlMessage message) {");
+        s.line("return wrap(message.attributes());");
+        s.close("}");
+        s.line("");
+        s.line("/** Wraps the range {@code attributes} covers, with its validity. */");
+        s.open("public " + cls + " wrap(AttributeReader attributes) {");
+        s.line("attrs.wrap(attributes);");
+        s.line("return index();");
+        s.close("}");
+        s.line("");
+        s.line("/** Wraps the payload of the current attribute of {@code parent}, a nest of this set. */");
+        s.open("public " + cls + " wrapNested(AttributeReader parent) {");
+        s.line("parent.nested(attrs);");
+        s.line("return index();");
+        s.close("}");
+        s.line("");
+        s.open("private " + cls + " index() {");
+        s.line("Arrays.fill(offsets, -1L);");
+        s.line("Arrays.fill(counts, 0);");
+        s.open("while (attrs.next()) {");
+        s.open("int i = switch (attrs.type()) {");
+        for (int i = 0; i < attrs.size(); i++) {
+            s.line("case " + attrConstant(set.name(), attrs.get(i).name()) + " -> " + i + ";");
+        }
+        s.line("default -> -1;");
+        s.close("};");
+        s.open("if (i >= 0) {");
+        s.open("if (offsets[i] < 0) {");
+        s.line("offsets[i] = attrs.offset();");
+        s.close("}");
+        s.line("counts[i]++;");
+        s.close("}");
+        s.close("}");
+        s.line("return this;");
+        s.close("}");
+        for (int i = 0; i < attrs.size(); i++) {
+            readerMembers(s, set, attrs.get(i), i, names.get(attrs.get(i)), members);
+        }
+        s.line("");
+        s.line("/** The current attribute moved to attribute {@code i}'s first occurrence. */");
+        s.open("private AttributeReader at(int i, String name) {");
+        s.line("attrs.requireValid();");
+        s.open("if (offsets[i] < 0) {");
+        s.line("throw absent(name);");
+        s.close("}");
+        s.line("return attrs.at(offsets[i]);");
+        s.close("}");
+        s.line("");
+        s.line("/** The current attribute moved to occurrence {@code index} of attribute {@code i} (number {@code type}). */");
+        s.open("private AttributeReader nth(int i, int type, int index, String name) {");
+        s.line("attrs.requireValid();");
+        s.open("if (index < 0 || index >= counts[i]) {");
+        s.line("throw new IndexOutOfBoundsException(name + \" has \" + counts[i] + \" values, no index \" + index);");
+        s.close("}");
+        s.line("attrs.at(offsets[i]);");
+        s.open("for (int k = 0; k < index; ) {");
+        s.line("attrs.next();");
+        s.open("if (attrs.type() == type) {");
+        s.line("k++;");
+        s.close("}");
+        s.close("}");
+        s.line("return attrs;");
+        s.close("}");
+        s.line("");
+        s.line("/** The entries of indexed array {@code i}, positioned before the first. */");
+        s.open("private AttributeReader items(int i, String name) {");
+        s.line("return at(i, name).nested(items);");
+        s.close("}");
+        s.line("");
+        s.line("/** Entry {@code index} of indexed array {@code i} made the current attribute of {@code items}. */");
+        s.open("private AttributeReader item(int i, int index, String name) {");
+        s.line("items(i, name);");
+        s.open("for (int k = 0; k <= index; k++) {");
+        s.open("if (!items.next()) {");
+        s.line("throw new IndexOutOfBoundsException(name + \" has \" + k + \" entries, no index \" + index);");
+        s.close("}");
+        s.close("}");
+        s.line("return items;");
+        s.close("}");
+        s.line("");
+        s.open("private static NoSuchElementException absent(String name) {");
+        s.line("return new NoSuchElementException(\"attribute \" + name + \" of set " + set.name() + " is absent: check has...() first\");");
+        s.close("}");
+        s.line("");
+        s.line("/** The attributes present, by spec name; allocates, for logs and tests. */");
+        s.line("@Override");
+        s.open("public String toString() {");
+        s.line("attrs.requireValid();");
+        s.line("StringBuilder out = new StringBuilder(\"{\");");
+        for (int i = 0; i < attrs.size(); i++) {
+            SpecAttribute a = attrs.get(i);
+            String n = names.get(a);
+            s.open("if (offsets[" + i + "] >= 0) {");
+            s.line("out.append(out.length() > 1 ? \", \" : \"\").append(" + JavaNames.literal(a.name() + "=") + ");");
+            String nestedReader = a.nestedAttributes() == null ? null : readerClass.get(a.nestedAttributes());
+            if (a.type() == SpecType.INDEXED_ARRAY || a.multiAttr()) {
+                String count = a.type() == SpecType.INDEXED_ARRAY ? members.existing(a.name() + "-count") + "()"
+                        : "counts[" + i + "]";
+                s.line("out.append('[');");
+                s.open("for (int k = 0; k < " + count + "; k++) {");
+                s.line("out.append(k > 0 ? \", \" : \"\").append(" + valueText(a, members, "k", nestedReader) + ");");
+                s.close("}");
+                s.line("out.append(']');");
+            } else if (a.type() == SpecType.FLAG) {
+                s.line("out.append(true);");
+            } else {
+                s.line("out.append(" + valueText(a, members, "", nestedReader) + ");");
+            }
+            s.close("}");
+        }
+        s.line("return out.append('}').toString();");
+        s.close("}");
+        s.close("}");
+        return s.toString();
+    }
+
+    /** The expression {@code toString} shows an attribute's value (occurrence {@code k}, when given) with. */
+    private static String valueText(SpecAttribute a, JavaNames members, String k, String nestedReader) {
+        SpecType t = a.type() == SpecType.INDEXED_ARRAY ? a.subType() : a.type();
+        String name = members.existing(a.name());
+        String sep = k.isEmpty() ? "" : ", ";
+        return switch (t) {
+            case NEST -> name + "(" + k + sep + "new " + nestedReader + "())";
+            case BINARY -> "java.util.HexFormat.of().formatHex(" + members.existing(a.name() + "-copy") + "(" + k + "))";
+            case STRING -> "'\"' + " + name + "(" + k + ") + '\"'";
+            case BITFIELD32 -> members.existing(a.name() + "-value") + "(" + k + ") + \"/\" + "
+                    + members.existing(a.name() + "-selector") + "(" + k + ")";
+            default -> name + "(" + k + ")";
+        };
+    }
+
+    private void readerMembers(Src s, AttributeSet set, SpecAttribute a, int i, String name, JavaNames members) {
+        String nameLit = JavaNames.literal(a.name());
+        String type = attrConstant(set.name(), a.name());
+        s.line("");
+        if (a.type() == SpecType.FLAG) {
+            s.line("/** Whether the flag {@code " + a.name() + "} is present. */");
+            s.open("public boolean " + name + "() {");
+            s.line("attrs.requireValid();");
+            s.line("return offsets[" + i + "] >= 0;");
+            s.close("}");
+            return;
+        }
+        s.line("/** Whether {@code " + a.name() + "} is present. */");
+        s.open("public boolean " + members.member("has-" + a.name()) + "() {");
+        s.line("attrs.requireValid();");
+        s.line("return offsets[" + i + "] >= 0;");
+        s.close("}");
+        if (a.type() == SpecType.INDEXED_ARRAY) {
+            String count = members.member(a.name() + "-count");
+            s.line("");
+            s.line("/** The number of entries of the indexed array {@code " + a.name() + "}. */");
+            s.open("public int " + count + "() {");
+            s.line("items(" + i + ", " + nameLit + ");");
+            s.line("int n = 0;");
+            s.open("while (items.next()) {");
+            s.line("n++;");
+            s.close("}");
+            s.line("return n;");
+            s.close("}");
+            s.line("");
+            String item = "item(" + i + ", index, " + nameLit + ")";
+            if (a.subType() == SpecType.NEST) {
+                String child = readerClass.get(a.nestedAttributes());
+                s.line("/** Entry {@code index} of {@code " + a.name() + "}, read with {@code target}. */");
+                s.open("public " + child + " " + name + "(int index, " + child + " target) {");
+                s.line("return target.wrapNested(" + item + ");");
+                s.close("}");
+            } else if (a.subType() == SpecType.BINARY) {
+                s.line("/** A copy of entry {@code index} of {@code " + a.name() + "}. */");
+                s.open("public byte[] " + members.member(a.name() + "-copy") + "(int index) {");
+                s.line("return " + item + ".bytesCopy();");
+                s.close("}");
+            } else {
+                s.line("/** Entry {@code index} of {@code " + a.name() + "}. */");
+                s.open("public " + javaType(a.subType()) + " " + name + "(int index) {");
+                s.line("return " + readExpression(a.subType(), a.byteOrder(), item) + ";");
+                s.close("}");
+            }
+            return;
+        }
+        if (a.multiAttr()) {
+            s.line("");
+            s.line("/** How many times {@code " + a.name() + "} occurs. */");
+            s.open("public int " + members.member(a.name() + "-count") + "() {");
+            s.line("attrs.requireValid();");
+            s.line("return counts[" + i + "];");
+            s.close("}");
+        }
+        String param = a.multiAttr() ? "int index" : "";
+        String at = a.multiAttr() ? "nth(" + i + ", " + type + ", index, " + nameLit + ")" : "at(" + i + ", " + nameLit + ")";
+        String which = a.multiAttr() ? "occurrence {@code index} of " : "";
+        String sep = a.multiAttr() ? ", " : "";
+        s.line("");
+        switch (a.type()) {
+            case NEST -> {
+                String child = readerClass.get(a.nestedAttributes());
+                s.line("/** " + upper(which) + "{@code " + a.name() + "}, read with {@code target}. */");
+                s.open("public " + child + " " + name + "(" + param + sep + child + " target) {");
+                s.line("return target.wrapNested(" + at + ");");
+                s.close("}");
+                if (!a.multiAttr()) {
+                    s.line("");
+                    s.line("/** {@code " + a.name() + "}, read with a reader this one keeps and reuses. */");
+                    s.open("public " + child + " " + name + "() {");
+                    s.open("if (" + name + "Reader == null) {");
+                    s.line(name + "Reader = new " + child + "();");
+                    s.close("}");
+                    s.line("return " + name + "(" + name + "Reader);");
+                    s.close("}");
+                }
+            }
+            case STRING -> {
+                s.line("/** " + upper(which) + "{@code " + a.name() + "}, copied into a new String. */");
+                s.open("public String " + name + "(" + param + ") {");
+                s.line("return " + at + ".string();");
+                s.close("}");
+                s.line("");
+                s.line("/** Whether " + which + "{@code " + a.name() + "} is {@code expected}, without allocating. */");
+                s.open("public boolean " + members.member(a.name() + "-equals") + "(" + param + sep + "String expected) {");
+                s.line("return " + at + ".stringEquals(expected);");
+                s.close("}");
+                s.line("");
+                s.line("/** Copies the UTF-8 bytes of " + which + "{@code " + a.name() + "} into {@code destination}; returns their count. */");
+                s.open("public int " + members.member("copy-" + a.name()) + "(" + param + sep + "byte[] destination) {");
+                s.line("return " + at + ".copyString(destination);");
+                s.close("}");
+            }
+            case BINARY -> {
+                s.line("/** A view of " + which + "{@code " + a.name() + "}" + (a.structName() != null ? " (struct " + a.structName() + ")" : "")
+                        + ", valid as long as this reader's bytes. */");
+                s.open("public java.lang.foreign.MemorySegment " + name + "(" + param + ") {");
+                s.line("return " + at + ".bytes();");
+                s.close("}");
+                s.line("");
+                s.line("/** A copy of " + which + "{@code " + a.name() + "}. */");
+                s.open("public byte[] " + members.member(a.name() + "-copy") + "(" + param + ") {");
+                s.line("return " + at + ".bytesCopy();");
+                s.close("}");
+                s.line("");
+                s.line("/** The length of " + which + "{@code " + a.name() + "}. */");
+                s.open("public int " + members.member(a.name() + "-length") + "(" + param + ") {");
+                s.line("return " + at + ".payloadLength();");
+                s.close("}");
+                s.line("");
+                s.line("/** Copies " + which + "{@code " + a.name() + "} into {@code destination} at 0; returns its length. */");
+                s.open("public int " + members.member("copy-" + a.name()) + "(" + param + sep + "byte[] destination) {");
+                s.line("AttributeReader r = " + at + ";");
+                s.line("int length = r.payloadLength();");
+                s.line("java.lang.foreign.MemorySegment.copy(r.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE, r.payloadOffset(), destination, 0, length);");
+                s.line("return length;");
+                s.close("}");
+            }
+            case BITFIELD32 -> {
+                s.line("/** The value half of " + which + "{@code " + a.name() + "}. */");
+                s.open("public int " + members.member(a.name() + "-value") + "(" + param + ") {");
+                s.line("return " + at + ".bitfield32Value();");
+                s.close("}");
+                s.line("");
+                s.line("/** The selector half of " + which + "{@code " + a.name() + "}. */");
+                s.open("public int " + members.member(a.name() + "-selector") + "(" + param + ") {");
+                s.line("return " + at + ".bitfield32Selector();");
+                s.close("}");
+            }
+            default -> {
+                s.line("/** " + upper(which) + "{@code " + a.name() + "}, " + a.type().yamlName()
+                        + (a.enumName() != null ? " (" + (a.enumAsFlags() ? "bits of " : "") + "{@link " + enumClass.get(a.enumName()) + "})" : "") + ". */");
+                s.open("public " + javaType(a.type()) + " " + name + "(" + param + ") {");
+                s.line("return " + readExpression(a.type(), a.byteOrder(), at) + ";");
+                s.close("}");
+                SpecEnum e = a.enumName() == null ? null : spec.enums().get(a.enumName());
+                if (e != null && !e.flags() && !a.enumAsFlags()) {
+                    String ec = enumClass.get(e.name());
+                    s.line("");
+                    s.line("/** " + upper(which) + "{@code " + a.name() + "} as {@link " + ec + "}, or null for a number the spec does not name. */");
+                    s.open("public " + ec + " " + members.member(a.name() + "-enum") + "(" + param + ") {");
+                    s.line("return " + ec + ".of(" + name + "(" + (a.multiAttr() ? "index" : "") + "));");
+                    s.close("}");
+                }
+            }
+        }
+    }
+
+    private static String upper(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    private static String order(ByteOrder order) {
+        return order == ByteOrder.BIG_ENDIAN ? "java.nio.ByteOrder.BIG_ENDIAN" : "java.nio.ByteOrder.LITTLE_ENDIAN";
+    }
+
+    private static String javaType(SpecType type) {
+        return switch (type) {
+            case U8, U16, S32 -> "int";
+            case S8 -> "byte";
+            case S16 -> "short";
+            default -> "long";
+        };
+    }
+
+    private static String readExpression(SpecType type, ByteOrder order, String r) {
+        String o = order == null ? "" : order(order);
+        return switch (type) {
+            case U8 -> r + ".u8()";
+            case U16 -> r + ".u16(" + o + ")";
+            case U32 -> r + ".u32(" + o + ")";
+            case U64 -> r + ".u64(" + o + ")";
+            case S8 -> r + ".s8()";
+            case S16 -> order == null ? r + ".s16()" : "(short) " + r + ".u16(" + o + ")";
+            case S32 -> order == null ? r + ".s32()" : "(int) " + r + ".u32(" + o + ")";
+            case S64 -> order == null ? r + ".s64()" : r + ".u64(" + o + ")";
+            case UINT -> r + ".uint(" + o + ")";
+            case SINT -> r + ".sint()";
+            default -> throw new IllegalArgumentException(type.yamlName());
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Writers
+
+    private String writer(AttributeSet set) {
+        String cls = writerClass.get(set.name());
+        JavaNames members = new JavaNames("wrap", "open", "end", "out", "token");
+        Src s = file();
+        s.line("import org.vnetnl.genl.AttributeWriter;");
+        s.line("");
+        s.line("/** Writes attributes of the set {@code " + set.name() + "} through an {@link AttributeWriter}. Not thread-safe. */");
+        s.open("public final class " + cls + " {");
+        s.line("");
+        s.line("private AttributeWriter out;");
+        s.line("private int token = -1;");
+        List<String[]> children = new ArrayList<>();
+        for (SpecAttribute a : accessible(set)) {
+            if (a.type() == SpecType.NEST) {
+                String field = members.member(a.name() + "-writer");
+                children.add(new String[] {writerClass.get(a.nestedAttributes()), field});
+                s.line("private " + writerClass.get(a.nestedAttributes()) + " " + field + ";");
+            }
+        }
+        s.line("");
+        s.line("/** Writes into {@code out} at its position. */");
+        s.open("public " + cls + " wrap(AttributeWriter out) {");
+        s.line("this.out = out;");
+        s.line("this.token = -1;");
+        s.line("return this;");
+        s.close("}");
+        s.line("");
+        s.open(cls + " open(AttributeWriter out, int token) {");
+        s.line("this.out = out;");
+        s.line("this.token = token;");
+        s.line("return this;");
+        s.close("}");
+        s.line("");
+        s.line("/** Ends the nest this writer was begun for. */");
+        s.open("public void end() {");
+        s.open("if (token < 0) {");
+        s.line("throw new IllegalStateException(\"this " + cls + " writes no nest\");");
+        s.close("}");
+        s.line("int t = token;");
+        s.line("token = -1;");
+        s.line("out.endNested(t);");
+        s.close("}");
+        setters(s, set, accessible(set).stream().map(SpecAttribute::name).toList(), cls, "out", members);
+        s.close("}");
+        return s.toString();
+    }
+
+    /** One setter per attribute (two for an enum: number and entry); {@code beginX()} for a nest. */
+    private void setters(Src s, AttributeSet set, List<String> attributeNames, String returnType, String out,
+                         JavaNames members) {
+        for (String attributeName : attributeNames) {
+            SpecAttribute a = set.attribute(attributeName).orElseThrow();
+            if (a.type() == SpecType.PAD || a.type() == SpecType.UNUSED || a.type() == SpecType.INDEXED_ARRAY) {
+                continue;
+            }
+            String type = attrConstant(set.name(), a.name());
+            String name = members.member(a.type() == SpecType.NEST ? "begin-" + a.name() : a.name());
+            s.line("");
+            switch (a.type()) {
+                case FLAG -> {
+                    s.line("/** Sets the flag {@code " + a.name() + "}. */");
+                    s.open("public " + returnType + " " + name + "() {");
+                    s.line(out + ".putFlag(" + type + ");");
+                }
+                case STRING -> {
+                    s.line("/** Sets {@code " + a.name() + "}. */");
+                    s.open("public " + returnType + " " + name + "(CharSequence value) {");
+                    s.line(out + ".putString(" + type + ", value);");
+                }
+                case BINARY -> {
+                    s.line("/** Sets {@code " + a.name() + "}. */");
+                    s.open("public " + returnType + " " + name + "(byte[] value) {");
+                    s.line(out + ".putBytes(" + type + ", value);");
+                    s.line("return this;");
+                    s.close("}");
+                    s.line("");
+                    s.line("/** Sets {@code " + a.name() + "}. */");
+                    s.open("public " + returnType + " " + name + "(java.lang.foreign.MemorySegment value) {");
+                    s.line(out + ".putBytes(" + type + ", value);");
+                }
+                case BITFIELD32 -> {
+                    s.line("/** Sets {@code " + a.name() + "}: the bits of {@code value} that {@code selector} names. */");
+                    s.open("public " + returnType + " " + name + "(int value, int selector) {");
+                    s.line(out + ".putBitfield32(" + type + ", value, selector);");
+                }
+                case NEST -> {
+                    String child = writerClass.get(a.nestedAttributes());
+                    String field = members.existing(a.name() + "-writer");
+                    if (field == null) {
+                        // A request's nests: the writer is created once, on first use, and reused.
+                        field = members.member(a.name() + "-writer");
+                        s.line("private " + child + " " + field + ";");
+                        s.line("");
+                    }
+                    s.line("/** Begins the nest {@code " + a.name() + "}; end it with the returned writer's {@code end()}. */");
+                    s.open("public " + child + " " + name + "() {");
+                    s.open("if (" + field + " == null) {");
+                    s.line(field + " = new " + child + "();");
+                    s.close("}");
+                    s.line("return " + field + ".open(" + out + ", " + out + ".beginNested(" + type + "));");
+                    s.close("}");
+                    continue;
+                }
+                default -> {
+                    s.line("/** Sets {@code " + a.name() + "}, " + a.type().yamlName() + ". */");
+                    s.open("public " + returnType + " " + name + "(" + javaType(a.type()) + " value) {");
+                    s.line(writeExpression(a.type(), a.byteOrder(), out, type, "value") + ";");
+                    SpecEnum e = a.enumName() == null ? null : spec.enums().get(a.enumName());
+                    if (e != null && !e.flags() && !a.enumAsFlags()) {
+                        s.line("return this;");
+                        s.close("}");
+                        String ec = enumClass.get(e.name());
+                        s.line("");
+                        s.line("/** Sets {@code " + a.name() + "} to an entry of {@link " + ec + "}. */");
+                        s.open("public " + returnType + " " + name + "(" + ec + " value) {");
+                        String cast = javaType(a.type()).equals("long") ? "" : "(" + javaType(a.type()) + ") ";
+                        s.line(writeExpression(a.type(), a.byteOrder(), out, type, cast + "value.value()") + ";");
+                    }
+                }
+            }
+            s.line("return this;");
+            s.close("}");
+        }
+    }
+
+    private static String writeExpression(SpecType type, ByteOrder order, String w, String t, String v) {
+        String o = order == null ? "" : ", " + order(order);
+        return switch (type) {
+            case U8 -> w + ".putU8(" + t + ", " + v + ")";
+            case U16 -> w + ".putU16(" + t + ", " + v + o + ")";
+            case U32 -> w + ".putU32(" + t + ", " + v + o + ")";
+            case U64 -> w + ".putU64(" + t + ", " + v + o + ")";
+            case S8 -> w + ".putS8(" + t + ", " + v + ")";
+            case S16 -> order == null ? w + ".putS16(" + t + ", " + v + ")" : w + ".putU16(" + t + ", (" + v + ") & 0xFFFF" + o + ")";
+            case S32 -> order == null ? w + ".putS32(" + t + ", " + v + ")" : w + ".putU32(" + t + ", (" + v + ") & 0xFFFFFFFFL" + o + ")";
+            case S64 -> order == null ? w + ".putS64(" + t + ", " + v + ")" : w + ".putU64(" + t + ", " + v + o + ")";
+            case UINT -> order == null ? w + ".putUint(" + t + ", " + v + ")" : w + ".putU64(" + t + ", " + v + o + ")";
+            case SINT -> w + ".putSint(" + t + ", " + v + ")";
+            default -> throw new IllegalArgumentException(type.yamlName());
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Requests and the client
+
+    private String request(SpecOperation op, SpecOperation.Mode mode, String cls, boolean dump) {
+        AttributeSet set = spec.attributeSet(op.attributeSet());
+        boolean hasReply = dump || mode.reply() != null;
+        String reader = readerClass.get(set.name());
+        JavaNames members = new JavaNames("start", "call", "dump", "client", "out", "reply", "handler", "forward");
+        Src s = file();
+        s.line("import org.vnetnl.genl.AttributeWriter;");
+        if (dump) {
+            s.line("import org.vnetnl.genl.DumpHandler;");
+            s.line("import org.vnetnl.genl.DumpInterruptPolicy;");
+            s.line("import org.vnetnl.genl.DumpResult;");
+        }
+        if (hasReply) {
+            s.line("import org.vnetnl.genl.GenlMessage;");
+        }
+        s.line("import org.vnetnl.genl.NetlinkException;");
+        s.line("");
+        s.line("/**");
+        s.line(" * The {@code " + (dump ? "dump" : "do") + "} request of {@code " + op.name() + "}: set its attributes, then "
+                + (dump ? "{@link #dump}" : "{@link #call}") + ". Made by {@link " + clientClass + "}, reused for");
+        s.line(" * every request of this kind; valid until the next request on the connection.");
+        s.line(" */");
+        s.open("public final class " + cls + " {");
+        s.line("");
+        s.line("private final " + clientClass + " client;");
+        if (hasReply) {
+            s.line("private final " + reader + " reply = new " + reader + "();");
+        }
+        s.line("private AttributeWriter out;");
+        if (dump) {
+            s.line("private " + clientClass + ".ReplyHandler<? super " + reader + "> handler;");
+            s.line("private final DumpHandler forward = this::forward;");
+        }
+        s.line("");
+        s.open(cls + "(" + clientClass + " client) {");
+        s.line("this.client = client;");
+        s.close("}");
+        s.line("");
+        s.open(cls + " start(AttributeWriter out) {");
+        s.line("this.out = out;");
+        s.line("return this;");
+        s.close("}");
+        setters(s, set, mode.request() == null ? List.of() : mode.request(), cls, "out", members);
+        s.line("");
+        if (dump) {
+            s.line("/** Sends the dump request and calls {@code handler} with each reply, failing if the kernel marks the dump inconsistent. */");
+            s.open("public DumpResult dump(" + clientClass + ".ReplyHandler<? super " + reader + "> handler) throws NetlinkException {");
+            s.line("return dump(DumpInterruptPolicy.FAIL, handler);");
+            s.close("}");
+            s.line("");
+            s.line("/** Sends the dump request and calls {@code handler} with each reply; {@code onInterrupt} decides about inconsistent dumps. */");
+            s.open("public DumpResult dump(DumpInterruptPolicy onInterrupt, " + clientClass + ".ReplyHandler<? super " + reader
+                    + "> handler) throws NetlinkException {");
+            s.line("this.handler = handler;");
+            s.open("try {");
+            s.line("return client.connection().dump(client.timeout(), onInterrupt, forward);");
+            s.closeOpen("} finally {");
+            s.line("this.handler = null;");
+            s.close("}");
+            s.close("}");
+            s.line("");
+            s.open("private void forward(GenlMessage message) throws NetlinkException {");
+            s.line("handler.onReply(reply.wrap(message));");
+            s.close("}");
+        } else if (hasReply) {
+            s.line("/** Sends the request and returns its reply, valid until the next call on the connection. */");
+            s.open("public " + reader + " call() throws NetlinkException {");
+            s.line("GenlMessage message = client.connection().transact(client.timeout());");
+            s.open("if (message == null) {");
+            s.line("throw new IllegalStateException(\"" + spec.name() + " " + op.name() + ": the kernel acknowledged without a reply\");");
+            s.close("}");
+            s.line("return reply.wrap(message);");
+            s.close("}");
+        } else {
+            s.line("/** Sends the request and waits for the kernel's acknowledgement. */");
+            s.open("public void call() throws NetlinkException {");
+            s.line("client.connection().transact(client.timeout());");
+            s.close("}");
+        }
+        s.close("}");
+        return s.toString();
+    }
+
+    private String client(Map<String, String[]> requests, JavaNames members) {
+        Src s = file();
+        s.line("import java.time.Duration;");
+        s.line("import java.util.Objects;");
+        s.line("");
+        s.line("import org.vnetnl.genl.Family;");
+        s.line("import org.vnetnl.genl.GenlConnection;");
+        s.line("import org.vnetnl.genl.GenlMessage;");
+        s.line("import org.vnetnl.genl.NetlinkException;");
+        s.line("import org.vnetnl.genl.NetlinkFlags;");
+        s.line("");
+        s.line("/**");
+        s.line(" * A typed client of the generic netlink family {@code " + spec.name() + "} over a connection the caller owns");
+        s.line(" * (and closes). Requests and replies are reused flyweights: nothing is allocated per call. Not thread-safe.");
+        s.line(" */");
+        s.open("public final class " + clientClass + " {");
+        s.line("");
+        s.line("/** Receives the replies of a dump, each valid only during the call. */");
+        s.line("@FunctionalInterface");
+        s.open("public interface ReplyHandler<R> {");
+        s.line("void onReply(R reply) throws NetlinkException;");
+        s.close("}");
+        s.line("");
+        JavaNames events = new JavaNames("unknown");
+        List<String[]> notifications = new ArrayList<>();
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (SpecOperation op : spec.operations().values()) {
+            if (op.isAsync() && op.attributeSet() != null && op.replyValue() >= 0 && seen.add(op.replyValue())) {
+                notifications.add(new String[] {op.name(), events.member(op.name()), readerClass.get(op.attributeSet()),
+                        members.member(op.name() + "-event")});
+            }
+        }
+        s.line("/** The notifications and events of the family, one method each; those not overridden are ignored. */");
+        s.open("public interface Notifications {");
+        for (String[] n : notifications) {
+            s.line("/** {@code " + n[0] + "}. */");
+            s.open("default void " + n[1] + "(" + n[2] + " event) throws NetlinkException {");
+            s.close("}");
+            s.line("");
+        }
+        s.line("/** A message of a command the spec does not list as a notification. */");
+        s.open("default void unknown(GenlMessage message) throws NetlinkException {");
+        s.close("}");
+        s.close("}");
+        s.line("");
+        s.line("private final GenlConnection connection;");
+        s.line("private final Family family;");
+        s.line("private Duration timeout = GenlConnection.DEFAULT_TIMEOUT;");
+        for (Map.Entry<String, String[]> r : requests.entrySet()) {
+            s.line("private final " + r.getValue()[0] + " " + r.getValue()[1] + "Request = new " + r.getValue()[0] + "(this);");
+        }
+        for (String[] n : notifications) {
+            s.line("private final " + n[2] + " " + n[3] + " = new " + n[2] + "();");
+        }
+        s.line("");
+        s.open("private " + clientClass + "(GenlConnection connection, Family family) {");
+        s.line("this.connection = connection;");
+        s.line("this.family = family;");
+        s.close("}");
+        s.line("");
+        s.line("/** A client over {@code connection}, resolving the family by name. */");
+        s.open("public static " + clientClass + " open(GenlConnection connection) throws NetlinkException {");
+        s.line("return new " + clientClass + "(connection, connection.family(" + familyClass + ".FAMILY_NAME));");
+        s.close("}");
+        s.line("");
+        s.line("/** The connection requests go through. */");
+        s.open("public GenlConnection connection() {");
+        s.line("return connection;");
+        s.close("}");
+        s.line("");
+        s.line("/** The family as the kernel registered it. */");
+        s.open("public Family family() {");
+        s.line("return family;");
+        s.close("}");
+        s.line("");
+        s.line("/** How long a request waits for its reply (each part, for a dump). */");
+        s.open("public Duration timeout() {");
+        s.line("return timeout;");
+        s.close("}");
+        s.line("");
+        s.line("/** Sets how long a request waits for its reply. */");
+        s.open("public " + clientClass + " timeout(Duration timeout) {");
+        s.line("this.timeout = Objects.requireNonNull(timeout, \"timeout\");");
+        s.line("return this;");
+        s.close("}");
+        for (Map.Entry<String, String[]> r : requests.entrySet()) {
+            String[] key = r.getKey().split("/");
+            SpecOperation op = spec.operation(key[0]);
+            boolean dump = key[1].equals("dump");
+            boolean ack = !dump && op.doMode().reply() == null;
+            String flags = dump ? "NetlinkFlags.DUMP" : ack ? "NetlinkFlags.ACK" : "0";
+            s.line("");
+            s.line("/** Starts the {@code " + key[1] + "} request of {@code " + op.name() + "}. */");
+            s.open("public " + r.getValue()[0] + " " + r.getValue()[1] + "() {");
+            s.line("return " + r.getValue()[1] + "Request.start(connection.prepare(family, " + familyClass + ".Cmd."
+                    + commandConstant.get(op.name()) + ", " + flags + ", " + JavaNames.literal(spec.name() + " " + op.name()
+                    + (dump ? " dump" : "")) + ", null));");
+            s.close("}");
+        }
+        for (Map.Entry<String, String> g : groupConstant.entrySet()) {
+            s.line("");
+            s.line("/** Joins the multicast group {@code " + g.getKey() + "}. */");
+            s.open("public void " + members.member("join-" + g.getKey()) + "() throws NetlinkException {");
+            s.line("connection.joinGroup(family, " + familyClass + ".Mcgrp." + g.getValue() + ");");
+            s.close("}");
+        }
+        s.line("");
+        s.line("/** Waits up to {@code timeout} for the next notification and hands it to its method of {@code handler}. */");
+        s.open("public void receiveNotification(Duration timeout, Notifications handler) throws NetlinkException {");
+        s.line("GenlMessage message = connection.receiveNotification(timeout);");
+        s.open("switch (message.command()) {");
+        for (String[] n : notifications) {
+            s.line("case " + familyClass + ".Cmd." + replyCommandConstant.get(n[0]) + " -> handler." + n[1] + "(" + n[3] + ".wrap(message));");
+        }
+        s.line("default -> handler.unknown(message);");
+        s.close("}");
+        s.close("}");
+        s.close("}");
+        return s.toString();
+    }
+
+    /** Java source text with four-space indentation. */
+    private static final class Src {
+        private final StringBuilder text = new StringBuilder();
+        private int depth;
+
+        void line(String line) {
+            if (!line.isEmpty()) {
+                text.append("    ".repeat(depth)).append(line);
+            }
+            text.append('\n');
+        }
+
+        void open(String line) {
+            line(line);
+            depth++;
+        }
+
+        void close(String line) {
+            depth--;
+            line(line);
+        }
+
+        void closeOpen(String line) {
+            depth--;
+            line(line);
+            depth++;
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package org.vnetnl.ynl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.vnetnl.genl.GenlConnection;
+import org.vnetnl.genl.NetlinkException;
+import org.vnetnl.internal.ThreadAllocation;
+import org.vnetnl.kernel.netdev.DevReader;
+import org.vnetnl.kernel.netdev.Netdev;
+import org.vnetnl.kernel.netdev.NetdevClient;
+import org.vnetnl.kernel.netdev.XdpAct;
+import org.vnetnl.kernel.netdev.XdpRxMetadata;
+import org.vnetnl.kernel.netdev.XskFlags;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The netdev client generated at build time from Linux 6.12's {@code netdev.yaml} (see the pom's
+ * {@code generate-netdev-client}), on the host kernel, against the kernel's own {@code cli.py} on the same
+ * operations: every device of a {@code dev-get} dump and each device's {@code dev-get} do must carry the same values
+ * (flags compared as their spec names, as cli.py prints them). Also: the request/reply path allocates nothing, and
+ * a reader kept past the next request fails instead of reading the next reply's bytes.
+ */
+class GeneratedNetdevClientTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static GenlConnection connection;
+    private static NetdevClient netdev;
+
+    @BeforeAll
+    static void open() throws NetlinkException {
+        connection = GenlConnection.open();
+        netdev = NetdevClient.open(connection);
+    }
+
+    @AfterAll
+    static void close() {
+        connection.close();
+    }
+
+    @Test
+    void dumpAndDoGiveWhatCliPyGives() throws Exception {
+        Map<Long, Map<String, Object>> dumped = new TreeMap<>();
+        netdev.devGetDump().dump(dev -> dumped.put(dev.ifindex(), values(dev)));
+        assertFalse(dumped.isEmpty(), "the host has at least lo");
+
+        Map<Long, Map<String, Object>> expected = new TreeMap<>();
+        for (JsonNode dev : cli("--dump", "dev-get", null)) {
+            expected.put(dev.get("ifindex").asLong(), values(dev));
+        }
+        assertEquals(expected, dumped, "dev-get dump: generated client vs cli.py");
+
+        for (long ifindex : dumped.keySet()) {
+            DevReader dev = netdev.devGet().ifindex(ifindex).call();
+            JsonNode one = cli("--do", "dev-get", "{\"ifindex\": " + ifindex + "}");
+            assertEquals(values(one), values(dev), "dev-get do of ifindex " + ifindex);
+        }
+        System.out.println("GeneratedNetdevClientTest: dev-get dump and do of " + dumped.size()
+                + " devices equal to cli.py's: " + dumped);
+    }
+
+    /**
+     * The generated request/reply path adds no allocation to the connection's own round trip: the best of five
+     * rounds of 2000 {@code dev-get} calls through the client allocates no more than the best of five rounds of
+     * the same request written and sent by hand, and nothing at all once the connection's round trip allocates
+     * nothing.
+     */
+    @Test
+    void theRequestReplyPathAllocatesNothing() throws Exception {
+        ThreadAllocation allocation = new ThreadAllocation();
+        long generated = Long.MAX_VALUE;
+        long byHand = Long.MAX_VALUE;
+        long sum = 0;
+        for (int round = 0; round < 5; round++) {
+            long before = allocation.bytes();
+            for (int i = 0; i < 2_000; i++) {
+                connection.prepare(netdev.family(), Netdev.Cmd.DEV_GET, 0, "netdev dev-get", null)
+                        .putU32(Netdev.Dev.IFINDEX, 1);
+                sum += connection.transact(netdev.timeout()).command();
+            }
+            long middle = allocation.bytes();
+            for (int i = 0; i < 2_000; i++) {
+                DevReader lo = netdev.devGet().ifindex(1).call();
+                sum += lo.ifindex() + lo.xdpFeatures() + (lo.hasXdpZcMaxSegs() ? lo.xdpZcMaxSegs() : 0);
+            }
+            long after = allocation.bytes();
+            byHand = Math.min(byHand, middle - before);
+            generated = Math.min(generated, after - middle);
+        }
+        System.out.println("GeneratedNetdevClientTest: 2000 dev-get round trips allocate " + generated
+                + " bytes through the generated client, " + byHand + " written by hand");
+        assertTrue(generated <= byHand, generated + " bytes through the generated client, " + byHand + " by hand");
+        if (byHand == 0) {
+            assertEquals(0, generated);
+        }
+        assertTrue(sum > 0);
+    }
+
+    @Test
+    @Disabled("needs the connection to hand out views tied to its receive buffer's generation (GenlConnection"
+            + " passing its BufferGeneration to GenlMessage.wrap), which this branch's connection does not do yet")
+    void aReaderKeptPastTheNextRequestFails() throws Exception {
+        List<DevReader> kept = new ArrayList<>();
+        netdev.devGetDump().dump(dev -> {
+            if (kept.isEmpty()) {
+                kept.add(dev);
+            }
+        });
+        DevReader fromDump = kept.get(0);
+        netdev.devGet().ifindex(1).call();
+        IllegalStateException stale = assertThrows(IllegalStateException.class, fromDump::ifindex);
+        assertTrue(stale.getMessage().contains("no longer valid"), stale.getMessage());
+        assertThrows(IllegalStateException.class, fromDump::hasXdpFeatures);
+    }
+
+    @Test
+    void kernelErrorsComeAsNetlinkException() {
+        NetlinkException e = assertThrows(NetlinkException.class, () -> netdev.devGet().ifindex(999_999).call());
+        assertEquals("netdev dev-get", e.operation());
+    }
+
+    /** The attributes of the generated reader, as cli.py shows them. */
+    private static Map<String, Object> values(DevReader dev) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("ifindex", dev.ifindex());
+        if (dev.hasXdpFeatures()) {
+            v.put("xdp-features", names(XdpAct.values(), dev.xdpFeatures()));
+        }
+        if (dev.hasXdpZcMaxSegs()) {
+            v.put("xdp-zc-max-segs", dev.xdpZcMaxSegs());
+        }
+        if (dev.hasXdpRxMetadataFeatures()) {
+            v.put("xdp-rx-metadata-features", names(XdpRxMetadata.values(), dev.xdpRxMetadataFeatures()));
+        }
+        if (dev.hasXskFeatures()) {
+            v.put("xsk-features", names(XskFlags.values(), dev.xskFeatures()));
+        }
+        return v;
+    }
+
+    /** The same attributes of cli.py's JSON, only those the 6.12 spec names. */
+    private static Map<String, Object> values(JsonNode dev) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("ifindex", dev.get("ifindex").asLong());
+        for (String flags : List.of("xdp-features", "xdp-zc-max-segs", "xdp-rx-metadata-features", "xsk-features")) {
+            JsonNode value = dev.get(flags);
+            if (value == null) {
+                continue;
+            }
+            if (value.isArray()) {
+                List<String> names = new ArrayList<>();
+                value.forEach(n -> names.add(n.asText()));
+                v.put(flags, names.stream().sorted().toList());
+            } else {
+                v.put(flags, value.asLong());
+            }
+        }
+        return v;
+    }
+
+    private static List<String> names(Enum<?>[] entries, long mask) {
+        List<String> names = new ArrayList<>();
+        for (Enum<?> e : entries) {
+            long bit = switch (e) {
+                case XdpAct a -> a.value();
+                case XdpRxMetadata m -> m.value();
+                case XskFlags x -> x.value();
+                default -> throw new IllegalArgumentException(e.toString());
+            };
+            if ((mask & bit) != 0) {
+                names.add(switch (e) {
+                    case XdpAct a -> a.specName();
+                    case XdpRxMetadata m -> m.specName();
+                    case XskFlags x -> x.specName();
+                    default -> throw new IllegalArgumentException(e.toString());
+                });
+            }
+        }
+        return names.stream().sorted().toList();
+    }
+
+    private static JsonNode cli(String mode, String operation, String json) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(KernelYnl.PYTHON.toString(), KernelYnl.cli().toString(),
+                "--spec", KernelYnl.spec("netdev").toString(), "--process-unknown", mode, operation, "--output-json"));
+        if (json != null) {
+            command.addAll(List.of("--json", json));
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ":\n" + out);
+        return JSON.readTree(out);
+    }
+}

@@ -205,12 +205,14 @@ public final class GenlConnection implements AutoCloseable {
 
     /** Opens a connection with {@link Options#defaults()}. */
     public static GenlConnection open() throws NetlinkException {
-        return new GenlConnection(Options.defaults(), KERNEL);
+        return open(Options.defaults());
     }
 
     /** Opens a connection with the given buffer sizes. */
     public static GenlConnection open(Options options) throws NetlinkException {
-        return new GenlConnection(Objects.requireNonNull(options, "options"), KERNEL);
+        Objects.requireNonNull(options, "options");
+        NativeAccess.ensureAvailable();
+        return new GenlConnection(options, KERNEL);
     }
 
     /**

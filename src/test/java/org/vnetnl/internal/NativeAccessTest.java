@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 /** What a user sees when the JVM is not allowed native access or libnl is not installed. */
 class NativeAccessTest {
@@ -33,7 +31,7 @@ class NativeAccessTest {
 
     @Test
     void withoutEnableNativeAccessOnTheModulePathTheErrorNamesTheFlag() throws Exception {
-        Result result = java("--patch-module", "org.vnetnl=" + testClasses(), "-p", mainClasses(),
+        Result result = java("--patch-module", "org.vnetnl=" + testClasses(), "-p", modulePath(),
                 "--add-reads", "org.vnetnl=ALL-UNNAMED", "-m", "org.vnetnl/" + OpenConnectionMain.class.getName());
         assertNotEquals(0, result.status, result.output);
         assertTrue(result.output.contains("start java with --enable-native-access=org.vnetnl"), result.output);
@@ -41,7 +39,7 @@ class NativeAccessTest {
 
     @Test
     void theSampleApplicationWithoutEnableNativeAccessPrintsOneLineNamingTheFlag() throws Exception {
-        Result result = java("-p", mainClasses(), "-m", "org.vnetnl/org.vnetnl.vnet.tools.VnetEcho", "--msg", "hi");
+        Result result = java("-p", modulePath(), "-m", "org.vnetnl/org.vnetnl.vnet.tools.VnetEcho", "--msg", "hi");
         assertEquals(1, result.status, result.output);
         assertEquals("vnet-echo: native access is not enabled for module org.vnetnl:"
                 + " start java with --enable-native-access=org.vnetnl" + System.lineSeparator(), result.output);
@@ -57,7 +55,7 @@ class NativeAccessTest {
 
     @Test
     void everyAttemptWithoutNativeAccessFailsTheSameWayOnTheModulePath() throws Exception {
-        Result result = java("--patch-module", "org.vnetnl=" + testClasses(), "-p", mainClasses(),
+        Result result = java("--patch-module", "org.vnetnl=" + testClasses(), "-p", modulePath(),
                 "--add-reads", "org.vnetnl=ALL-UNNAMED",
                 "-m", "org.vnetnl/" + RetryWithoutNativeAccessMain.class.getName());
         assertFourIdenticalFailures(result, "native access is not enabled for module org.vnetnl:"
@@ -108,10 +106,16 @@ class NativeAccessTest {
         return new Result(process.waitFor(), output);
     }
 
-    /** The library's classes and its run-time dependency (SnakeYAML, which reads the packaged spec). */
-    private static String mainClasses() throws URISyntaxException {
-        Path yaml = Path.of(Yaml.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        return Path.of("target", "classes").toAbsolutePath() + File.pathSeparator + yaml;
+    /** The library's module and its run-time dependencies (copied to target/lib after compiling). */
+    private static String modulePath() {
+        return Path.of("target", "classes").toAbsolutePath() + File.pathSeparator
+                + Path.of("target", "lib").toAbsolutePath();
+    }
+
+    /** The library's classes and its run-time dependencies, as a class path. */
+    private static String mainClasses() {
+        return Path.of("target", "classes").toAbsolutePath() + File.pathSeparator
+                + Path.of("target", "lib").toAbsolutePath() + File.separator + "*";
     }
 
     private static String testClasses() {

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.ynl.tools.YnlCli;
 
 /**
@@ -132,14 +133,14 @@ class YnlConformanceTest {
 
     /**
      * A set operation and the notification it causes on ethtool's monitor group, from each tool in turn: a
-     * listener ({@code --subscribe monitor --sleep 3}) prints what arrived while the same tool ran the set. The
-     * listener is a process of its own because 6.12's cli.py fails when a notification arrives on the socket of
-     * its own request.
+     * listener ({@code --subscribe monitor --sleep 8}) prints what arrived while the same tool ran the set, which
+     * starts once the listener's socket has joined the group. The listener is a process of its own because 6.12's
+     * cli.py fails when a notification arrives on the socket of its own request.
      */
     @Test
     void ethtoolSetAndItsNotification() throws Exception {
         String ethtool = specs.resolve("ethtool.yaml").toString();
-        List<String> listen = List.of("--spec", ethtool, "--subscribe", "monitor", "--sleep", "3", "--output-json");
+        List<String> listen = List.of("--spec", ethtool, "--subscribe", "monitor", "--sleep", "8", "--output-json");
         List<String> set2 = List.of("--spec", ethtool, "--do", "channels-set", "--json",
                 "{\"header\":{\"dev-name\":\"veth0\"},\"rx-count\":2}", "--output-json");
         List<String> set1 = List.of("--spec", ethtool, "--do", "channels-set", "--json",
@@ -153,7 +154,7 @@ class YnlConformanceTest {
                     throw new IllegalStateException(e);
                 }
             }, r -> new Thread(r, "ynl-listener").start());
-            Thread.sleep(1500);
+            awaitGroupMember(monitorGroupId(), listener);
             Outcome set = kernelTool ? python(set2) : java(set2);
             run(set, "channels-set by " + who);
             assertEquals("null", set.stdout().strip(), "channels-set has no reply");
@@ -169,6 +170,36 @@ class YnlConformanceTest {
     }
 
     private final Outcome[] notifications = new Outcome[2];
+
+    /** The id of ethtool's {@code monitor} group, from the kernel's controller (ids are given at registration). */
+    private static int monitorGroupId() throws Exception {
+        try (GenlConnection connection = GenlConnection.openInNamespace(NS, GenlConnection.Options.defaults())) {
+            return connection.family("ethtool").multicastGroups().get("monitor");
+        }
+    }
+
+    /**
+     * Waits until a generic netlink socket of the test's namespace has joined {@code groupId}, as the namespace's
+     * {@code /proc/net/netlink} shows it (its Groups column holds groups 1 to 32, bit {@code id - 1}): a sleep
+     * instead would race with a listener that starts slowly on a loaded machine.
+     */
+    private static void awaitGroupMember(int groupId, CompletableFuture<Outcome> listener) throws Exception {
+        assumeTrue(groupId >= 1 && groupId <= 32, "ethtool's monitor group id " + groupId
+                + " is past the 32 groups /proc/net/netlink shows");
+        long bit = 1L << (groupId - 1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && !listener.isDone()) {
+            for (String line : sh("ip", "netns", "exec", NS, "cat", "/proc/net/netlink").lines().skip(1).toList()) {
+                String[] field = line.trim().split("\\s+");
+                if (field.length > 3 && field[1].equals("16") && (Long.parseLong(field[3], 16) & bit) != 0) {
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        fail("no listener joined ethtool's monitor group (id " + groupId + ") within 60 s"
+                + (listener.isDone() ? ": the listener ended first, " + listener.get() : ""));
+    }
 
     @Test
     void tcpMetricsAndMptcp() throws Exception {

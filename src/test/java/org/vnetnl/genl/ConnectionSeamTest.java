@@ -139,6 +139,33 @@ class ConnectionSeamTest {
     }
 
     @Test
+    void anInterruptedDumpIsSentAgainUnderANewSequenceNumber() throws NetlinkException {
+        List<Integer> sequences = new ArrayList<>();
+        socket.answering(request -> {
+            int sequence = sequenceOf(request);
+            int flags = LibNl.NLM_F_MULTI() | (sequences.isEmpty() ? LibNl.NLM_F_DUMP_INTR() : 0);
+            sequences.add(sequence);
+            socket.queue(datagram(0, genl(FAMILY, flags, sequence, 1, 0), done(sequence)));
+        });
+        connection.prepareDump(family, 1);
+        int[] restarts = {0};
+        DumpResult result = connection.dump(TIMEOUT, DumpInterruptPolicy.retry(2), new DumpHandler() {
+            @Override
+            public void onMessage(GenlMessage part) {
+            }
+
+            @Override
+            public void onRestart() {
+                restarts[0]++;
+            }
+        });
+        assertEquals(2, result.attempts());
+        assertEquals(1, restarts[0]);
+        assertEquals(2, sequences.size());
+        assertTrue(sequences.get(1) != sequences.get(0), sequences.toString());
+    }
+
+    @Test
     void closeFreesTheSocketOnce() {
         connection.close();
         connection.close();

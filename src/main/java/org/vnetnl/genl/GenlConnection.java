@@ -567,7 +567,7 @@ public final class GenlConnection implements AutoCloseable {
         } catch (NetlinkException | RuntimeException | Error e) {
             // The NLMSG_DONE may be in this very datagram, after the part the handler refused.
             while (unfinishedDump != 0 && cursor.nextWellFormed()) {
-                noteIfDumpEnd();
+                discard();
             }
             throw e;
         }

@@ -90,10 +90,11 @@ final class Request {
         return length;
     }
 
-    /** The same request again under a new sequence number (a dump retried after an interruption). */
+    /** The same request again under a new sequence number (a dump retried after an interruption), to send again. */
     void resequence(int next) {
         sequence = next;
         MessageHeader.setSequence(buffer, 0, next);
+        prepared = true;
     }
 
     void requirePrepared() {

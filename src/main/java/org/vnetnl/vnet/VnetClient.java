@@ -616,9 +616,16 @@ public final class VnetClient implements AutoCloseable {
         return closed;
     }
 
-    /** Closes the connection. Idempotent; must be called from the thread that opened the client. */
+    /**
+     * Closes the connection. Idempotent; must be called from the thread that opened the client (the client's own
+     * state is confined to it; to stop a thread blocked in {@link #nextEvent}, interrupt it).
+     */
     @Override
     public void close() {
+        if (Thread.currentThread() != owner) {
+            throw new WrongThreadException("this VnetClient belongs to thread \"" + owner.getName()
+                    + "\" that opened it; it was closed from \"" + Thread.currentThread().getName() + "\"");
+        }
         if (!closed) {
             connection.close();
             closed = true;

@@ -1,0 +1,171 @@
+package org.vnetnl.genl;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.vnetnl.internal.MessageHeader;
+import org.vnetnl.internal.NetlinkAlignment;
+import org.vnetnl.internal.libnl.LibNl;
+
+/**
+ * A netlink socket that plays a script instead of talking to the kernel, as mdlayher/netlink's {@code nltest}
+ * does for Go: each request sent is recorded and may queue the datagrams that answer it; the receive side hands
+ * out queued datagrams, overruns and EAGAIN in order. Used through {@link GenlConnection}'s socket seam.
+ */
+final class ScriptedSocket implements NetlinkSocket {
+
+    static final int PORT = 4242;
+
+    /** A datagram as the kernel would queue it: the bytes, the sender port and the multicast group. */
+    record Datagram(byte[] bytes, int sender, int group) {}
+
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private final List<byte[]> sent = new ArrayList<>();
+    private Consumer<byte[]> onSend = request -> { };
+    private int sender;
+    private int group;
+    boolean closed;
+
+    /** What to queue when a request is sent; it receives the request's bytes. */
+    ScriptedSocket answering(Consumer<byte[]> script) {
+        this.onSend = script;
+        return this;
+    }
+
+    void queue(Datagram datagram) {
+        queue.add(datagram);
+    }
+
+    /** The kernel dropped datagrams for this socket here (ENOBUFS). */
+    void queueOverrun() {
+        queue.add(NetlinkSocket.OVERRUN);
+    }
+
+    List<byte[]> sent() {
+        return sent;
+    }
+
+    static int sequenceOf(byte[] request) {
+        return MemorySegment.ofArray(request).get(JAVA_INT_UNALIGNED, MessageHeader.SEQUENCE);
+    }
+
+    @Override
+    public int portId() {
+        return PORT;
+    }
+
+    @Override
+    public long send(MemorySegment buffer, int length) {
+        byte[] request = buffer.asSlice(0, length).toArray(JAVA_BYTE);
+        sent.add(request);
+        onSend.accept(request);
+        return length;
+    }
+
+    @Override
+    public long receive(MemorySegment buffer, long offset, long capacity) {
+        Object next = queue.poll();
+        if (next == null) {
+            return AGAIN;
+        }
+        if (next instanceof Long special) {
+            return special;
+        }
+        Datagram datagram = (Datagram) next;
+        MemorySegment.copy(datagram.bytes, 0, buffer, JAVA_BYTE, offset,
+                (int) Math.min(capacity, datagram.bytes.length));
+        sender = datagram.sender;
+        group = datagram.group;
+        return datagram.bytes.length;
+    }
+
+    @Override
+    public int sender() {
+        return sender;
+    }
+
+    @Override
+    public int group() {
+        return group;
+    }
+
+    @Override
+    public int joinGroup(int group) {
+        return 0;
+    }
+
+    @Override
+    public int leaveGroup(int group) {
+        return 0;
+    }
+
+    @Override
+    public void await(long deadline) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(remaining, 1_000_000L));
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Building datagrams
+
+    /** Concatenates netlink messages, each aligned, into one datagram from the kernel (sender 0). */
+    static Datagram datagram(int group, byte[]... messages) {
+        int total = 0;
+        for (byte[] message : messages) {
+            total += NetlinkAlignment.nlmsgAlign(message.length);
+        }
+        byte[] bytes = new byte[total];
+        int at = 0;
+        for (byte[] message : messages) {
+            System.arraycopy(message, 0, bytes, at, message.length);
+            at += NetlinkAlignment.nlmsgAlign(message.length);
+        }
+        return new Datagram(bytes, 0, group);
+    }
+
+    /** A generic netlink message with {@code padding} bytes of one binary attribute (type 1) when positive. */
+    static byte[] genl(int type, int flags, int sequence, int command, int padding) {
+        int length = MessageHeader.GENL_PAYLOAD + (padding > 0 ? NetlinkAlignment.nlaAlign(4 + padding) : 0);
+        MemorySegment message = MemorySegment.ofArray(new byte[length]);
+        MessageHeader.writeGenl(message, 0, type, flags, sequence, PORT, command, 1);
+        if (padding > 0) {
+            new AttributeWriter().wrap(message, MessageHeader.GENL_PAYLOAD, length - MessageHeader.GENL_PAYLOAD)
+                    .putBytes(1, new byte[padding]);
+        }
+        MessageHeader.setLength(message, 0, length);
+        return message.toArray(JAVA_BYTE);
+    }
+
+    /** NLMSG_ERROR with {@code error} (0: an acknowledgement) for {@code sequence}, the request header capped. */
+    static byte[] ack(int sequence, int error) {
+        int length = MessageHeader.ERROR_REQUEST + NetlinkAlignment.NLMSG_HDRLEN;
+        MemorySegment message = MemorySegment.ofArray(new byte[length]);
+        MessageHeader.writeGenl(message, 0, LibNl.NLMSG_ERROR(), LibNl.NLM_F_CAPPED(), sequence, PORT, 0, 0);
+        MessageHeader.setLength(message, 0, length);
+        message.set(JAVA_INT_UNALIGNED, MessageHeader.ERROR_CODE, error);
+        return message.toArray(JAVA_BYTE);
+    }
+
+    /** NLMSG_DONE with status 0 for {@code sequence}. */
+    static byte[] done(int sequence) {
+        int length = NetlinkAlignment.NLMSG_HDRLEN + Integer.BYTES;
+        MemorySegment message = MemorySegment.ofArray(new byte[length]);
+        MessageHeader.writeGenl(message, 0, LibNl.NLMSG_DONE(), LibNl.NLM_F_MULTI(), sequence, PORT, 0, 0);
+        MessageHeader.setLength(message, 0, length);
+        message.set(JAVA_INT_UNALIGNED, NetlinkAlignment.NLMSG_HDRLEN, 0);
+        return message.toArray(JAVA_BYTE);
+    }
+}

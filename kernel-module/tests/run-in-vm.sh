@@ -438,12 +438,12 @@ check_link_event_after_state_change() {
 }
 
 # Holds RTNL for many seconds: the dummy driver creates its numdummies devices
-# in its module init under one rtnl_lock() (1000 take about 10 s under TCG). Returns once RTNL is held (the
+# in its module init under one rtnl_lock() (1500 take about 20 s under TCG). Returns once RTNL is held (the
 # first device exists while the module is still initialising).
 rtnl_holder=
 hold_rtnl() {
 	modprobe -r dummy 2>/dev/null
-	modprobe dummy numdummies="${VNET_TEST_DUMMIES:-1000}" &
+	modprobe dummy numdummies="${VNET_TEST_DUMMIES:-1500}" &
 	rtnl_holder=$!
 	poll 300 test -e /sys/class/net/dummy0 && rtnl_still_held
 }
@@ -451,7 +451,7 @@ rtnl_still_held() { [ "$(cat /sys/module/dummy/initstate 2>/dev/null)" = coming 
 # Whether process $1 sleeps waiting for RTNL: in the mutex's queue, which
 # hands the lock over in arrival order.
 sleeps_on_rtnl() {
-	grep -qs '^State:.*D' "/proc/$1/status" && grep -qsE 'rtnl|set_link_doit' "/proc/$1/stack"
+	grep -qs '^State:.*D' "/proc/$1/status" && grep -qsE 'rtnetlink_rcv_msg|rtnl_lock|set_link_doit' "/proc/$1/stack"
 }
 release_rtnl() {
 	wait "$rtnl_holder"
@@ -475,10 +475,10 @@ check_rtnl_waiters() {
 	fi
 	ip link set vnet-mv netns "$ns" &
 	mover=$!
-	poll 100 sleeps_on_rtnl "$mover" || echo "     (the move is not seen waiting for RTNL)"
+	poll 30 sleeps_on_rtnl "$mover" || echo "     (the move is not seen waiting for RTNL)"
 	"$client" --set-link up vnet-mv >"$scratch/setlink.out" 2>"$scratch/setlink.err" &
 	set_link=$!
-	poll 100 sleeps_on_rtnl "$set_link" || echo "     (SET_LINK is not seen waiting for RTNL)"
+	poll 30 sleeps_on_rtnl "$set_link" || echo "     (SET_LINK is not seen waiting for RTNL)"
 	SECONDS_START=$EPOCHREALTIME
 	timeout 20 "$client" --msg "while RTNL is held" >"$scratch/echo.out" 2>&1
 	echo_status=$?

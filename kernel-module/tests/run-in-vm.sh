@@ -7,7 +7,8 @@
 #   kernel-module/vm/run kernel-module/tests/run-in-vm.sh
 #
 # The runner provides VNET_NL_KO (the module, already inserted) and
-# VNET_NL_CLIENT. One line per check, then "N passed, M failed"; the exit
+# VNET_NL_CLIENT. Arguments, if any, name the checks to run (e.g.
+# rtnl_waiters ynl_cli); by default all run. One line per check, then "N passed, M failed"; the exit
 # status is non-zero if any check failed.
 set -u
 
@@ -554,20 +555,16 @@ check_ynl_cli() {
 
 require_family_registered
 
-check_ctrl_listing
-check_load_cycles
-check_echo_all
-check_other_rejections
-check_echo_event
-check_link_events
-check_traffic
-check_strict_header_and_per_op_policy
-check_stats_vs_delete
-check_reset_vs_get
-check_link_event_after_state_change
-check_rtnl_waiters
-check_ynl_cli
-check_unload_with_clients
-check_taint
+# Every check, or only those named on the command line (without "check_").
+if [ $# -eq 0 ]; then
+	set -- ctrl_listing load_cycles echo_all other_rejections echo_event link_events traffic strict_header_and_per_op_policy stats_vs_delete reset_vs_get link_event_after_state_change rtnl_waiters ynl_cli unload_with_clients taint
+fi
+for name in "$@"; do
+	if ! declare -F "check_$name" >/dev/null; then
+		echo "run-in-vm.sh: no check named $name" >&2
+		exit 2
+	fi
+	"check_$name"
+done
 
 finish

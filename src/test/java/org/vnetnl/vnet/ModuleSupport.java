@@ -59,4 +59,14 @@ final class ModuleSupport {
             throw new AssertionError("interrupted while running " + String.join(" ", command), e);
         }
     }
+
+    /**
+     * The library for a JVM the test starts: its classes and its run-time dependency (SnakeYAML, which reads
+     * the packaged spec), as a class or module path.
+     */
+    static String libraryPath() throws java.net.URISyntaxException {
+        return java.nio.file.Path.of(VnetClient.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                + java.io.File.pathSeparator + java.nio.file.Path.of(
+                        org.yaml.snakeyaml.Yaml.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
 }

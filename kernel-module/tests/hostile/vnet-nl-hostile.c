@@ -9,7 +9,9 @@
  * and generic netlink headers, attribute lengths that are too short or run past
  * the message, wrong types and sizes, out-of-range values, unknown attributes
  * and commands, oversize and unterminated strings, nesting where none is
- * expected, dump requests for commands without a dump, random bytes behind a
+ * expected, dump requests for commands without a dump, valid requests with a
+ * reserved genlmsghdr field or netlink flags set (genl-header-strict), valid
+ * attributes a command does not take (attr-per-op), random bytes behind a
  * valid header, several bad messages in one datagram, and datagrams larger than
  * the socket accepts.
  *

@@ -33,7 +33,7 @@ class ClientResourcesModuleTest {
     @Test
     void openCloseCyclesLeaveFileDescriptorsAndResidentMemoryWhereTheyWere() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        String classPath = location(VnetClient.class) + File.pathSeparator + location(OpenCloseCycles.class);
+        String classPath = ModuleSupport.libraryPath() + File.pathSeparator + location(OpenCloseCycles.class);
         List<String> command = new ArrayList<>(List.of(java, "-Xms64m", "-Xmx64m", "-XX:+AlwaysPreTouch",
                 "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
                 OpenCloseCycles.class.getName(), Integer.toString(CYCLES), "vnet"));

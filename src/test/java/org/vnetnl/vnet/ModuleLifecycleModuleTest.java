@@ -51,12 +51,11 @@ class ModuleLifecycleModuleTest {
         }
     }
 
-    /** The documented command: java --enable-native-access=org.vnetnl -p CLASSES -m org.vnetnl/...VnetEcho. */
+    /** The documented command: java --enable-native-access=org.vnetnl -p CLASSES:LIB -m org.vnetnl/...VnetEcho. */
     private static List<String> sampleApp(String... arguments) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Path classes = Path.of(VnetEcho.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=org.vnetnl", "-p",
-                classes.toString(), "-m", "org.vnetnl/" + VnetEcho.class.getName()));
+                ModuleSupport.libraryPath(), "-m", "org.vnetnl/" + VnetEcho.class.getName()));
         command.addAll(List.of(arguments));
         return command;
     }

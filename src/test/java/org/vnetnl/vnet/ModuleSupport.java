@@ -3,10 +3,15 @@ package org.vnetnl.vnet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Shared by the module tests (tag {@code module}): they need the vnet_nl module loaded, which {@code mvn verify}
@@ -58,5 +63,22 @@ final class ModuleSupport {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while running " + String.join(" ", command), e);
         }
+    }
+
+    /**
+     * The library for a JVM the test starts: its classes and its run-time dependencies, as a class or module path.
+     * The dependencies are the jars beside the classes in the module tests' snapshot (see {@link ModuleTestRun}),
+     * or in {@code target/lib} beside {@code target/classes}.
+     */
+    static String libraryPath() throws java.net.URISyntaxException, IOException {
+        Path classes = Path.of(VnetClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path lib = classes.resolveSibling("lib");
+        Path dependencies = Files.isDirectory(lib) ? lib : classes.getParent();
+        List<String> path = new ArrayList<>(List.of(classes.toString()));
+        try (Stream<Path> files = Files.list(dependencies)) {
+            files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted()
+                    .forEach(f -> path.add(f.toString()));
+        }
+        return String.join(File.pathSeparator, path);
     }
 }

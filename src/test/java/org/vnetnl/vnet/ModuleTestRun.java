@@ -128,12 +128,14 @@ public final class ModuleTestRun {
         return null;
     }
 
-    /** Copies each class path entry to {@code snapshot}; returns the class path of the copies. */
+    /**
+     * Copies each class path entry to {@code snapshot}; returns the class path of the copies. An entry
+     * {@code dir/*} stands for the jars in {@code dir}, as on java's own class path.
+     */
     private static String snapshot(String classPath, Path snapshot) throws IOException {
         List<String> copies = new ArrayList<>();
         int index = 0;
-        for (String entry : classPath.split(File.pathSeparator)) {
-            Path source = Path.of(entry);
+        for (Path source : entries(classPath)) {
             Path target = snapshot.resolve(index++ + "-" + source.getFileName());
             try (Stream<Path> files = Files.walk(source)) {
                 for (Path file : (Iterable<Path>) files::iterator) {
@@ -148,6 +150,20 @@ public final class ModuleTestRun {
             copies.add(target.toString());
         }
         return String.join(File.pathSeparator, copies);
+    }
+
+    private static List<Path> entries(String classPath) throws IOException {
+        List<Path> entries = new ArrayList<>();
+        for (String entry : classPath.split(File.pathSeparator)) {
+            if (entry.endsWith(File.separator + "*")) {
+                try (Stream<Path> jars = Files.list(Path.of(entry.substring(0, entry.length() - 2)))) {
+                    jars.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().forEach(entries::add);
+                }
+            } else {
+                entries.add(Path.of(entry));
+            }
+        }
+        return entries;
     }
 
     private static void delete(Path tree) {

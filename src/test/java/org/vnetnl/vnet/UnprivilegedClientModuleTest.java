@@ -56,7 +56,7 @@ class UnprivilegedClientModuleTest {
     /** A JVM running {@code main} as user nobody, without capabilities, on this test's class path. */
     private static List<String> asNobody(Class<?> main, String... arguments) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        String classPath = location(VnetClient.class) + File.pathSeparator + location(main);
+        String classPath = ModuleSupport.libraryPath() + File.pathSeparator + location(main);
         List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534",
                 "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all",
                 // No performance data file: nobody has no home for it, and it is not needed.

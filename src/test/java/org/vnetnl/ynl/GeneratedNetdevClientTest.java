@@ -57,8 +57,15 @@ class GeneratedNetdevClientTest {
     @Test
     void dumpAndDoGiveWhatCliPyGives() throws Exception {
         Map<Long, Map<String, Object>> dumped = new TreeMap<>();
+        // tour:generated-call
+        NetdevClient netdev = NetdevClient.open(connection);     // generated from netdev.yaml
+        DevReader lo = netdev.devGet().ifindex(1).call();          // typed request, flyweight reply
+        long xdp = lo.hasXdpFeatures() ? lo.xdpFeatures() : 0;     // no allocation on the way
+        boolean redirect = XdpAct.REDIRECT.isSetIn(xdp);           // flags with their spec names
         netdev.devGetDump().dump(dev -> dumped.put(dev.ifindex(), values(dev)));
+        // end
         assertFalse(dumped.isEmpty(), "the host has at least lo");
+        assertEquals(dumped.get(1L).get("xdp-features") instanceof List<?> names && names.contains("redirect"), redirect);
 
         Map<Long, Map<String, Object>> expected = new TreeMap<>();
         for (JsonNode dev : cli("--dump", "dev-get", null)) {

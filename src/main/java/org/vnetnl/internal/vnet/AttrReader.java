@@ -2,9 +2,7 @@
 // Do not edit: change the spec and generate again.
 package org.vnetnl.internal.vnet;
 
-import java.util.Arrays;
-import java.util.NoSuchElementException;
-
+import org.vnetnl.genl.AttributeIndex;
 import org.vnetnl.genl.AttributeReader;
 import org.vnetnl.genl.GenlMessage;
 
@@ -15,148 +13,117 @@ import org.vnetnl.genl.GenlMessage;
  */
 public final class AttrReader {
 
-    private final AttributeReader attrs = new AttributeReader();
-    private final AttributeReader items = new AttributeReader();
-    private final long[] offsets = new long[7];
-    private final int[] counts = new int[7];
+    private static final int[] TYPES = {VnetNl.Attr.MSG, VnetNl.Attr.VALUE, VnetNl.Attr.FLAG, VnetNl.Attr.IFINDEX, VnetNl.Attr.IFNAME, VnetNl.Attr.LINK_UP, VnetNl.Attr.STATS};
+    private static final String[] NAMES = {"msg", "value", "flag", "ifindex", "ifname", "link-up", "stats"};
+    private final AttributeIndex view = new AttributeIndex("attr", TYPES, NAMES);
     private StatsReader statsReader;
 
     /** Wraps the attributes of {@code message} (a reply, notification or dump part of this set). */
     public AttrReader wrap(GenlMessage message) {
-        return wrap(message.attributes());
+        view.wrap(message.attributes());
+        return this;
     }
 
     /** Wraps the range {@code attributes} covers, with its validity. */
     public AttrReader wrap(AttributeReader attributes) {
-        attrs.wrap(attributes);
-        return index();
+        view.wrap(attributes);
+        return this;
     }
 
     /** Wraps the payload of the current attribute of {@code parent}, a nest of this set. */
     public AttrReader wrapNested(AttributeReader parent) {
-        parent.nested(attrs);
-        return index();
-    }
-
-    private AttrReader index() {
-        Arrays.fill(offsets, -1L);
-        Arrays.fill(counts, 0);
-        while (attrs.next()) {
-            int i = switch (attrs.type()) {
-                case VnetNl.Attr.MSG -> 0;
-                case VnetNl.Attr.VALUE -> 1;
-                case VnetNl.Attr.FLAG -> 2;
-                case VnetNl.Attr.IFINDEX -> 3;
-                case VnetNl.Attr.IFNAME -> 4;
-                case VnetNl.Attr.LINK_UP -> 5;
-                case VnetNl.Attr.STATS -> 6;
-                default -> -1;
-            };
-            if (i >= 0) {
-                if (offsets[i] < 0) {
-                    offsets[i] = attrs.offset();
-                }
-                counts[i]++;
-            }
-        }
+        view.wrapNested(parent);
         return this;
     }
 
     /** Whether {@code msg} is present. */
     public boolean hasMsg() {
-        attrs.requireValid();
-        return offsets[0] >= 0;
+        return view.has(0);
     }
 
     /** {@code msg}, copied into a new String. */
     public String msg() {
-        return at(0, "msg").string();
+        return view.at(0).string();
     }
 
     /** Whether {@code msg} is {@code expected}, without allocating. */
     public boolean msgEquals(String expected) {
-        return at(0, "msg").stringEquals(expected);
+        return view.at(0).stringEquals(expected);
     }
 
     /** Copies the UTF-8 bytes of {@code msg} into {@code destination}; returns their count. */
     public int copyMsg(byte[] destination) {
-        return at(0, "msg").copyString(destination);
+        return view.at(0).copyString(destination);
     }
 
     /** Whether {@code value} is present. */
     public boolean hasValue() {
-        attrs.requireValid();
-        return offsets[1] >= 0;
+        return view.has(1);
     }
 
     /** {@code value}, u32. */
     public long value() {
-        return at(1, "value").u32();
+        return view.at(1).u32();
     }
 
     /** Whether {@code flag} is present. */
     public boolean hasFlag() {
-        attrs.requireValid();
-        return offsets[2] >= 0;
+        return view.has(2);
     }
 
     /** {@code flag}, u8. */
     public int flag() {
-        return at(2, "flag").u8();
+        return view.at(2).u8();
     }
 
     /** Whether {@code ifindex} is present. */
     public boolean hasIfindex() {
-        attrs.requireValid();
-        return offsets[3] >= 0;
+        return view.has(3);
     }
 
     /** {@code ifindex}, u32. */
     public long ifindex() {
-        return at(3, "ifindex").u32();
+        return view.at(3).u32();
     }
 
     /** Whether {@code ifname} is present. */
     public boolean hasIfname() {
-        attrs.requireValid();
-        return offsets[4] >= 0;
+        return view.has(4);
     }
 
     /** {@code ifname}, copied into a new String. */
     public String ifname() {
-        return at(4, "ifname").string();
+        return view.at(4).string();
     }
 
     /** Whether {@code ifname} is {@code expected}, without allocating. */
     public boolean ifnameEquals(String expected) {
-        return at(4, "ifname").stringEquals(expected);
+        return view.at(4).stringEquals(expected);
     }
 
     /** Copies the UTF-8 bytes of {@code ifname} into {@code destination}; returns their count. */
     public int copyIfname(byte[] destination) {
-        return at(4, "ifname").copyString(destination);
+        return view.at(4).copyString(destination);
     }
 
     /** Whether {@code link-up} is present. */
     public boolean hasLinkUp() {
-        attrs.requireValid();
-        return offsets[5] >= 0;
+        return view.has(5);
     }
 
     /** {@code link-up}, u8. */
     public int linkUp() {
-        return at(5, "link-up").u8();
+        return view.at(5).u8();
     }
 
     /** Whether {@code stats} is present. */
     public boolean hasStats() {
-        attrs.requireValid();
-        return offsets[6] >= 0;
+        return view.has(6);
     }
 
     /** {@code stats}, read with {@code target}. */
     public StatsReader stats(StatsReader target) {
-        return target.wrapNested(at(6, "stats"));
+        return target.wrapNested(view.at(6));
     }
 
     /** {@code stats}, read with a reader this one keeps and reuses. */
@@ -167,81 +134,36 @@ public final class AttrReader {
         return stats(statsReader);
     }
 
-    /** The current attribute moved to attribute {@code i}'s first occurrence. */
-    private AttributeReader at(int i, String name) {
-        attrs.requireValid();
-        if (offsets[i] < 0) {
-            throw absent(name);
-        }
-        return attrs.at(offsets[i]);
-    }
-
-    /** The current attribute moved to occurrence {@code index} of attribute {@code i} (number {@code type}). */
-    private AttributeReader nth(int i, int type, int index, String name) {
-        attrs.requireValid();
-        if (index < 0 || index >= counts[i]) {
-            throw new IndexOutOfBoundsException(name + " has " + counts[i] + " values, no index " + index);
-        }
-        attrs.at(offsets[i]);
-        for (int k = 0; k < index; ) {
-            attrs.next();
-            if (attrs.type() == type) {
-                k++;
-            }
-        }
-        return attrs;
-    }
-
-    /** The entries of indexed array {@code i}, positioned before the first. */
-    private AttributeReader items(int i, String name) {
-        return at(i, name).nested(items);
-    }
-
-    /** Entry {@code index} of indexed array {@code i} made the current attribute of {@code items}. */
-    private AttributeReader item(int i, int index, String name) {
-        items(i, name);
-        for (int k = 0; k <= index; k++) {
-            if (!items.next()) {
-                throw new IndexOutOfBoundsException(name + " has " + k + " entries, no index " + index);
-            }
-        }
-        return items;
-    }
-
-    private static NoSuchElementException absent(String name) {
-        return new NoSuchElementException("attribute " + name + " of set attr is absent: check has...() first");
-    }
-
     /** The attributes present, by spec name; allocates, for logs and tests. */
     @Override
     public String toString() {
-        attrs.requireValid();
+        view.requireValid();
         StringBuilder out = new StringBuilder("{");
-        if (offsets[0] >= 0) {
+        if (view.has(0)) {
             out.append(out.length() > 1 ? ", " : "").append("msg=");
             out.append('"' + msg() + '"');
         }
-        if (offsets[1] >= 0) {
+        if (view.has(1)) {
             out.append(out.length() > 1 ? ", " : "").append("value=");
             out.append(value());
         }
-        if (offsets[2] >= 0) {
+        if (view.has(2)) {
             out.append(out.length() > 1 ? ", " : "").append("flag=");
             out.append(flag());
         }
-        if (offsets[3] >= 0) {
+        if (view.has(3)) {
             out.append(out.length() > 1 ? ", " : "").append("ifindex=");
             out.append(ifindex());
         }
-        if (offsets[4] >= 0) {
+        if (view.has(4)) {
             out.append(out.length() > 1 ? ", " : "").append("ifname=");
             out.append('"' + ifname() + '"');
         }
-        if (offsets[5] >= 0) {
+        if (view.has(5)) {
             out.append(out.length() > 1 ? ", " : "").append("link-up=");
             out.append(linkUp());
         }
-        if (offsets[6] >= 0) {
+        if (view.has(6)) {
             out.append(out.length() > 1 ? ", " : "").append("stats=");
             out.append(stats(new StatsReader()));
         }

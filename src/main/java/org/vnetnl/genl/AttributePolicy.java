@@ -61,7 +61,8 @@ public final class AttributePolicy {
      * @param max          the largest allowed value of an integer kind (the kind's highest without a declared
      *                     range; -1 stands for 2<sup>64</sup>-1 for {@code U64}); 0 for the other kinds
      * @param nestedPolicy the policy of the attributes nested in this one: present exactly for {@code NESTED}
-     * @throws IllegalArgumentException if the type, the name or the limits are not valid for the kind
+     *                     (the constructor throws {@link IllegalArgumentException} if the type, the name or the
+     *                     limits are not valid for the kind)
      */
     public record AttributeSpec(int type, String name, AttributeKind kind, int minLength, int maxLength,
                                 boolean hasRange, long min, long max, Optional<AttributePolicy> nestedPolicy) {

@@ -39,7 +39,8 @@ import org.vnetnl.ynl.YnlSpec;
  *   <li>Per {@code enum} or {@code flags} definition, a Java enum with the spec's names, {@code value()} (the
  *       number on the wire: for flags the bit), {@code specName()} and {@code of(long)} (null when unknown).</li>
  *   <li>Per attribute set {@code S}, {@code SReader}: a flyweight that {@code wrap}s a message or an attribute
- *       range, indexes it in one pass (the absolute offset of each attribute it knows) and reads any attribute
+ *       range, indexes it in one pass ({@link org.vnetnl.genl.AttributeIndex}: the absolute offset of each
+ *       attribute it knows) and reads any attribute
  *       from there: {@code hasX()}, {@code x()} (a number, a flag's presence, a nested set's reader),
  *       {@code xCount()} and {@code x(int)} for {@code multi-attr} and {@code indexed-array}; strings and binaries
  *       have allocation-free accessors ({@code xEquals}, {@code xLength}, {@code copyX}) and copying ones
@@ -64,7 +65,8 @@ import org.vnetnl.ynl.YnlSpec;
  * leading {@code _}. A name that is a Java keyword, a literal, a contextual keyword or a method of
  * {@code Object} gets a trailing {@code _} ({@code default} gives {@code default_}). When two spec names map to
  * the same Java name in one scope (a package, a class), or a spec name maps to a member the generator itself
- * defines ({@code wrap}, {@code end}, ...), the later one in spec order gets {@code _2}, {@code _3}, ...
+ * defines ({@code wrap}, {@code end}, ...) or to a {@code java.lang} type the generated code uses (an attribute
+ * set called {@code string} gives the constants class {@code String_2}), the later one in spec order gets {@code _2}, {@code _3}, ...
  * appended. Derived members ({@code hasX}, {@code xCount}) are named as the spec name with a suffix word
  * ({@code has-x}, {@code x-count}) and follow the same rules.
  *
@@ -86,7 +88,12 @@ public final class JavaGenerator {
     private final YnlSpec spec;
     private final String javaPackage;
     private final String specFile;
-    private final JavaNames types = new JavaNames();
+    /** The java.lang types generated code names: a generated type of that name would hide them. */
+    private static final String[] JAVA_LANG_TYPES = {"String", "Object", "Override", "Integer", "Long", "Boolean",
+        "Byte", "Short", "StringBuilder", "IllegalStateException", "IndexOutOfBoundsException", "FunctionalInterface",
+        "Enum", "Math", "System"};
+
+    private final JavaNames types = new JavaNames(JAVA_LANG_TYPES);
     private final String familyClass;
     private final String clientClass;
     private final Map<String, String> enumClass = new LinkedHashMap<>();
@@ -112,7 +119,10 @@ public final class JavaGenerator {
             readerClass.put(set.name(), types.type(set.name() + "-reader"));
             writerClass.put(set.name(), types.type(set.name() + "-writer"));
         }
-        JavaNames nested = new JavaNames("Cmd", "Mcgrp");
+        JavaNames nested = new JavaNames(JAVA_LANG_TYPES);
+        nested.reserve("Cmd");
+        nested.reserve("Mcgrp");
+        nested.reserve(familyClass); // a nested class cannot share its enclosing class's name
         JavaNames constants = new JavaNames("FAMILY_NAME", "VERSION");
         for (String name : new java.util.TreeSet<>(spec.constants().keySet())) {
             constantName.put(name, constants.constant(name));
@@ -404,12 +414,9 @@ public final class JavaGenerator {
     private String reader(AttributeSet set) {
         String cls = readerClass.get(set.name());
         List<SpecAttribute> attrs = accessible(set);
-        JavaNames members = new JavaNames("wrap", "wrapNested", "attrs", "items", "offsets", "counts", "index",
-                "at", "nth", "item", "absent");
+        JavaNames members = new JavaNames("wrap", "wrapNested", "view", "TYPES", "NAMES");
         Src s = file();
-        s.line("import java.util.Arrays;");
-        s.line("import java.util.NoSuchElementException;");
-        s.line("");
+        s.line("import org.vnetnl.genl.AttributeIndex;");
         s.line("import org.vnetnl.genl.AttributeReader;");
         s.line("import org.vnetnl.genl.GenlMessage;");
         s.line("");
@@ -420,10 +427,15 @@ public final class JavaGenerator {
         s.line(" */");
         s.open("public final class " + cls + " {");
         s.line("");
-        s.line("private final AttributeReader attrs = new AttributeReader();");
-        s.line("private final AttributeReader items = new AttributeReader();");
-        s.line("private final long[] offsets = new long[" + Math.max(1, attrs.size()) + "];");
-        s.line("private final int[] counts = new int[" + Math.max(1, attrs.size()) + "];");
+        StringBuilder typeList = new StringBuilder();
+        StringBuilder nameList = new StringBuilder();
+        for (SpecAttribute a : attrs) {
+            typeList.append(typeList.length() == 0 ? "" : ", ").append(attrConstant(set.name(), a.name()));
+            nameList.append(nameList.length() == 0 ? "" : ", ").append(JavaNames.literal(a.name()));
+        }
+        s.line("private static final int[] TYPES = {" + typeList + "};");
+        s.line("private static final String[] NAMES = {" + nameList + "};");
+        s.line("private final AttributeIndex view = new AttributeIndex(" + JavaNames.literal(set.name()) + ", TYPES, NAMES);");
         Map<SpecAttribute, String> names = new LinkedHashMap<>();
         for (SpecAttribute a : attrs) {
             names.put(a, members.member(a.name()));
@@ -438,103 +450,39 @@ public final class JavaGenerator {
         s.line("");
         s.line("/** Wraps the attributes of {@code message} (a reply, notification or dump part of this set). */");
         s.open("public " + cls + " wrap(GenlMessage message) {");
-        s.line("return wrap(message.attributes());");
+        s.line("view.wrap(message.attributes());");
+        s.line("return this;");
         s.close("}");
         s.line("");
         s.line("/** Wraps the range {@code attributes} covers, with its validity. */");
         s.open("public " + cls + " wrap(AttributeReader attributes) {");
-        s.line("attrs.wrap(attributes);");
-        s.line("return index();");
+        s.line("view.wrap(attributes);");
+        s.line("return this;");
         s.close("}");
         s.line("");
         s.line("/** Wraps the payload of the current attribute of {@code parent}, a nest of this set. */");
         s.open("public " + cls + " wrapNested(AttributeReader parent) {");
-        s.line("parent.nested(attrs);");
-        s.line("return index();");
-        s.close("}");
-        s.line("");
-        s.open("private " + cls + " index() {");
-        s.line("Arrays.fill(offsets, -1L);");
-        s.line("Arrays.fill(counts, 0);");
-        s.open("while (attrs.next()) {");
-        s.open("int i = switch (attrs.type()) {");
-        for (int i = 0; i < attrs.size(); i++) {
-            s.line("case " + attrConstant(set.name(), attrs.get(i).name()) + " -> " + i + ";");
-        }
-        s.line("default -> -1;");
-        s.close("};");
-        s.open("if (i >= 0) {");
-        s.open("if (offsets[i] < 0) {");
-        s.line("offsets[i] = attrs.offset();");
-        s.close("}");
-        s.line("counts[i]++;");
-        s.close("}");
-        s.close("}");
+        s.line("view.wrapNested(parent);");
         s.line("return this;");
         s.close("}");
         for (int i = 0; i < attrs.size(); i++) {
             readerMembers(s, set, attrs.get(i), i, names.get(attrs.get(i)), members);
         }
         s.line("");
-        s.line("/** The current attribute moved to attribute {@code i}'s first occurrence. */");
-        s.open("private AttributeReader at(int i, String name) {");
-        s.line("attrs.requireValid();");
-        s.open("if (offsets[i] < 0) {");
-        s.line("throw absent(name);");
-        s.close("}");
-        s.line("return attrs.at(offsets[i]);");
-        s.close("}");
-        s.line("");
-        s.line("/** The current attribute moved to occurrence {@code index} of attribute {@code i} (number {@code type}). */");
-        s.open("private AttributeReader nth(int i, int type, int index, String name) {");
-        s.line("attrs.requireValid();");
-        s.open("if (index < 0 || index >= counts[i]) {");
-        s.line("throw new IndexOutOfBoundsException(name + \" has \" + counts[i] + \" values, no index \" + index);");
-        s.close("}");
-        s.line("attrs.at(offsets[i]);");
-        s.open("for (int k = 0; k < index; ) {");
-        s.line("attrs.next();");
-        s.open("if (attrs.type() == type) {");
-        s.line("k++;");
-        s.close("}");
-        s.close("}");
-        s.line("return attrs;");
-        s.close("}");
-        s.line("");
-        s.line("/** The entries of indexed array {@code i}, positioned before the first. */");
-        s.open("private AttributeReader items(int i, String name) {");
-        s.line("return at(i, name).nested(items);");
-        s.close("}");
-        s.line("");
-        s.line("/** Entry {@code index} of indexed array {@code i} made the current attribute of {@code items}. */");
-        s.open("private AttributeReader item(int i, int index, String name) {");
-        s.line("items(i, name);");
-        s.open("for (int k = 0; k <= index; k++) {");
-        s.open("if (!items.next()) {");
-        s.line("throw new IndexOutOfBoundsException(name + \" has \" + k + \" entries, no index \" + index);");
-        s.close("}");
-        s.close("}");
-        s.line("return items;");
-        s.close("}");
-        s.line("");
-        s.open("private static NoSuchElementException absent(String name) {");
-        s.line("return new NoSuchElementException(\"attribute \" + name + \" of set " + set.name() + " is absent: check has...() first\");");
-        s.close("}");
-        s.line("");
         s.line("/** The attributes present, by spec name; allocates, for logs and tests. */");
         s.line("@Override");
         s.open("public String toString() {");
-        s.line("attrs.requireValid();");
+        s.line("view.requireValid();");
         s.line("StringBuilder out = new StringBuilder(\"{\");");
         for (int i = 0; i < attrs.size(); i++) {
             SpecAttribute a = attrs.get(i);
             String n = names.get(a);
-            s.open("if (offsets[" + i + "] >= 0) {");
+            s.open("if (view.has(" + i + ")) {");
             s.line("out.append(out.length() > 1 ? \", \" : \"\").append(" + JavaNames.literal(a.name() + "=") + ");");
             String nestedReader = a.nestedAttributes() == null ? null : readerClass.get(a.nestedAttributes());
             if (a.type() == SpecType.INDEXED_ARRAY || a.multiAttr()) {
                 String count = a.type() == SpecType.INDEXED_ARRAY ? members.existing(a.name() + "-count") + "()"
-                        : "counts[" + i + "]";
+                        : "view.count(" + i + ")";
                 s.line("out.append('[');");
                 s.open("for (int k = 0; k < " + count + "; k++) {");
                 s.line("out.append(k > 0 ? \", \" : \"\").append(" + valueText(a, members, "k", nestedReader) + ");");
@@ -569,36 +517,27 @@ public final class JavaGenerator {
     }
 
     private void readerMembers(Src s, AttributeSet set, SpecAttribute a, int i, String name, JavaNames members) {
-        String nameLit = JavaNames.literal(a.name());
-        String type = attrConstant(set.name(), a.name());
         s.line("");
         if (a.type() == SpecType.FLAG) {
             s.line("/** Whether the flag {@code " + a.name() + "} is present. */");
             s.open("public boolean " + name + "() {");
-            s.line("attrs.requireValid();");
-            s.line("return offsets[" + i + "] >= 0;");
+            s.line("return view.has(" + i + ");");
             s.close("}");
             return;
         }
         s.line("/** Whether {@code " + a.name() + "} is present. */");
         s.open("public boolean " + members.member("has-" + a.name()) + "() {");
-        s.line("attrs.requireValid();");
-        s.line("return offsets[" + i + "] >= 0;");
+        s.line("return view.has(" + i + ");");
         s.close("}");
         if (a.type() == SpecType.INDEXED_ARRAY) {
             String count = members.member(a.name() + "-count");
             s.line("");
             s.line("/** The number of entries of the indexed array {@code " + a.name() + "}. */");
             s.open("public int " + count + "() {");
-            s.line("items(" + i + ", " + nameLit + ");");
-            s.line("int n = 0;");
-            s.open("while (items.next()) {");
-            s.line("n++;");
-            s.close("}");
-            s.line("return n;");
+            s.line("return view.itemCount(" + i + ");");
             s.close("}");
             s.line("");
-            String item = "item(" + i + ", index, " + nameLit + ")";
+            String item = "view.item(" + i + ", index)";
             if (a.subType() == SpecType.NEST) {
                 String child = readerClass.get(a.nestedAttributes());
                 s.line("/** Entry {@code index} of {@code " + a.name() + "}, read with {@code target}. */");
@@ -622,12 +561,11 @@ public final class JavaGenerator {
             s.line("");
             s.line("/** How many times {@code " + a.name() + "} occurs. */");
             s.open("public int " + members.member(a.name() + "-count") + "() {");
-            s.line("attrs.requireValid();");
-            s.line("return counts[" + i + "];");
+            s.line("return view.count(" + i + ");");
             s.close("}");
         }
         String param = a.multiAttr() ? "int index" : "";
-        String at = a.multiAttr() ? "nth(" + i + ", " + type + ", index, " + nameLit + ")" : "at(" + i + ", " + nameLit + ")";
+        String at = a.multiAttr() ? "view.nth(" + i + ", index)" : "view.at(" + i + ")";
         String which = a.multiAttr() ? "occurrence {@code index} of " : "";
         String sep = a.multiAttr() ? ", " : "";
         s.line("");

@@ -131,6 +131,16 @@ class JavaGeneratorTest {
         String family = sources.get("org/vnetnl/codegen/demo/DemoFam.java");
         assertTrue(family.contains("public static final int RX_BYTES_2 = 3;"), "constant clash");
         assertTrue(sources.get("org/vnetnl/codegen/demo/Caps.java").contains("DEFAULT(\"default\", 4L)"), "entry");
+
+        // A set named like the family, or like a java.lang type the generated code uses, gets "_2" too.
+        String renamed = Files.readString(SPEC).replace("    name: stats\n    attributes:", "    name: demo-fam\n    attributes:")
+                .replace("nested-attributes: stats", "nested-attributes: demo-fam")
+                .replace("    name: main\n    attributes:", "    name: string\n    attributes:")
+                .replace("attribute-set: main", "attribute-set: string");
+        String constants = JavaGenerator.generate(SpecLoader.load(SPEC, new StringReader(renamed)), PACKAGE)
+                .get("org/vnetnl/codegen/demo/DemoFam.java");
+        assertTrue(constants.contains("public static final class DemoFam_2 {"), "set named like the family");
+        assertTrue(constants.contains("public static final class String_2 {"), "set named string");
     }
 
     @Test

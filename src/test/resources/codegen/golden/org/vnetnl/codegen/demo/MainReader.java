@@ -2,9 +2,7 @@
 // Do not edit: change the spec and generate again.
 package org.vnetnl.codegen.demo;
 
-import java.util.Arrays;
-import java.util.NoSuchElementException;
-
+import org.vnetnl.genl.AttributeIndex;
 import org.vnetnl.genl.AttributeReader;
 import org.vnetnl.genl.GenlMessage;
 
@@ -15,82 +13,47 @@ import org.vnetnl.genl.GenlMessage;
  */
 public final class MainReader {
 
-    private final AttributeReader attrs = new AttributeReader();
-    private final AttributeReader items = new AttributeReader();
-    private final long[] offsets = new long[16];
-    private final int[] counts = new int[16];
+    private static final int[] TYPES = {DemoFam.Main.ID, DemoFam.Main.COLOUR, DemoFam.Main.PORT, DemoFam.Main.NAME, DemoFam.Main.BLOB, DemoFam.Main.UP, DemoFam.Main.DELTA, DemoFam.Main.BYTES, DemoFam.Main.CAPS, DemoFam.Main.MASK, DemoFam.Main.STATS, DemoFam.Main.TAG, DemoFam.Main.PORTS, DemoFam.Main.PEERS, DemoFam.Main.DEFAULT, DemoFam.Main.WRAP};
+    private static final String[] NAMES = {"id", "colour", "port", "name", "blob", "up", "delta", "bytes", "caps", "mask", "stats", "tag", "ports", "peers", "default", "wrap"};
+    private final AttributeIndex view = new AttributeIndex("main", TYPES, NAMES);
     private StatsReader statsReader;
 
     /** Wraps the attributes of {@code message} (a reply, notification or dump part of this set). */
     public MainReader wrap(GenlMessage message) {
-        return wrap(message.attributes());
+        view.wrap(message.attributes());
+        return this;
     }
 
     /** Wraps the range {@code attributes} covers, with its validity. */
     public MainReader wrap(AttributeReader attributes) {
-        attrs.wrap(attributes);
-        return index();
+        view.wrap(attributes);
+        return this;
     }
 
     /** Wraps the payload of the current attribute of {@code parent}, a nest of this set. */
     public MainReader wrapNested(AttributeReader parent) {
-        parent.nested(attrs);
-        return index();
-    }
-
-    private MainReader index() {
-        Arrays.fill(offsets, -1L);
-        Arrays.fill(counts, 0);
-        while (attrs.next()) {
-            int i = switch (attrs.type()) {
-                case DemoFam.Main.ID -> 0;
-                case DemoFam.Main.COLOUR -> 1;
-                case DemoFam.Main.PORT -> 2;
-                case DemoFam.Main.NAME -> 3;
-                case DemoFam.Main.BLOB -> 4;
-                case DemoFam.Main.UP -> 5;
-                case DemoFam.Main.DELTA -> 6;
-                case DemoFam.Main.BYTES -> 7;
-                case DemoFam.Main.CAPS -> 8;
-                case DemoFam.Main.MASK -> 9;
-                case DemoFam.Main.STATS -> 10;
-                case DemoFam.Main.TAG -> 11;
-                case DemoFam.Main.PORTS -> 12;
-                case DemoFam.Main.PEERS -> 13;
-                case DemoFam.Main.DEFAULT -> 14;
-                case DemoFam.Main.WRAP -> 15;
-                default -> -1;
-            };
-            if (i >= 0) {
-                if (offsets[i] < 0) {
-                    offsets[i] = attrs.offset();
-                }
-                counts[i]++;
-            }
-        }
+        view.wrapNested(parent);
         return this;
     }
 
     /** Whether {@code id} is present. */
     public boolean hasId() {
-        attrs.requireValid();
-        return offsets[0] >= 0;
+        return view.has(0);
     }
 
     /** {@code id}, u32. */
     public long id() {
-        return at(0, "id").u32();
+        return view.at(0).u32();
     }
 
     /** Whether {@code colour} is present. */
     public boolean hasColour() {
-        attrs.requireValid();
-        return offsets[1] >= 0;
+        return view.has(1);
     }
 
     /** {@code colour}, u8 ({@link Colour}). */
     public int colour() {
-        return at(1, "colour").u8();
+        return view.at(1).u8();
     }
 
     /** {@code colour} as {@link Colour}, or null for a number the spec does not name. */
@@ -100,60 +63,57 @@ public final class MainReader {
 
     /** Whether {@code port} is present. */
     public boolean hasPort() {
-        attrs.requireValid();
-        return offsets[2] >= 0;
+        return view.has(2);
     }
 
     /** {@code port}, u16. */
     public int port() {
-        return at(2, "port").u16(java.nio.ByteOrder.BIG_ENDIAN);
+        return view.at(2).u16(java.nio.ByteOrder.BIG_ENDIAN);
     }
 
     /** Whether {@code name} is present. */
     public boolean hasName() {
-        attrs.requireValid();
-        return offsets[3] >= 0;
+        return view.has(3);
     }
 
     /** {@code name}, copied into a new String. */
     public String name() {
-        return at(3, "name").string();
+        return view.at(3).string();
     }
 
     /** Whether {@code name} is {@code expected}, without allocating. */
     public boolean nameEquals(String expected) {
-        return at(3, "name").stringEquals(expected);
+        return view.at(3).stringEquals(expected);
     }
 
     /** Copies the UTF-8 bytes of {@code name} into {@code destination}; returns their count. */
     public int copyName(byte[] destination) {
-        return at(3, "name").copyString(destination);
+        return view.at(3).copyString(destination);
     }
 
     /** Whether {@code blob} is present. */
     public boolean hasBlob() {
-        attrs.requireValid();
-        return offsets[4] >= 0;
+        return view.has(4);
     }
 
     /** A view of {@code blob}, valid as long as this reader's bytes. */
     public java.lang.foreign.MemorySegment blob() {
-        return at(4, "blob").bytes();
+        return view.at(4).bytes();
     }
 
     /** A copy of {@code blob}. */
     public byte[] blobCopy() {
-        return at(4, "blob").bytesCopy();
+        return view.at(4).bytesCopy();
     }
 
     /** The length of {@code blob}. */
     public int blobLength() {
-        return at(4, "blob").payloadLength();
+        return view.at(4).payloadLength();
     }
 
     /** Copies {@code blob} into {@code destination} at 0; returns its length. */
     public int copyBlob(byte[] destination) {
-        AttributeReader r = at(4, "blob");
+        AttributeReader r = view.at(4);
         int length = r.payloadLength();
         java.lang.foreign.MemorySegment.copy(r.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE, r.payloadOffset(), destination, 0, length);
         return length;
@@ -161,68 +121,62 @@ public final class MainReader {
 
     /** Whether the flag {@code up} is present. */
     public boolean up() {
-        attrs.requireValid();
-        return offsets[5] >= 0;
+        return view.has(5);
     }
 
     /** Whether {@code delta} is present. */
     public boolean hasDelta() {
-        attrs.requireValid();
-        return offsets[6] >= 0;
+        return view.has(6);
     }
 
     /** {@code delta}, s32. */
     public int delta() {
-        return at(6, "delta").s32();
+        return view.at(6).s32();
     }
 
     /** Whether {@code bytes} is present. */
     public boolean hasBytes() {
-        attrs.requireValid();
-        return offsets[7] >= 0;
+        return view.has(7);
     }
 
     /** {@code bytes}, uint. */
     public long bytes() {
-        return at(7, "bytes").uint();
+        return view.at(7).uint();
     }
 
     /** Whether {@code caps} is present. */
     public boolean hasCaps() {
-        attrs.requireValid();
-        return offsets[8] >= 0;
+        return view.has(8);
     }
 
     /** {@code caps}, u32 ({@link Caps}). */
     public long caps() {
-        return at(8, "caps").u32();
+        return view.at(8).u32();
     }
 
     /** Whether {@code mask} is present. */
     public boolean hasMask() {
-        attrs.requireValid();
-        return offsets[9] >= 0;
+        return view.has(9);
     }
 
     /** The value half of {@code mask}. */
     public int maskValue() {
-        return at(9, "mask").bitfield32Value();
+        return view.at(9).bitfield32Value();
     }
 
     /** The selector half of {@code mask}. */
     public int maskSelector() {
-        return at(9, "mask").bitfield32Selector();
+        return view.at(9).bitfield32Selector();
     }
 
     /** Whether {@code stats} is present. */
     public boolean hasStats() {
-        attrs.requireValid();
-        return offsets[10] >= 0;
+        return view.has(10);
     }
 
     /** {@code stats}, read with {@code target}. */
     public StatsReader stats(StatsReader target) {
-        return target.wrapNested(at(10, "stats"));
+        return target.wrapNested(view.at(10));
     }
 
     /** {@code stats}, read with a reader this one keeps and reuses. */
@@ -235,188 +189,127 @@ public final class MainReader {
 
     /** Whether {@code tag} is present. */
     public boolean hasTag() {
-        attrs.requireValid();
-        return offsets[11] >= 0;
+        return view.has(11);
     }
 
     /** How many times {@code tag} occurs. */
     public int tagCount() {
-        attrs.requireValid();
-        return counts[11];
+        return view.count(11);
     }
 
     /** Occurrence {@code index} of {@code tag}, u32. */
     public long tag(int index) {
-        return nth(11, DemoFam.Main.TAG, index, "tag").u32();
+        return view.nth(11, index).u32();
     }
 
     /** Whether {@code ports} is present. */
     public boolean hasPorts() {
-        attrs.requireValid();
-        return offsets[12] >= 0;
+        return view.has(12);
     }
 
     /** The number of entries of the indexed array {@code ports}. */
     public int portsCount() {
-        items(12, "ports");
-        int n = 0;
-        while (items.next()) {
-            n++;
-        }
-        return n;
+        return view.itemCount(12);
     }
 
     /** Entry {@code index} of {@code ports}. */
     public int ports(int index) {
-        return item(12, index, "ports").u16();
+        return view.item(12, index).u16();
     }
 
     /** Whether {@code peers} is present. */
     public boolean hasPeers() {
-        attrs.requireValid();
-        return offsets[13] >= 0;
+        return view.has(13);
     }
 
     /** The number of entries of the indexed array {@code peers}. */
     public int peersCount() {
-        items(13, "peers");
-        int n = 0;
-        while (items.next()) {
-            n++;
-        }
-        return n;
+        return view.itemCount(13);
     }
 
     /** Entry {@code index} of {@code peers}, read with {@code target}. */
     public StatsReader peers(int index, StatsReader target) {
-        return target.wrapNested(item(13, index, "peers"));
+        return target.wrapNested(view.item(13, index));
     }
 
     /** Whether {@code default} is present. */
     public boolean hasDefault() {
-        attrs.requireValid();
-        return offsets[14] >= 0;
+        return view.has(14);
     }
 
     /** {@code default}, s64. */
     public long default_() {
-        return at(14, "default").s64();
+        return view.at(14).s64();
     }
 
     /** Whether {@code wrap} is present. */
     public boolean hasWrap() {
-        attrs.requireValid();
-        return offsets[15] >= 0;
+        return view.has(15);
     }
 
     /** {@code wrap}, u8. */
     public int wrap_2() {
-        return at(15, "wrap").u8();
-    }
-
-    /** The current attribute moved to attribute {@code i}'s first occurrence. */
-    private AttributeReader at(int i, String name) {
-        attrs.requireValid();
-        if (offsets[i] < 0) {
-            throw absent(name);
-        }
-        return attrs.at(offsets[i]);
-    }
-
-    /** The current attribute moved to occurrence {@code index} of attribute {@code i} (number {@code type}). */
-    private AttributeReader nth(int i, int type, int index, String name) {
-        attrs.requireValid();
-        if (index < 0 || index >= counts[i]) {
-            throw new IndexOutOfBoundsException(name + " has " + counts[i] + " values, no index " + index);
-        }
-        attrs.at(offsets[i]);
-        for (int k = 0; k < index; ) {
-            attrs.next();
-            if (attrs.type() == type) {
-                k++;
-            }
-        }
-        return attrs;
-    }
-
-    /** The entries of indexed array {@code i}, positioned before the first. */
-    private AttributeReader items(int i, String name) {
-        return at(i, name).nested(items);
-    }
-
-    /** Entry {@code index} of indexed array {@code i} made the current attribute of {@code items}. */
-    private AttributeReader item(int i, int index, String name) {
-        items(i, name);
-        for (int k = 0; k <= index; k++) {
-            if (!items.next()) {
-                throw new IndexOutOfBoundsException(name + " has " + k + " entries, no index " + index);
-            }
-        }
-        return items;
-    }
-
-    private static NoSuchElementException absent(String name) {
-        return new NoSuchElementException("attribute " + name + " of set main is absent: check has...() first");
+        return view.at(15).u8();
     }
 
     /** The attributes present, by spec name; allocates, for logs and tests. */
     @Override
     public String toString() {
-        attrs.requireValid();
+        view.requireValid();
         StringBuilder out = new StringBuilder("{");
-        if (offsets[0] >= 0) {
+        if (view.has(0)) {
             out.append(out.length() > 1 ? ", " : "").append("id=");
             out.append(id());
         }
-        if (offsets[1] >= 0) {
+        if (view.has(1)) {
             out.append(out.length() > 1 ? ", " : "").append("colour=");
             out.append(colour());
         }
-        if (offsets[2] >= 0) {
+        if (view.has(2)) {
             out.append(out.length() > 1 ? ", " : "").append("port=");
             out.append(port());
         }
-        if (offsets[3] >= 0) {
+        if (view.has(3)) {
             out.append(out.length() > 1 ? ", " : "").append("name=");
             out.append('"' + name() + '"');
         }
-        if (offsets[4] >= 0) {
+        if (view.has(4)) {
             out.append(out.length() > 1 ? ", " : "").append("blob=");
             out.append(java.util.HexFormat.of().formatHex(blobCopy()));
         }
-        if (offsets[5] >= 0) {
+        if (view.has(5)) {
             out.append(out.length() > 1 ? ", " : "").append("up=");
             out.append(true);
         }
-        if (offsets[6] >= 0) {
+        if (view.has(6)) {
             out.append(out.length() > 1 ? ", " : "").append("delta=");
             out.append(delta());
         }
-        if (offsets[7] >= 0) {
+        if (view.has(7)) {
             out.append(out.length() > 1 ? ", " : "").append("bytes=");
             out.append(bytes());
         }
-        if (offsets[8] >= 0) {
+        if (view.has(8)) {
             out.append(out.length() > 1 ? ", " : "").append("caps=");
             out.append(caps());
         }
-        if (offsets[9] >= 0) {
+        if (view.has(9)) {
             out.append(out.length() > 1 ? ", " : "").append("mask=");
             out.append(maskValue() + "/" + maskSelector());
         }
-        if (offsets[10] >= 0) {
+        if (view.has(10)) {
             out.append(out.length() > 1 ? ", " : "").append("stats=");
             out.append(stats(new StatsReader()));
         }
-        if (offsets[11] >= 0) {
+        if (view.has(11)) {
             out.append(out.length() > 1 ? ", " : "").append("tag=");
             out.append('[');
-            for (int k = 0; k < counts[11]; k++) {
+            for (int k = 0; k < view.count(11); k++) {
                 out.append(k > 0 ? ", " : "").append(tag(k));
             }
             out.append(']');
         }
-        if (offsets[12] >= 0) {
+        if (view.has(12)) {
             out.append(out.length() > 1 ? ", " : "").append("ports=");
             out.append('[');
             for (int k = 0; k < portsCount(); k++) {
@@ -424,7 +317,7 @@ public final class MainReader {
             }
             out.append(']');
         }
-        if (offsets[13] >= 0) {
+        if (view.has(13)) {
             out.append(out.length() > 1 ? ", " : "").append("peers=");
             out.append('[');
             for (int k = 0; k < peersCount(); k++) {
@@ -432,11 +325,11 @@ public final class MainReader {
             }
             out.append(']');
         }
-        if (offsets[14] >= 0) {
+        if (view.has(14)) {
             out.append(out.length() > 1 ? ", " : "").append("default=");
             out.append(default_());
         }
-        if (offsets[15] >= 0) {
+        if (view.has(15)) {
             out.append(out.length() > 1 ? ", " : "").append("wrap=");
             out.append(wrap_2());
         }

@@ -2,9 +2,7 @@
 // Do not edit: change the spec and generate again.
 package org.vnetnl.codegen.demo;
 
-import java.util.Arrays;
-import java.util.NoSuchElementException;
-
+import org.vnetnl.genl.AttributeIndex;
 import org.vnetnl.genl.AttributeReader;
 import org.vnetnl.genl.GenlMessage;
 
@@ -15,124 +13,58 @@ import org.vnetnl.genl.GenlMessage;
  */
 public final class StatsReader {
 
-    private final AttributeReader attrs = new AttributeReader();
-    private final AttributeReader items = new AttributeReader();
-    private final long[] offsets = new long[2];
-    private final int[] counts = new int[2];
+    private static final int[] TYPES = {DemoFam.Stats.RX_BYTES, DemoFam.Stats.RX_BYTES_2};
+    private static final String[] NAMES = {"rx-bytes", "rx_bytes"};
+    private final AttributeIndex view = new AttributeIndex("stats", TYPES, NAMES);
 
     /** Wraps the attributes of {@code message} (a reply, notification or dump part of this set). */
     public StatsReader wrap(GenlMessage message) {
-        return wrap(message.attributes());
+        view.wrap(message.attributes());
+        return this;
     }
 
     /** Wraps the range {@code attributes} covers, with its validity. */
     public StatsReader wrap(AttributeReader attributes) {
-        attrs.wrap(attributes);
-        return index();
+        view.wrap(attributes);
+        return this;
     }
 
     /** Wraps the payload of the current attribute of {@code parent}, a nest of this set. */
     public StatsReader wrapNested(AttributeReader parent) {
-        parent.nested(attrs);
-        return index();
-    }
-
-    private StatsReader index() {
-        Arrays.fill(offsets, -1L);
-        Arrays.fill(counts, 0);
-        while (attrs.next()) {
-            int i = switch (attrs.type()) {
-                case DemoFam.Stats.RX_BYTES -> 0;
-                case DemoFam.Stats.RX_BYTES_2 -> 1;
-                default -> -1;
-            };
-            if (i >= 0) {
-                if (offsets[i] < 0) {
-                    offsets[i] = attrs.offset();
-                }
-                counts[i]++;
-            }
-        }
+        view.wrapNested(parent);
         return this;
     }
 
     /** Whether {@code rx-bytes} is present. */
     public boolean hasRxBytes() {
-        attrs.requireValid();
-        return offsets[0] >= 0;
+        return view.has(0);
     }
 
     /** {@code rx-bytes}, u64. */
     public long rxBytes() {
-        return at(0, "rx-bytes").u64();
+        return view.at(0).u64();
     }
 
     /** Whether {@code rx_bytes} is present. */
     public boolean hasRxBytes_2() {
-        attrs.requireValid();
-        return offsets[1] >= 0;
+        return view.has(1);
     }
 
     /** {@code rx_bytes}, u64. */
     public long rxBytes_2() {
-        return at(1, "rx_bytes").u64();
-    }
-
-    /** The current attribute moved to attribute {@code i}'s first occurrence. */
-    private AttributeReader at(int i, String name) {
-        attrs.requireValid();
-        if (offsets[i] < 0) {
-            throw absent(name);
-        }
-        return attrs.at(offsets[i]);
-    }
-
-    /** The current attribute moved to occurrence {@code index} of attribute {@code i} (number {@code type}). */
-    private AttributeReader nth(int i, int type, int index, String name) {
-        attrs.requireValid();
-        if (index < 0 || index >= counts[i]) {
-            throw new IndexOutOfBoundsException(name + " has " + counts[i] + " values, no index " + index);
-        }
-        attrs.at(offsets[i]);
-        for (int k = 0; k < index; ) {
-            attrs.next();
-            if (attrs.type() == type) {
-                k++;
-            }
-        }
-        return attrs;
-    }
-
-    /** The entries of indexed array {@code i}, positioned before the first. */
-    private AttributeReader items(int i, String name) {
-        return at(i, name).nested(items);
-    }
-
-    /** Entry {@code index} of indexed array {@code i} made the current attribute of {@code items}. */
-    private AttributeReader item(int i, int index, String name) {
-        items(i, name);
-        for (int k = 0; k <= index; k++) {
-            if (!items.next()) {
-                throw new IndexOutOfBoundsException(name + " has " + k + " entries, no index " + index);
-            }
-        }
-        return items;
-    }
-
-    private static NoSuchElementException absent(String name) {
-        return new NoSuchElementException("attribute " + name + " of set stats is absent: check has...() first");
+        return view.at(1).u64();
     }
 
     /** The attributes present, by spec name; allocates, for logs and tests. */
     @Override
     public String toString() {
-        attrs.requireValid();
+        view.requireValid();
         StringBuilder out = new StringBuilder("{");
-        if (offsets[0] >= 0) {
+        if (view.has(0)) {
             out.append(out.length() > 1 ? ", " : "").append("rx-bytes=");
             out.append(rxBytes());
         }
-        if (offsets[1] >= 0) {
+        if (view.has(1)) {
             out.append(out.length() > 1 ? ", " : "").append("rx_bytes=");
             out.append(rxBytes_2());
         }

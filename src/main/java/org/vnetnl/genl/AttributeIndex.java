@@ -1,0 +1,165 @@
+package org.vnetnl.genl;
+
+import java.util.Arrays;
+import java.util.NoSuchElementException;
+
+/**
+ * Where each attribute of one attribute set sits in a message: the engine of the readers that
+ * {@code org.vnetnl.ynl.codegen} generates. {@link #wrap(AttributeReader) wrap} walks the attributes once and records,
+ * per known attribute (a <em>slot</em>), the absolute offset of its first occurrence and how often it occurs; the
+ * accessors then move a reader straight there. Attributes the set does not know (newer kernels) are skipped.
+ * Nothing is allocated after construction, except the exceptions. The validity of the wrapped reader carries
+ * over: once a connection received again, every accessor throws {@link IllegalStateException}.
+ *
+ * <p>Not thread-safe.
+ */
+public final class AttributeIndex {
+
+    private final AttributeReader attrs = new AttributeReader();
+    private final AttributeReader items = new AttributeReader();
+    private final String setName;
+    private final String[] names;
+    private final int[] types;
+    private final int[] slotOfType;
+    private final long[] offsets;
+    private final int[] counts;
+
+    /**
+     * An index of the attributes {@code types} (attribute numbers, one per slot), called {@code names} in
+     * messages, of the set {@code setName}.
+     *
+     * @throws IllegalArgumentException if the arrays differ in length or a type repeats or is outside 1..16383
+     */
+    public AttributeIndex(String setName, int[] types, String[] names) {
+        if (types.length != names.length) {
+            throw new IllegalArgumentException(types.length + " types but " + names.length + " names");
+        }
+        this.setName = setName;
+        this.types = types.clone();
+        this.names = names.clone();
+        int max = 0;
+        for (int type : types) {
+            if (type < 1 || type > AttributeWriter.MAX_TYPE) {
+                throw new IllegalArgumentException("attribute type " + type + " is outside 1.." + AttributeWriter.MAX_TYPE);
+            }
+            max = Math.max(max, type);
+        }
+        slotOfType = new int[max + 1];
+        Arrays.fill(slotOfType, -1);
+        for (int slot = 0; slot < types.length; slot++) {
+            if (slotOfType[types[slot]] >= 0) {
+                throw new IllegalArgumentException("attribute type " + types[slot] + " listed twice");
+            }
+            slotOfType[types[slot]] = slot;
+        }
+        offsets = new long[types.length];
+        counts = new int[types.length];
+    }
+
+    /** Indexes the range {@code source} covers, keeping its validity. */
+    public AttributeIndex wrap(AttributeReader source) {
+        attrs.wrap(source);
+        return index();
+    }
+
+    /** Indexes the payload of the current attribute of {@code parent}, a nest of this set. */
+    public AttributeIndex wrapNested(AttributeReader parent) {
+        parent.nested(attrs);
+        return index();
+    }
+
+    private AttributeIndex index() {
+        Arrays.fill(offsets, -1L);
+        Arrays.fill(counts, 0);
+        while (attrs.next()) {
+            int type = attrs.type();
+            int slot = type < slotOfType.length ? slotOfType[type] : -1;
+            if (slot >= 0) {
+                if (offsets[slot] < 0) {
+                    offsets[slot] = attrs.offset();
+                }
+                counts[slot]++;
+            }
+        }
+        return this;
+    }
+
+    /** Fails if the indexed bytes are gone (the connection received again). */
+    public void requireValid() {
+        attrs.requireValid();
+    }
+
+    /** Whether the attribute of {@code slot} is present. */
+    public boolean has(int slot) {
+        attrs.requireValid();
+        return offsets[slot] >= 0;
+    }
+
+    /** How many times the attribute of {@code slot} occurs. */
+    public int count(int slot) {
+        attrs.requireValid();
+        return counts[slot];
+    }
+
+    /**
+     * A reader whose current attribute is the first occurrence of {@code slot}'s attribute.
+     *
+     * @throws NoSuchElementException if it is absent, naming it
+     */
+    public AttributeReader at(int slot) {
+        attrs.requireValid();
+        if (offsets[slot] < 0) {
+            throw new NoSuchElementException("attribute " + names[slot] + " of set " + setName
+                    + " is absent: check has...() first");
+        }
+        return attrs.at(offsets[slot]);
+    }
+
+    /**
+     * A reader whose current attribute is occurrence {@code index} of {@code slot}'s attribute.
+     *
+     * @throws IndexOutOfBoundsException if there are not that many
+     */
+    public AttributeReader nth(int slot, int index) {
+        attrs.requireValid();
+        if (index < 0 || index >= counts[slot]) {
+            throw new IndexOutOfBoundsException(names[slot] + " has " + counts[slot] + " values, no index " + index);
+        }
+        attrs.at(offsets[slot]);
+        for (int k = 0; k < index; ) {
+            attrs.next();
+            if (attrs.type() == types[slot]) {
+                k++;
+            }
+        }
+        return attrs;
+    }
+
+    /** The number of entries of the indexed array (a nest of numbered entries) of {@code slot}. */
+    public int itemCount(int slot) {
+        at(slot).nested(items);
+        int n = 0;
+        while (items.next()) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * A reader whose current attribute is entry {@code index} of the indexed array of {@code slot}.
+     *
+     * @throws IndexOutOfBoundsException if there are not that many
+     */
+    public AttributeReader item(int slot, int index) {
+        if (index < 0) {
+            throw new IndexOutOfBoundsException(names[slot] + ": no index " + index);
+        }
+        at(slot).nested(items);
+        for (int k = 0; k <= index; k++) {
+            if (!items.next()) {
+                throw new IndexOutOfBoundsException(names[slot] + " has " + k + " entries, no index " + index);
+            }
+        }
+        return items;
+    }
+}

@@ -19,10 +19,13 @@
  *       device, as a management daemon would: the link state read back must
  *       be the one the event announced. Prints the events and how many were
  *       contradicted.
+ *   move IFINDEX NETNS_PATH
+ *       Moves a device to another network namespace with a single request.
  *
  * Exit status: 0 when every check held, 1 when one failed, 2 usage, 3 setup.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -36,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/rtnetlink.h>
 #include <linux/vnet_nl.h>
 
 #include <netlink/attr.h>
@@ -390,15 +394,62 @@ static int link_follow(const char *ifname, unsigned long count, double seconds)
 	return f.stale || atomic_load(&f.failed) ? EXIT_FAILED : 0;
 }
 
+/* ---- move ------------------------------------------------------------------------ */
+
+/*
+ * Moves device IFINDEX into the network namespace at NETNS_PATH with one
+ * RTM_NEWLINK, one RTNL acquisition ("ip link set ... netns" looks the name up
+ * first, a second wait for RTNL that lets other waiters pass in between).
+ */
+static int move(unsigned int ifindex, const char *netns_path)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct ifinfomsg ifi;
+		struct nlattr fd_attr;
+		uint32_t fd;
+	} req = {
+		.nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_NEWLINK,
+			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK },
+		.ifi = { .ifi_family = AF_UNSPEC, .ifi_index = (int)ifindex },
+		.fd_attr = { .nla_len = NLA_HDRLEN + sizeof(uint32_t), .nla_type = IFLA_NET_NS_FD },
+	};
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	char buf[4096] __attribute__((aligned(4)));
+	int ns = open(netns_path, O_RDONLY);
+	int fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+	struct nlmsgerr *e;
+	ssize_t n;
+
+	if (ns < 0 || fd < 0) {
+		fprintf(stderr, "%s: move: %s\n", prog, strerror(errno));
+		return EXIT_SETUP;
+	}
+	req.fd = (uint32_t)ns;
+	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0 ||
+	    (n = recv(fd, buf, sizeof(buf), 0)) < (ssize_t)NLMSG_LENGTH(sizeof(*e))) {
+		fprintf(stderr, "%s: move: no answer: %s\n", prog, strerror(errno));
+		return EXIT_FAILED;
+	}
+	e = NLMSG_DATA((struct nlmsghdr *)buf);
+	if (e->error) {
+		fprintf(stderr, "%s: move: %s\n", prog, strerror(-e->error));
+		return EXIT_FAILED;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "get-loop"))
 		return get_loop(argv[2], atof(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "reset-vs-get"))
 		return reset_vs_get(argv[2], atof(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "move"))
+		return move((unsigned int)strtoul(argv[2], NULL, 10), argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "link-follow"))
 		return link_follow(argv[2], strtoul(argv[3], NULL, 10), atof(argv[4]));
 	fprintf(stderr, "usage: %s get-loop IFNAME SECONDS | reset-vs-get IFNAME SECONDS |\n"
-		"       %s link-follow IFNAME COUNT SECONDS\n", prog, prog);
+		"       %s link-follow IFNAME COUNT SECONDS | move IFINDEX NETNS_PATH\n", prog, prog);
 	return EXIT_USAGE;
 }

@@ -784,14 +784,14 @@ public final class GenlConnection implements AutoCloseable {
                 overrunDuringRequest |= awaited != null;
                 continue;
             }
-            String operation = awaited != null ? awaited.operation() : "receive notification";
-            int sequence = awaited != null ? awaited.sequence() : 0;
+            // The operation's name is built only for an error: for a request without a name it is a new string.
             if (received < 0) {
-                throw new NetlinkException(errnoOf(received), operation, sequence, "recvmsg failed");
+                throw new NetlinkException(errnoOf(received), operationOf(awaited), sequenceOf(awaited),
+                        "recvmsg failed");
             }
             if (received > capacity) {
-                throw new NetlinkException(Errno.EMSGSIZE, operation, sequence, "a datagram of " + received
-                        + " bytes was truncated to " + capacity + " bytes: raise Options.receiveBufferSize");
+                throw new NetlinkException(Errno.EMSGSIZE, operationOf(awaited), sequenceOf(awaited), "a datagram of "
+                        + received + " bytes was truncated to " + capacity + " bytes: raise Options.receiveBufferSize");
             }
             int group = socket.group();
             if (awaited != null && group != 0) {
@@ -807,6 +807,14 @@ public final class GenlConnection implements AutoCloseable {
             }
             return (int) received;
         }
+    }
+
+    private static String operationOf(Request awaited) {
+        return awaited != null ? awaited.operation() : "receive notification";
+    }
+
+    private static int sequenceOf(Request awaited) {
+        return awaited != null ? awaited.sequence() : 0;
     }
 
     private static int errnoOf(long result) {

@@ -59,6 +59,7 @@ void rt_parse_args(int argc, char **argv, const char *client, struct rt_options 
 	int have_target = 0;
 
 	options->client = client;
+	options->target_label = NULL;
 	options->iterations = 200000;
 	options->warmup = 20000;
 	for (int i = 1; i < argc; i++) {
@@ -172,7 +173,7 @@ void rt_report(const struct rt_options *options, uint64_t *samples, long count)
 	qsort(samples, (size_t)count, sizeof(*samples), compare_u64);
 
 	printf("{\n  \"client\": \"%s\",\n  \"target\": \"%s\",\n", options->client,
-	       rt_target_name(options->target));
+	       options->target_label ? options->target_label : rt_target_name(options->target));
 	printf("  \"iterations\": %ld,\n  \"warmup\": %ld,\n  \"unit\": \"ns\",\n", count, options->warmup);
 	printf("  \"clock_read_ns\": %.1f,\n", clock_read_ns());
 	printf("  \"mean\": %.1f,\n  \"min\": %llu,\n  \"max\": %llu,\n", sum / (double)count,

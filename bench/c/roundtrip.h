@@ -31,6 +31,7 @@ enum rt_target {
 struct rt_options {
 	const char *client;	/* name in the report, e.g. "c-raw" */
 	enum rt_target target;
+	const char *target_label;	/* the report's "target" when set, else the target's name */
 	long iterations;	/* measured round trips */
 	long warmup;		/* round trips run first and not recorded */
 };

@@ -36,7 +36,10 @@ interface NetlinkSocket extends AutoCloseable {
      */
     long receive(MemorySegment buffer, long offset, long capacity);
 
-    /** The port id that sent the last datagram received: 0 for the kernel. */
+    /**
+     * The port id that sent the last datagram received: 0 for the kernel. The kernel's socket is connected to the
+     * kernel, which then refuses unicast from other ports, so for it only multicast can come from elsewhere.
+     */
     int sender();
 
     /** The multicast group of the last datagram received, 0 for a unicast one. */

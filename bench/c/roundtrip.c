@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/ethtool_netlink.h>
 #include <linux/vnet_nl.h>
 
 /*
@@ -33,11 +34,12 @@ static uint64_t jmh_bucketed(uint64_t value)
 static void usage(const char *client, FILE *out)
 {
 	fprintf(out,
-		"Usage: %s --target nlctrl|vnet [--iterations N] [--warmup N]\n"
+		"Usage: %s --target nlctrl|vnet|ethtool [--device NAME] [--iterations N] [--warmup N]\n"
 		"Times N request/reply round trips (after the warm-up ones) and prints\n"
 		"JSON with p50, p90, p99, p99.9 and the mean in nanoseconds.\n"
 		"  nlctrl  CTRL_CMD_GETFAMILY(\"" RT_NLCTRL_FAMILY "\"): any Linux host\n"
 		"  vnet    VNET_NL_CMD_ECHO to the " VNET_NL_FAMILY_NAME " module\n"
+		"  ethtool ETHTOOL_MSG_CHANNELS_GET of --device (default " RT_ETHTOOL_DEVICE ")\n"
 		"Defaults: --iterations 200000 --warmup 20000\n",
 		client);
 }
@@ -60,6 +62,7 @@ void rt_parse_args(int argc, char **argv, const char *client, struct rt_options 
 
 	options->client = client;
 	options->target_label = NULL;
+	options->device = RT_ETHTOOL_DEVICE;
 	options->iterations = 200000;
 	options->warmup = 20000;
 	for (int i = 1; i < argc; i++) {
@@ -79,9 +82,13 @@ void rt_parse_args(int argc, char **argv, const char *client, struct rt_options 
 				options->target = RT_TARGET_NLCTRL;
 			else if (!strcmp(value, "vnet"))
 				options->target = RT_TARGET_VNET;
+			else if (!strcmp(value, "ethtool"))
+				options->target = RT_TARGET_ETHTOOL;
 			else
-				rt_fail(client, "--target must be nlctrl or vnet, got \"%s\"", value);
+				rt_fail(client, "--target must be nlctrl, vnet or ethtool, got \"%s\"", value);
 			have_target = 1;
+		} else if (!strcmp(arg, "--device")) {
+			options->device = value;
 		} else if (!strcmp(arg, "--iterations")) {
 			options->iterations = parse_count(client, arg, value);
 		} else if (!strcmp(arg, "--warmup")) {
@@ -102,12 +109,26 @@ void rt_parse_args(int argc, char **argv, const char *client, struct rt_options 
 
 const char *rt_family_name(enum rt_target target)
 {
-	return target == RT_TARGET_VNET ? VNET_NL_FAMILY_NAME : RT_NLCTRL_FAMILY;
+	switch (target) {
+	case RT_TARGET_VNET:
+		return VNET_NL_FAMILY_NAME;
+	case RT_TARGET_ETHTOOL:
+		return ETHTOOL_GENL_NAME;
+	default:
+		return RT_NLCTRL_FAMILY;
+	}
 }
 
 const char *rt_target_name(enum rt_target target)
 {
-	return target == RT_TARGET_VNET ? "vnet" : "nlctrl";
+	switch (target) {
+	case RT_TARGET_VNET:
+		return "vnet";
+	case RT_TARGET_ETHTOOL:
+		return "ethtool";
+	default:
+		return "nlctrl";
+	}
 }
 
 void rt_fail(const char *client, const char *format, ...)

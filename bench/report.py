@@ -177,15 +177,6 @@ def merge_histograms(parts):
 # ----------------------------------------------------------------------------------------------------------------
 # one round: what its JMH and C files say
 
-def number(value):
-    """JMH writes "NaN" (a string) where a statistic is undefined, e.g. the error of a single iteration."""
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(value) else value
-
-
 def format_rank(rank):
     # JMH's keys: "50.0", "99.9", ...
     return repr(float(rank))
@@ -359,7 +350,8 @@ def summarize_decode(rounds):
     names = sorted({name for r in rounds for name in r["decode"]}, key=lambda n: (n != JAVA_DECODE[0], n))
     return [{"path": name, "label": label_of(name),
              "attributes": next(r["decode"][name]["attributes"] for r in rounds if name in r["decode"]),
-             "stats": {stat: over_rounds(rounds, "decode", name, stat) for stat in ("ns_per_attribute", "bytes_per_op")}}
+             "stats": {stat: over_rounds(rounds, "decode", name, stat)
+                       for stat in ("ns_per_attribute", "bytes_per_op")}}
             for name in names]
 
 

@@ -664,12 +664,16 @@ def svg_panel(target, rows, x0, y0, width, height, report):
     return "".join(out)
 
 
+def fmt_scaled(value, scales, unit):
+    """An axis label: value in the first of scales [(factor, unit)] it reaches, else in unit."""
+    for factor, scaled_unit in scales:
+        if value >= factor:
+            return "{:g} {}".format(round(value / factor, 2), scaled_unit)
+    return "{:g} {}".format(round(value), unit)
+
+
 def fmt_axis(ns):
-    if ns >= 1_000_000:
-        return "{:g} ms".format(round(ns / 1_000_000, 2))
-    if ns >= 1000:
-        return "{:g} us".format(round(ns / 1000, 2))
-    return "{:g} ns".format(round(ns))
+    return fmt_scaled(ns, [(1e6, "ms"), (1e3, "us")], "ns")
 
 
 def escape(text):
@@ -748,11 +752,7 @@ def batch_panel(report, series, ping_pong, title, stat, fmt, from_ping_pong, y0,
 
 
 def fmt_rate_axis(value):
-    if value >= 1e6:
-        return "{:g} M/s".format(round(value / 1e6, 2))
-    if value >= 1e3:
-        return "{:g} k/s".format(round(value / 1e3, 2))
-    return "{:g}/s".format(round(value))
+    return fmt_scaled(value, [(1e6, "M/s"), (1e3, "k/s")], "/s")
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -51,8 +51,24 @@ final class ScriptedSocket implements NetlinkSocket {
         queue.add(NetlinkSocket.OVERRUN);
     }
 
+    /** Nothing more is queued at this point (EAGAIN) until the connection reads again. */
+    void queueGap() {
+        queue.add(NetlinkSocket.AGAIN);
+    }
+
     List<byte[]> sent() {
         return sent;
+    }
+
+    /** The sequence numbers of the requests in one datagram sent (a batch), in order. */
+    static List<Integer> sequencesOf(byte[] datagram) {
+        MemorySegment bytes = MemorySegment.ofArray(datagram);
+        List<Integer> sequences = new ArrayList<>();
+        for (int at = 0; at + NetlinkAlignment.NLMSG_HDRLEN <= datagram.length;
+             at += NetlinkAlignment.nlmsgAlign(MessageHeader.length(bytes, at))) {
+            sequences.add(MessageHeader.sequence(bytes, at));
+        }
+        return sequences;
     }
 
     static int sequenceOf(byte[] request) {

@@ -1,16 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Raw-socket baseline: the least a generic netlink round trip can cost from
- * user space. One socket(AF_NETLINK), the request built once in a reused
- * buffer (only the sequence number and the echoed value change), then per
- * round trip exactly one sendto() and one recv() into a reused buffer, and a
- * walk of the reply's attributes to read the one we want.
+ * Raw-socket baseline: the least a correct generic netlink round trip can cost
+ * from user space. One socket(AF_NETLINK) connected to the kernel (port 0), the
+ * request built once in a reused buffer (only the sequence number and the
+ * echoed value change), then per round trip exactly one send() and one recv()
+ * into a reused buffer, and a walk of the reply's attributes to read the one we
+ * want. A connected netlink socket receives unicast from its peer only (the
+ * kernel refuses other senders with ECONNREFUSED), so the reply's sender needs
+ * no check.
+ *
+ * Built with -DRT_STEPS as rt-steps, the diagnostic client: `--steps N` first
+ * on the command line adds the first N of the Java connection's system-call
+ * steps (see steps[] below) to this floor, one at a time, to tell what each costs.
  */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <linux/ethtool_netlink.h>
@@ -21,7 +30,22 @@
 
 #include "roundtrip.h"
 
+#ifdef RT_STEPS
+#define CLIENT "c-steps"
+/* Cumulative: --steps N adds steps[0..N-1]; --steps 5 is the Java connection's pattern before it was slimmed. */
+static const char *const steps[] = {
+	"recv-dontwait-trunc",	/* recv(MSG_DONTWAIT | MSG_TRUNC): how Java reads (never blocks, sees truncation) */
+	"clock-read",		/* one clock_gettime per round trip (Java's deadline, System.nanoTime) */
+	"recvmsg-name",		/* recvmsg with a msghdr, the sender's address and an iovec instead of recv */
+	"sendto-address",	/* sendto with the kernel's address instead of send */
+	"unconnected",		/* the socket not connected to the kernel (so the sender must be checked) */
+};
+#define STEPS (int)(sizeof(steps) / sizeof(steps[0]))
+#define STEP(c, n) ((c)->steps > (n))
+#else
 #define CLIENT "c-raw"
+#define STEP(c, n) 0
+#endif
 
 struct raw_client {
 	int fd;
@@ -34,6 +58,12 @@ struct raw_client {
 	uint32_t rx_count;	/* the device's rx channel count, read once before timing (ethtool) */
 	uint32_t request_length;
 	struct sockaddr_nl kernel;
+#ifdef RT_STEPS
+	int steps;		/* how many of steps[] are added */
+	struct sockaddr_nl sender;
+	struct iovec iov;
+	struct msghdr header;
+#endif
 	/* Aligned for the headers; the receive buffer holds the largest GETFAMILY reply with room to spare. */
 	unsigned char request[256] __attribute__((aligned(8)));
 	unsigned char reply[32768] __attribute__((aligned(8)));
@@ -72,6 +102,23 @@ static void finish_request(struct raw_client *c, unsigned char *end)
 	((struct nlmsghdr *)c->request)->nlmsg_len = c->request_length;
 }
 
+static ssize_t receive(struct raw_client *c)
+{
+#ifdef RT_STEPS
+	if (STEP(c, 1))
+		(void)rt_now_ns();
+	if (STEP(c, 2)) {
+		c->header.msg_namelen = sizeof(c->sender);
+		c->header.msg_controllen = 0;
+		c->header.msg_flags = 0;
+		return recvmsg(c->fd, &c->header, MSG_TRUNC | MSG_DONTWAIT);
+	}
+	if (STEP(c, 0))
+		return recv(c->fd, c->reply, sizeof(c->reply), MSG_TRUNC | MSG_DONTWAIT);
+#endif
+	return recv(c->fd, c->reply, sizeof(c->reply), 0);
+}
+
 /*
  * Sends the prepared request with sequence seq, receives one datagram and
  * returns the payload of attribute c->reply_attr of the reply.
@@ -83,16 +130,24 @@ static const struct nlattr *exchange(struct raw_client *c, uint32_t seq)
 	long remaining;
 
 	((struct nlmsghdr *)c->request)->nlmsg_seq = seq;
-	if (sendto(c->fd, c->request, c->request_length, 0, (const struct sockaddr *)&c->kernel,
-		   sizeof(c->kernel)) != (ssize_t)c->request_length)
+	if (!STEP(c, 3)) {
+		if (send(c->fd, c->request, c->request_length, 0) != (ssize_t)c->request_length)
+			rt_fail(CLIENT, "send: %s", strerror(errno));
+	} else if (sendto(c->fd, c->request, c->request_length, 0, (const struct sockaddr *)&c->kernel,
+			  sizeof(c->kernel)) != (ssize_t)c->request_length) {
 		rt_fail(CLIENT, "sendto: %s", strerror(errno));
+	}
 	do
-		received = recv(c->fd, c->reply, sizeof(c->reply), 0);
+		received = receive(c);
 	while (received < 0 && errno == EINTR);
 	if (received < 0)
 		rt_fail(CLIENT, "recv: %s", strerror(errno));
-	if (received < NLMSG_HDRLEN || nlh->nlmsg_len > (uint32_t)received)
+	if (received < NLMSG_HDRLEN || nlh->nlmsg_len > (uint32_t)received || received > (ssize_t)sizeof(c->reply))
 		rt_fail(CLIENT, "truncated reply of %zd bytes", received);
+#ifdef RT_STEPS
+	if (STEP(c, 4) && c->sender.nl_pid != 0)
+		rt_fail(CLIENT, "a datagram from port %u, not the kernel", c->sender.nl_pid);
+#endif
 	if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != c->port)
 		rt_fail(CLIENT, "reply to seq %u port %u, expected seq %u port %u", nlh->nlmsg_seq,
 			nlh->nlmsg_pid, seq, c->port);
@@ -149,6 +204,15 @@ static void open_socket(struct raw_client *c)
 		rt_fail(CLIENT, "getsockname: %s", strerror(errno));
 	c->port = local.nl_pid;
 	c->kernel.nl_family = AF_NETLINK;
+	if (!STEP(c, 4) && connect(c->fd, (struct sockaddr *)&c->kernel, sizeof(c->kernel)) < 0)
+		rt_fail(CLIENT, "connect: %s", strerror(errno));
+#ifdef RT_STEPS
+	c->iov.iov_base = c->reply;
+	c->iov.iov_len = sizeof(c->reply);
+	c->header.msg_name = &c->sender;
+	c->header.msg_iov = &c->iov;
+	c->header.msg_iovlen = 1;
+#endif
 }
 
 /* Resolves a family id with one CTRL_CMD_GETFAMILY, through the same code path as the measured requests. */
@@ -231,7 +295,24 @@ int main(int argc, char **argv)
 	static struct raw_client client;
 	struct rt_options options;
 
+#ifdef RT_STEPS
+	static char label[64];
+
+	if (argc < 3 || strcmp(argv[1], "--steps"))
+		rt_fail(CLIENT, "usage: rt-steps --steps 0..%d --target nlctrl|vnet [--iterations N] [--warmup N]", STEPS);
+	client.steps = atoi(argv[2]);
+	if (client.steps < 0 || client.steps > STEPS)
+		rt_fail(CLIENT, "--steps must be 0..%d", STEPS);
+	argv[2] = argv[0];
+	argc -= 2;
+	argv += 2;
 	rt_parse_args(argc, argv, CLIENT, &options);
+	snprintf(label, sizeof(label), "%s+%d%s%s", rt_target_name(options.target), client.steps,
+		 client.steps ? ":" : "", client.steps ? steps[client.steps - 1] : "");
+	options.target_label = label;
+#else
+	rt_parse_args(argc, argv, CLIENT, &options);
+#endif
 	open_socket(&client);
 	prepare(&client, &options);
 	rt_run(&options, round_trip, &client);

@@ -71,6 +71,12 @@ public final class AttributeReader {
 
     /** Marks "no current attribute": before the first {@link #next()} and after the last one. */
     private static final long NONE = -1;
+    /** Where {@code nla_len} sits in the header read as one native int: the low half on little-endian hosts. */
+    private static final boolean LENGTH_IN_LOW_HALF = !WireLayouts.isBigEndian(null);
+    private static final int U8_LENGTH = NLA_HDRLEN + Byte.BYTES;
+    private static final int U16_LENGTH = NLA_HDRLEN + Short.BYTES;
+    private static final int U32_LENGTH = NLA_HDRLEN + Integer.BYTES;
+    private static final int U64_LENGTH = NLA_HDRLEN + Long.BYTES;
 
     private MemorySegment segment = MemorySegment.NULL;
     private long start;
@@ -79,6 +85,10 @@ public final class AttributeReader {
     private long cursor;
     /** Offset of the current attribute's header, or {@link #NONE}. */
     private long current = NONE;
+    /**
+     * The current attribute's {@code nla_len}, 0 when there is none: an accessor's one comparison with the
+     * length its type needs then also tells that there is a current attribute.
+     */
     private int currentLength;
     private int currentRawType;
     /** The buffer this reader's bytes belong to when handed out by a connection, else null (never stale). */
@@ -172,6 +182,7 @@ public final class AttributeReader {
     public AttributeReader rewind() {
         cursor = start;
         current = NONE;
+        currentLength = 0;
         return this;
     }
 
@@ -186,33 +197,38 @@ public final class AttributeReader {
      */
     public boolean next() {
         checkValid();
-        long remaining = end - cursor;
-        if (remaining <= 0) {
-            current = NONE;
-            return false;
-        }
+        long at = cursor;
+        long remaining = end - at;
         if (remaining < NLA_HDRLEN) {
-            throw new MalformedMessageException("attribute", cursor, remaining + " trailing byte"
+            if (remaining <= 0) {
+                current = NONE;
+                currentLength = 0;
+                return false;
+            }
+            throw new MalformedMessageException("attribute", at, remaining + " trailing byte"
                     + (remaining == 1 ? "" : "s") + " after the last attribute, too few for a header of "
                     + NLA_HDRLEN);
         }
-        int length = Short.toUnsignedInt(segment.get(NATIVE_SHORT, cursor));
-        int rawType = Short.toUnsignedInt(segment.get(NATIVE_SHORT, cursor + 2));
-        if (length < NLA_HDRLEN) {
-            throw new MalformedMessageException("attribute type " + (rawType & NLA_TYPE_MASK), cursor,
-                    "length " + length + " is shorter than the " + NLA_HDRLEN + "-byte header");
+        // nla_len and nla_type in one read: the header is the hot part of every decode.
+        int header = segment.get(NATIVE_INT, at);
+        int length = LENGTH_IN_LOW_HALF ? header & 0xFFFF : header >>> 16;
+        int rawType = LENGTH_IN_LOW_HALF ? header >>> 16 : header & 0xFFFF;
+        if (length < NLA_HDRLEN || length > remaining) {
+            throw badHeader(at, length, rawType, remaining);
         }
-        if (length > remaining) {
-            throw new MalformedMessageException("attribute type " + (rawType & NLA_TYPE_MASK), cursor,
-                    "length " + length + " runs past the end of the enclosing range, " + remaining
-                            + " bytes left");
-        }
-        current = cursor;
+        current = at;
         currentLength = length;
         currentRawType = rawType;
         // The padding of the last attribute may be cut off by the end of the range.
-        cursor = Math.min(cursor + nlaAlign((long) length), end);
+        cursor = Math.min(at + nlaAlign((long) length), end);
         return true;
+    }
+
+    private static MalformedMessageException badHeader(long at, int length, int rawType, long remaining) {
+        return new MalformedMessageException("attribute type " + (rawType & NLA_TYPE_MASK), at,
+                length < NLA_HDRLEN ? "length " + length + " is shorter than the " + NLA_HDRLEN + "-byte header"
+                        : "length " + length + " runs past the end of the enclosing range, " + remaining
+                                + " bytes left");
     }
 
     /**
@@ -338,7 +354,7 @@ public final class AttributeReader {
      * @throws IllegalStateException     if there is no current attribute
      */
     public int u8() {
-        requirePayload(Byte.BYTES, "u8");
+        requireLength(U8_LENGTH, "u8");
         return Byte.toUnsignedInt(segment.get(ValueLayout.JAVA_BYTE, current + NLA_HDRLEN));
     }
 
@@ -398,7 +414,7 @@ public final class AttributeReader {
      * @throws IllegalStateException     if there is no current attribute
      */
     public byte s8() {
-        requirePayload(Byte.BYTES, "s8");
+        requireLength(U8_LENGTH, "s8");
         return segment.get(ValueLayout.JAVA_BYTE, current + NLA_HDRLEN);
     }
 
@@ -686,21 +702,33 @@ public final class AttributeReader {
     }
 
     private short read16(String kind) {
-        requirePayload(Short.BYTES, kind);
+        requireLength(U16_LENGTH, kind);
         return segment.get((currentRawType & NLA_F_NET_BYTEORDER) != 0 ? BIG_ENDIAN_SHORT : NATIVE_SHORT,
                 current + NLA_HDRLEN);
     }
 
     private int read32(String kind) {
-        requirePayload(Integer.BYTES, kind);
+        requireLength(U32_LENGTH, kind);
         return segment.get((currentRawType & NLA_F_NET_BYTEORDER) != 0 ? BIG_ENDIAN_INT : NATIVE_INT,
                 current + NLA_HDRLEN);
     }
 
     private long read64(String kind) {
-        requirePayload(Long.BYTES, kind);
+        requireLength(U64_LENGTH, kind);
         return segment.get((currentRawType & NLA_F_NET_BYTEORDER) != 0 ? BIG_ENDIAN_LONG : NATIVE_LONG,
                 current + NLA_HDRLEN);
+    }
+
+    /**
+     * The check of the fixed-size accessors, in one comparison on the hot path: {@code nla_len} is
+     * {@code length}, which also means there is a current attribute (see {@link #currentLength}), and the bytes
+     * are still valid.
+     */
+    private void requireLength(int length, String kind) {
+        if (currentLength != length) {
+            requirePayload(length - NLA_HDRLEN, kind); // throws, with the reason
+        }
+        checkValid();
     }
 
     private void requirePayload(int expected, String kind) {

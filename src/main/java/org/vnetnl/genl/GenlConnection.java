@@ -19,9 +19,10 @@ import org.vnetnl.internal.libnl.LibNl;
 
 /**
  * A generic netlink socket: sends requests, reads replies, dumps and multicast notifications; resolves families
- * through its {@link #controller()}. Opened through libnl ({@code nl_socket_alloc}, {@code genl_connect}); the
- * request path then uses {@code sendto} and {@code recvmsg} on libnl's descriptor directly, with errno captured
- * per connection, so a round trip is exactly two system calls.
+ * through its {@link #controller()}. Opened through libnl ({@code nl_socket_alloc}, {@code genl_connect}) and
+ * connected to the kernel; the request path then uses {@code send} and {@code recv} ({@code recvmsg} once a
+ * multicast group is joined) on libnl's descriptor directly, with errno captured per connection, so a round trip
+ * is exactly two system calls.
  *
  * <p><b>Memory.</b> The connection owns one arena holding its send buffers, receive buffer, socket address,
  * message header and the libnl socket itself; closing the arena is the one path that frees them. Nothing is
@@ -34,7 +35,7 @@ import org.vnetnl.internal.libnl.LibNl;
  * and {@link #isClosed()} work from any thread. A connection nobody closed is released once it is unreachable
  * (its owner thread died, say), by a {@link Cleaner}.
  *
- * <p><b>Waiting and cancellation.</b> Generic netlink runs a request's handler inside {@code sendto}, so its
+ * <p><b>Waiting and cancellation.</b> Generic netlink runs a request's handler inside {@code send}, so its
  * reply is normally queued before the connection reads; the read never blocks ({@code MSG_DONTWAIT}). When
  * nothing is queued yet (a notification, a slow dump part), the thread parks until the socket becomes readable,
  * the timeout passes or the wait is cancelled: a virtual thread that waits on netlink leaves its carrier free. A
@@ -178,6 +179,10 @@ public final class GenlConnection implements AutoCloseable {
     private long staleMessages;
     private boolean inDump;
     private boolean overrunDuringRequest;
+    /** The current wait (see {@link #startWait}): its timeout, and its deadline once started. */
+    private long waitTimeout;
+    private long waitDeadline;
+    private boolean waitStarted;
     /** The sequence number of a dump whose NLMSG_DONE was not read yet, 0 when none. */
     private int unfinishedDump;
 
@@ -436,16 +441,15 @@ public final class GenlConnection implements AutoCloseable {
             if (sent.isDump()) {
                 throw new IllegalStateException("the prepared request is a dump: use dump(...)");
             }
-            long deadline = System.nanoTime() + timeoutNanos;
-            finishUnfinishedDump(deadline, timeout);
+            startWait(timeoutNanos);
+            finishUnfinishedDump(timeout);
             send(sent);
             boolean haveReply = false;
             int replyOffset = 0;
             int replyLength = 0;
             int at = 0;
             while (true) {
-                int received = receive(at, at == 0 ? receiveCapacity : receiveBuffer.byteSize() - at, deadline,
-                        sent);
+                int received = receive(at, at == 0 ? receiveCapacity : receiveBuffer.byteSize() - at, sent);
                 if (received == TIMED_OUT) {
                     throw new NetlinkTimeoutException(sent.operation(), sent.sequence(), timeout);
                 }
@@ -507,7 +511,8 @@ public final class GenlConnection implements AutoCloseable {
             if (!sent.isDump()) {
                 throw new IllegalStateException("the prepared request is not a dump: use prepareDump(...)");
             }
-            finishUnfinishedDump(System.nanoTime() + timeoutNanos, timeout);
+            startWait(timeoutNanos);
+            finishUnfinishedDump(timeout);
             for (int attempt = 1; ; attempt++) {
                 if (attempt > 1) {
                     handler.onRestart();
@@ -520,7 +525,8 @@ public final class GenlConnection implements AutoCloseable {
                 inDump = true;
                 try {
                     while (unfinishedDump != 0) {
-                        int received = receive(0, receiveCapacity, System.nanoTime() + timeoutNanos, sent);
+                        startWait(timeoutNanos);
+                        int received = receive(0, receiveCapacity, sent);
                         if (received == TIMED_OUT) {
                             throw new NetlinkTimeoutException(sent.operation(), sent.sequence(), timeout);
                         }
@@ -585,9 +591,9 @@ public final class GenlConnection implements AutoCloseable {
      * Reads and discards the rest of a dump left unfinished, until its NLMSG_DONE: while the kernel's dump runs,
      * it refuses another one on this socket (EBUSY) and keeps feeding parts.
      */
-    private void finishUnfinishedDump(long deadline, Duration timeout) throws NetlinkException {
+    private void finishUnfinishedDump(Duration timeout) throws NetlinkException {
         while (unfinishedDump != 0) {
-            int received = receive(0, receiveCapacity, deadline, null);
+            int received = receive(0, receiveCapacity, null);
             if (received == TIMED_OUT) {
                 throw new NetlinkTimeoutException("finish the dump left unfinished before this request (seq "
                         + Integer.toUnsignedString(unfinishedDump) + ")", 0, timeout);
@@ -615,7 +621,7 @@ public final class GenlConnection implements AutoCloseable {
         overrunDuringRequest = false;
         long result = socket.send(sent.buffer(), length);
         if (result < 0) {
-            throw new NetlinkException(errnoOf(result), sent.operation(), sent.sequence(), "sendto failed");
+            throw new NetlinkException(errnoOf(result), sent.operation(), sent.sequence(), "send failed");
         }
     }
 
@@ -896,9 +902,9 @@ public final class GenlConnection implements AutoCloseable {
                 int length = notifications.take(receiveBuffer);
                 return notification.wrap(receiveBuffer, 0, length, notifications.takenGroup(), generation);
             }
-            long deadline = System.nanoTime() + timeoutNanos;
+            startWait(timeoutNanos);
             while (true) {
-                int received = receive(0, receiveCapacity, deadline, null);
+                int received = receive(0, receiveCapacity, null);
                 if (received == TIMED_OUT) {
                     return null;
                 }
@@ -945,13 +951,14 @@ public final class GenlConnection implements AutoCloseable {
     // Receiving
 
     /**
-     * Reads one datagram into {@code receiveBuffer[at, at + capacity)}, waiting until {@code deadline} for one.
+     * Reads one datagram into {@code receiveBuffer[at, at + capacity)}, waiting for one within the current wait
+     * ({@link #startWait}).
      * While a request ({@code awaited}) waits, multicast datagrams are kept for later and the read repeats.
      *
      * @return its length; {@link #TIMED_OUT} at the deadline; {@link #OVERRUN} for a socket overrun when no
      *         request is waiting and nothing is kept (so the listener hears of it now)
      */
-    private int receive(int at, long capacity, long deadline, Request awaited) throws NetlinkException {
+    private int receive(int at, long capacity, Request awaited) throws NetlinkException {
         while (true) {
             generation.advance();
             long received = socket.receive(receiveBuffer, at, capacity);
@@ -967,10 +974,15 @@ public final class GenlConnection implements AutoCloseable {
                 if (Thread.currentThread().isInterrupted()) {
                     throw cancelled(awaited, false);
                 }
-                if (deadline - System.nanoTime() <= 0) {
+                long now = System.nanoTime();
+                if (!waitStarted) {
+                    waitDeadline = now + waitTimeout;
+                    waitStarted = true;
+                }
+                if (waitDeadline - now <= 0) {
                     return TIMED_OUT;
                 }
-                socket.await(deadline);
+                socket.await(waitDeadline);
                 continue;
             }
             if (received == NetlinkSocket.OVERRUN) {
@@ -985,7 +997,7 @@ public final class GenlConnection implements AutoCloseable {
             // The operation's name is built only for an error: for a request without a name it is a new string.
             if (received < 0) {
                 throw new NetlinkException(errnoOf(received), operationOf(awaited), sequenceOf(awaited),
-                        "recvmsg failed");
+                        "receive failed");
             }
             if (received > capacity) {
                 throw new NetlinkException(Errno.EMSGSIZE, operationOf(awaited), sequenceOf(awaited), "a datagram of "
@@ -1005,6 +1017,16 @@ public final class GenlConnection implements AutoCloseable {
             }
             return (int) received;
         }
+    }
+
+    /**
+     * Starts the wait of a call, or of one dump part, bounded by {@code timeoutNanos}. Its deadline is taken when
+     * a read first finds nothing queued: a reply that is already there (the usual case, the kernel answers inside
+     * the send) costs no clock read, and the timeout bounds the time spent waiting.
+     */
+    private void startWait(long timeoutNanos) {
+        waitTimeout = timeoutNanos;
+        waitStarted = false;
     }
 
     private static String operationOf(Request awaited) {

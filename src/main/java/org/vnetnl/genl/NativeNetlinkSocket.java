@@ -23,18 +23,29 @@ import org.vnetnl.internal.libnl.sockaddr_nl;
 
 /**
  * The generic netlink socket of the kernel: opened through libnl ({@code nl_socket_alloc}, {@code genl_connect}),
- * then read and written with {@code sendto} and {@code recvmsg} on libnl's descriptor, with errno captured per
- * socket. Everything it holds lives in the arena it is opened in, the libnl handle included (freed by the arena's
- * close), so closing that arena is the one way to release it.
+ * connected to the kernel (port 0), then written with {@code send} and read with {@code recv} on libnl's
+ * descriptor, with errno captured per socket. Everything it holds lives in the arena it is opened in, the libnl
+ * handle included (freed by the arena's close), so closing that arena is the one way to release it.
  *
- * <p>Receives never block ({@code MSG_DONTWAIT}): generic netlink runs a request's handler inside
- * {@code sendto}, so the reply is normally queued when {@code recvmsg} runs and a round trip stays two system
- * calls; when it is not, {@link #await} parks the thread until {@link Poller} sees the socket readable.
+ * <p><b>Who can send to it.</b> Connected to the kernel, the socket takes unicast datagrams from the kernel only:
+ * {@code netlink_unicast} finds the receiving socket through {@code netlink_getsockbyportid}, which refuses with
+ * {@code -ECONNREFUSED} when the receiver is {@code NETLINK_CONNECTED} and its {@code dst_portid} (here 0, set by
+ * {@code netlink_connect}) is not the sender's port (net/netlink/af_netlink.c; read in Linux 6.12). Only kernel
+ * sockets have port 0. So a unicast datagram read here is the kernel's, by construction, and the plain
+ * {@code recv} needs no sender address. Multicast is not covered by that check ({@code do_one_broadcast} looks at
+ * group membership only): once a group is joined, reads switch to {@code recvmsg} with the sender's address and
+ * {@code NETLINK_PKTINFO}, which say who sent a datagram and on which group.
+ *
+ * <p>Receives never block ({@code MSG_DONTWAIT}): generic netlink runs a request's handler inside {@code send},
+ * so the reply is normally queued when the read runs and a round trip stays two system calls; when it is not,
+ * {@link #await} parks the thread until {@link Poller} sees the socket readable. {@code MSG_TRUNC} makes a read
+ * return a datagram's full length, so truncation is seen without a message header.
  */
 final class NativeNetlinkSocket implements NetlinkSocket {
 
     private static final int SOCKADDR_NL_SIZE = (int) sockaddr_nl.layout().byteSize();
     private static final int CONTROL_SIZE = 64;
+    private static final int TRUNC_DONTWAIT = LibNl.MSG_TRUNC() | LibNl.MSG_DONTWAIT();
     private static final String OPEN = "open generic netlink socket";
 
     /** {@code struct mmsghdr}: a message header and the length recvmmsg received into it. */
@@ -56,6 +67,7 @@ final class NativeNetlinkSocket implements NetlinkSocket {
     private final MemorySegment optionValue;
     private long iovAddress = -1;
     private boolean packetInfo;
+    /** Those of the last datagram read; they stay 0 until a group is joined (see the class comment). */
     private int sender;
     private int group;
 
@@ -100,6 +112,17 @@ final class NativeNetlinkSocket implements NetlinkSocket {
         portId = LibNl.nl_socket_get_local_port(socket);
 
         sockaddr_nl.nl_family(kernelAddress, (short) LibNl.AF_NETLINK());
+        // Port 0 and no groups: the kernel.
+        if (Syscalls.connect(errnoState, fd, kernelAddress, SOCKADDR_NL_SIZE) < 0) {
+            throw new NetlinkException(Syscalls.errno(errnoState), OPEN, 0, "connect to the kernel failed");
+        }
+        // Between genl_connect's bind and the connect any process could unicast to the new port; nothing sent
+        // then is a reply (no request went out yet), so whatever is queued goes.
+        long drained;
+        do {
+            drained = triage(Syscalls.recv(errnoState, fd, optionValue.address(), optionValue.byteSize(),
+                    TRUNC_DONTWAIT));
+        } while (drained >= 0 || drained == RETRY);
         msghdr.msg_name(header, senderAddress);
         msghdr.msg_iov(header, iov);
         msghdr.msg_iovlen(header, 1);
@@ -162,7 +185,7 @@ final class NativeNetlinkSocket implements NetlinkSocket {
                     + "-byte buffer");
         }
         while (true) {
-            long sent = Syscalls.sendto(errnoState, fd, buffer, length, 0, kernelAddress, SOCKADDR_NL_SIZE);
+            long sent = Syscalls.send(errnoState, fd, buffer, length, 0);
             long result = triage(sent);
             if (result != RETRY) {
                 return result;
@@ -177,6 +200,15 @@ final class NativeNetlinkSocket implements NetlinkSocket {
                     + buffer.byteSize() + " bytes");
         }
         long address = buffer.address() + offset;
+        if (!packetInfo) {
+            // No group joined: only the kernel can have sent it (see the class comment), and it is unicast.
+            while (true) {
+                long result = triage(Syscalls.recv(errnoState, fd, address, capacity, TRUNC_DONTWAIT));
+                if (result != RETRY) {
+                    return result;
+                }
+            }
+        }
         if (address != iovAddress) {
             // A raw address rather than a slice: a slice is an object, and this runs on every read.
             iov.set(JAVA_LONG, iovec.iov_base$offset(), address);
@@ -187,14 +219,14 @@ final class NativeNetlinkSocket implements NetlinkSocket {
             msghdr.msg_namelen(header, SOCKADDR_NL_SIZE);
             msghdr.msg_controllen(header, packetInfo ? CONTROL_SIZE : 0);
             msghdr.msg_flags(header, 0);
-            long received = Syscalls.recvmsg(errnoState, fd, header, LibNl.MSG_TRUNC() | LibNl.MSG_DONTWAIT());
+            long received = Syscalls.recvmsg(errnoState, fd, header, TRUNC_DONTWAIT);
             long result = triage(received);
             if (result == RETRY) {
                 continue;
             }
             if (result >= 0) {
                 sender = sockaddr_nl.nl_pid(senderAddress);
-                group = packetInfo ? packetInfoGroup() : sockaddr_nl.nl_groups(senderAddress);
+                group = packetInfoGroup();
             }
             return result;
         }
@@ -333,7 +365,8 @@ final class NativeNetlinkSocket implements NetlinkSocket {
     public int joinGroup(int group) {
         if (!packetInfo) {
             // With NETLINK_PKTINFO every datagram says which group it came on, also for group ids above 32 that the
-            // sender address cannot express; only needed (and only paid for) once a group is joined.
+            // sender address cannot express; only needed (and only paid for) once a group is joined. From then on
+            // every read is a recvmsg, also after the group is left: datagrams of it may still be queued.
             int rc = setIntOption(LibNl.SOL_NETLINK(), LibNl.NETLINK_PKTINFO(), 1);
             if (rc < 0) {
                 return rc;

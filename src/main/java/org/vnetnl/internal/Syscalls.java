@@ -21,9 +21,15 @@ import java.lang.invoke.VarHandle;
  * caller owns: one per connection, never a shared static one, so connections on different threads never see
  * each other's errno.
  *
- * <p>None of these use {@code Linker.Option.critical}: {@code sendto} runs the kernel's generic netlink handler
- * (which may sleep on locks) and {@code epoll_wait} blocks; connections call {@code recvmsg} with
- * {@code MSG_DONTWAIT} only and wait for readiness through {@link Poller}.
+ * <p>None of these use {@code Linker.Option.critical}, which would save the thread-state transition (some ten
+ * nanoseconds of a round trip of microseconds) at the price of holding off every safepoint, and with it every
+ * garbage collection of the JVM, for as long as the call runs. None of them is short for sure: {@code send}
+ * runs the family's request handler in the sending thread, and handlers sleep on locks ({@code genl_mutex} for
+ * families without parallel operations, {@code rtnl_lock} for most device families) for as long as another
+ * holder keeps them; {@code recv} and {@code recvmsg} never wait ({@code MSG_DONTWAIT}), but while a dump runs
+ * on the socket they continue it in the reading thread ({@code netlink_recvmsg} calls {@code netlink_dump},
+ * which runs the dump handler under the same locks); {@code epoll_wait} blocks. Connections wait for readiness
+ * through {@link Poller}.
  */
 public final class Syscalls {
 
@@ -33,8 +39,14 @@ public final class Syscalls {
             CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     // size_t and ssize_t are 64-bit on every Linux target the FFM API supports (x86_64, aarch64, riscv64, ppc64le).
-    private static final MethodHandle SENDTO = errnoCapturing("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle CONNECT = errnoCapturing("connect",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SEND = errnoCapturing("send",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    // The buffer is passed as a raw address: the receive buffer's position changes per read, and a slice of it
+    // would be an object per read.
+    private static final MethodHandle RECV = errnoCapturing("recv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle RECVMSG = errnoCapturing("recvmsg",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     // recvmmsg's vlen is unsigned int; the timeout pointer is always NULL (the socket is read with MSG_DONTWAIT).
@@ -89,10 +101,30 @@ public final class Syscalls {
         return (int) ERRNO.get(state, 0L);
     }
 
-    public static long sendto(MemorySegment errnoState, int fd, MemorySegment buffer, long length, int flags,
-                              MemorySegment address, int addressLength) {
+    public static int connect(MemorySegment errnoState, int fd, MemorySegment address, int addressLength) {
         try {
-            return (long) SENDTO.invokeExact(errnoState, fd, buffer, length, flags, address, addressLength);
+            return (int) CONNECT.invokeExact(errnoState, fd, address, addressLength);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code send(2)} on a connected socket: to its peer, without an address per call. */
+    public static long send(MemorySegment errnoState, int fd, MemorySegment buffer, long length, int flags) {
+        try {
+            return (long) SEND.invokeExact(errnoState, fd, buffer, length, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code recv(2)} into {@code length} bytes at native address {@code address}, which the caller has checked
+     * lies inside memory it owns and keeps alive for the call.
+     */
+    public static long recv(MemorySegment errnoState, int fd, long address, long length, int flags) {
+        try {
+            return (long) RECV.invokeExact(errnoState, fd, address, length, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }

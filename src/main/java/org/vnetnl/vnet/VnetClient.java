@@ -48,7 +48,7 @@ import org.vnetnl.internal.uapi.VnetNlUapi;
  *
  * <p><b>Zero copy.</b> {@link #echo} and {@link #prepareEcho()} write the request straight into the
  * connection's native send buffer, and the {@link EchoReply} is read in place from its receive buffer: a round
- * trip is one {@code sendto} and one {@code recvmsg} and allocates nothing. The reply is valid until the next
+ * trip is one {@code send} and one {@code recv} ({@code recvmsg} once subscribed) and allocates nothing. The reply is valid until the next
  * call on this client. The other calls (statistics, events) return immutable records and may allocate.
  *
  * <p><b>Events.</b> After {@link #subscribe()}, {@link #nextEvent(Duration)} returns ECHO and link events in the

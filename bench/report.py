@@ -16,12 +16,12 @@
   report.py ynl --input DIR --mode full|smoke --out-dir DIR --command TEXT
       The ynl part's report (YnlClient against the kernel's C and Python YNL), from the same kind of rounds.
 
-Inputs beside the round trips (what the batch and decode programs write):
-  - JMH BatchRoundTripBenchmark, params target and batch, average time: ns per batch (one invocation sends the
-    batch and collects every reply).
+Inputs beside the round trips:
+  - JMH GenlBatchBenchmark, params target and batch: one operation is one whole batch.
   - C programs' JSON (bench/c/roundtrip.c's rt_report) with "batch": N: the samples time one batch of N requests.
-  - C programs' JSON with "target": "decode" and "attributes": N: the samples time one decode of N attributes
-    (clients c-decode-nla-parse and c-decode-loop, the anchors beside AttributeDecodeBenchmark).
+  - JMH FixedAttributeDecodeBenchmark (ns per attribute) and AttributeDecodeBenchmark (ns per reply of
+    DECODE_ATTRIBUTES mixed attributes).
+  - decode.json from bench/c/decode.c: {"attributes": N, "results": [{"decoder": NAME, "ns_per_attribute": X}]}.
 The output depends on the inputs only (no clock, no file order): the same inputs give the same files.
 """
 
@@ -46,9 +46,11 @@ JAVA_PATHS = {
     "org.vnetnl.bench.GenlRoundTripBenchmark": ("java-genl", "Java, GenlConnection facade (zero-copy)"),
     "org.vnetnl.bench.ClassicLibnlBenchmark": ("java-libnl-classic", "Java, classic libnl path + upcall"),
 }
-BATCH_BENCHMARK = "org.vnetnl.bench.BatchRoundTripBenchmark"
+BATCH_BENCHMARK = "org.vnetnl.bench.GenlBatchBenchmark"
 DECODE_BENCHMARK = "org.vnetnl.bench.AttributeDecodeBenchmark"
-DECODE_ATTRIBUTES = 8  # AttributeDecodeBenchmark.ATTRIBUTES, unless the benchmark has an "attributes" parameter
+DECODE_ATTRIBUTES = 8  # AttributeDecodeBenchmark.ATTRIBUTES
+FIXED_DECODE_BENCHMARK = "org.vnetnl.bench.FixedAttributeDecodeBenchmark"
+FIXED_DECODE_ATTRIBUTES = 16  # FixedAttributeDecodeBenchmark.ATTRIBUTES (its score is already per attribute)
 C_PATHS = {
     "c-raw": "C, raw socket (1 send + 1 recv)",
     "c-libnl-tuned": "C, libnl tuned (no auto-ack, no MSG_PEEK)",
@@ -56,11 +58,16 @@ C_PATHS = {
 }
 JAVA_BATCH = ("java-batch", "Java, GenlConnection batch (1 sendmsg + recvmmsg)")
 C_BATCH_LABEL = "C, batch (1 sendmsg + recvmmsg)"
-JAVA_DECODE = ("java-attribute-reader", "Java, AttributeReader")
-C_DECODE_PATHS = {
-    "c-decode-nla-parse": "C, libnl nla_parse + nla_get_*",
-    "c-decode-loop": "C, hand-written attribute loop",
+JAVA_DECODE = ("java-attribute-reader", "Java, AttributeReader over mixed attributes (two strings copied)")
+JAVA_FIXED_DECODE = {  # by FixedAttributeDecodeBenchmark method
+    "walk": ("java-walk", "Java, AttributeReader walk: next(), then u32() / u64() by type"),
+    "index": ("java-index", "Java, AttributeIndex: one pass, then each attribute by its slot"),
 }
+C_DECODE_PATHS = {  # by bench/c/decode.c decoder
+    "c-hand": "C, hand-written loop",
+    "c-libnl": "C, libnl nla_parse + nla_get_u32 / nla_get_u64",
+}
+DECODE_ORDER = ["java-walk", "c-hand", "java-index", "c-libnl", "java-attribute-reader"]
 ORDER = ["c-raw", "java-vnet-client", "java-genl", "c-libnl-tuned", "c-libnl-default", "java-libnl-classic"]
 TARGET_ORDER = ["nlctrl", "ethtool", "vnet"]
 TARGET_LABELS = {
@@ -220,25 +227,30 @@ def read_round(directory):
     for run in found["jmh"]:
         bench_class = run["benchmark"].rsplit(".", 1)[0]
         params = run.get("params", {})
+        alloc = run["secondaryMetrics"].get("gc.alloc.rate.norm", {}).get("score")
         if bench_class == DECODE_BENCHMARK:
-            attributes = int(params.get("attributes", DECODE_ATTRIBUTES))
-            found["decode"][JAVA_DECODE[0]] = {"ns_per_attribute": run["primaryMetric"]["score"] / attributes,
-                                               "attributes": attributes,
-                                               "bytes_per_op": run["secondaryMetrics"].get(
-                                                   "gc.alloc.rate.norm", {}).get("score")}
+            found["decode"][JAVA_DECODE[0]] = {"ns_per_attribute": run["primaryMetric"]["score"] / DECODE_ATTRIBUTES,
+                                               "attributes": DECODE_ATTRIBUTES, "bytes_per_op": alloc}
+        elif bench_class == FIXED_DECODE_BENCHMARK:
+            path = JAVA_FIXED_DECODE[run["benchmark"].rsplit(".", 1)[1]][0]
+            found["decode"][path] = {"ns_per_attribute": run["primaryMetric"]["score"],
+                                     "attributes": FIXED_DECODE_ATTRIBUTES, "bytes_per_op": alloc}
         elif bench_class == BATCH_BENCHMARK:
             key = (params["target"], JAVA_BATCH[0], int(params["batch"]))
             read_jmh_run(run, found["batch"].setdefault(key, {}))
         elif bench_class in JAVA_PATHS:
             target = params.get("target") or FIXED_TARGET.get(bench_class, "?")
             read_jmh_run(run, found["paths"].setdefault((target, JAVA_PATHS[bench_class][0]), {}))
+    decode_file = directory / "decode.json"
+    if decode_file.exists():
+        anchors = json.loads(decode_file.read_text())
+        for result in anchors["results"]:
+            found["decode"][result["decoder"]] = {"ns_per_attribute": result["ns_per_attribute"],
+                                                  "attributes": anchors["attributes"], "bytes_per_op": None}
     for c_file in sorted(directory.glob("c-*.json")):
         result = json.loads(c_file.read_text())
         found["c"].append(result)
-        if result["target"] == "decode":
-            found["decode"][result["client"]] = {"ns_per_attribute": result["mean"] / result["attributes"],
-                                                 "attributes": result["attributes"], "bytes_per_op": None}
-        elif "batch" in result:
+        if "batch" in result:
             found["batch"][(result["target"], result["client"], int(result["batch"]))] = read_c_run(result)
         else:
             found["paths"][(result["target"], result["client"])] = read_c_run(result)
@@ -289,7 +301,7 @@ def ratio_over_rounds(rounds, section, key, reference, stat, invert=False):
 
 
 def label_of(path):
-    for name, label in list(JAVA_PATHS.values()) + [JAVA_BATCH, JAVA_DECODE]:
+    for name, label in list(JAVA_PATHS.values()) + list(JAVA_FIXED_DECODE.values()) + [JAVA_BATCH, JAVA_DECODE]:
         if name == path:
             return label
     return {**C_PATHS, **C_DECODE_PATHS, "c-batch": C_BATCH_LABEL}.get(path, path)
@@ -347,7 +359,7 @@ def summarize_batch(rounds):
 
 
 def summarize_decode(rounds):
-    names = sorted({name for r in rounds for name in r["decode"]}, key=lambda n: (n != JAVA_DECODE[0], n))
+    names = sorted({name for r in rounds for name in r["decode"]}, key=lambda n: rank(n, DECODE_ORDER))
     return [{"path": name, "label": label_of(name),
              "attributes": next(r["decode"][name]["attributes"] for r in rounds if name in r["decode"]),
              "stats": {stat: over_rounds(rounds, "decode", name, stat)
@@ -392,11 +404,12 @@ def evaluate_targets(where, paths, batch, decode):
                             entry["ratios"].get("ops/s vs c-raw ping-pong"), BATCH_VS_PING_PONG, False, "x"))
         checks.append(check("{}: 0 B/op per request".format(scope), entry["stats"]["bytes_per_request"],
                             TARGET_ALLOC_BYTES, True, "B/op"))
+    java_fixed = [path for path, _ in JAVA_FIXED_DECODE.values()]
     anchors = ["{} {:.2f} ns".format(e["path"], e["stats"]["ns_per_attribute"]["median"])
-               for e in decode if e["path"] != JAVA_DECODE[0] and e["stats"]["ns_per_attribute"]]
+               for e in decode if e["path"] in C_DECODE_PATHS and e["stats"]["ns_per_attribute"]]
     for entry in decode:
-        if entry["path"] == JAVA_DECODE[0]:
-            c = check("decode: <= {:.0f} ns per attribute".format(DECODE_NS_PER_ATTRIBUTE),
+        if entry["path"] in java_fixed:
+            c = check("decode {}: <= {:.0f} ns per fixed-size attribute".format(entry["path"], DECODE_NS_PER_ATTRIBUTE),
                       entry["stats"]["ns_per_attribute"], DECODE_NS_PER_ATTRIBUTE, True, "ns")
             if anchors:
                 c["beside"] = "C anchors in the same rounds: " + ", ".join(anchors)
@@ -769,7 +782,7 @@ def command_render(args):
     decode = summarize_decode(rounds)
     first = rounds[0]
     jmh = first["jmh"]
-    timed = [r for r in first["c"] if r["target"] != "decode" and "batch" not in r]
+    timed = [r for r in first["c"] if "batch" not in r]
     date = meta["timestamp"][:10]
     report = {
         "where": args.where,

@@ -683,7 +683,8 @@ public final class GenlConnection implements AutoCloseable {
             refuseInDump("send a batch");
             int length = batch.seal();
             long deadline = System.nanoTime() + timeoutNanos;
-            finishUnfinishedDump(deadline, timeout);
+            startWait(timeoutNanos);
+            finishUnfinishedDump(timeout);
             // The replies of an earlier round live in the slots about to be received into.
             generation.advance();
             long sent = socket.send(batch.sendBuffer(), length);

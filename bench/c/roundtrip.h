@@ -38,9 +38,10 @@ struct rt_options {
 	const char *device;	/* the ethtool target's device name */
 	long iterations;	/* measured round trips */
 	long warmup;		/* round trips run first and not recorded */
+	long batch;		/* requests per round trip (--batch, rt-batch only); 0 for one request */
 };
 
-/* Parses --target, --device, --iterations and --warmup; exits with usage on error. */
+/* Parses --target, --device, --iterations, --warmup and --batch; exits with usage on error. */
 void rt_parse_args(int argc, char **argv, const char *client, struct rt_options *options);
 
 /* The family a target talks to, and its name in the report. */
@@ -62,7 +63,8 @@ static inline uint64_t rt_now_ns(void)
 
 /*
  * Writes the JSON report of the measured round trips to stdout. Sorts
- * samples in place.
+ * samples in place. For a batch client it adds "batch" (requests per round
+ * trip) and "requests_per_s" (batch / mean latency of a round trip).
  */
 void rt_report(const struct rt_options *options, uint64_t *samples, long count);
 

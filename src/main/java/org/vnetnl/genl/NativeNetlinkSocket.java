@@ -267,14 +267,22 @@ final class NativeNetlinkSocket implements NetlinkSocket {
             vector.set(JAVA_LONG, entry + msghdr.msg_controllen$offset(), packetInfo ? CONTROL_SIZE : 0);
             vector.set(JAVA_INT, entry + msghdr.msg_flags$offset(), 0);
         }
+        long result = receiveVector(count);
+        received = result > 0 ? (int) result : 0;
+        return result;
+    }
+
+    /**
+     * The system call on its own, a method small enough to be inlined whole: the capture state's slice taken for
+     * errno then does not escape, and nothing is allocated.
+     */
+    private long receiveVector(int count) {
         while (true) {
-            int got = Syscalls.recvmmsg(errnoState, fd, vector, count, LibNl.MSG_TRUNC() | LibNl.MSG_DONTWAIT());
-            long result = triage(got);
-            if (result == RETRY) {
-                continue;
+            long result = triage(Syscalls.recvmmsg(errnoState, fd, vector, count,
+                    LibNl.MSG_TRUNC() | LibNl.MSG_DONTWAIT()));
+            if (result != RETRY) {
+                return result;
             }
-            received = result > 0 ? (int) result : 0;
-            return result;
         }
     }
 

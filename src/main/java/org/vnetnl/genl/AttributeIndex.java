@@ -22,6 +22,9 @@ public final class AttributeIndex {
     private final int[] types;
     private final int[] slotOfType;
     private final long[] offsets;
+    /** {@code nla_len} and {@code nla_type} of each first occurrence, so that reading it needs no second parse. */
+    private final int[] lengths;
+    private final int[] rawTypes;
     private final int[] counts;
 
     /**
@@ -53,6 +56,8 @@ public final class AttributeIndex {
             slotOfType[types[slot]] = slot;
         }
         offsets = new long[types.length];
+        lengths = new int[types.length];
+        rawTypes = new int[types.length];
         counts = new int[types.length];
     }
 
@@ -77,6 +82,8 @@ public final class AttributeIndex {
             if (slot >= 0) {
                 if (offsets[slot] < 0) {
                     offsets[slot] = attrs.offset();
+                    lengths[slot] = attrs.length();
+                    rawTypes[slot] = attrs.rawType();
                 }
                 counts[slot]++;
             }
@@ -107,12 +114,18 @@ public final class AttributeIndex {
      * @throws NoSuchElementException if it is absent, naming it
      */
     public AttributeReader at(int slot) {
-        attrs.requireValid();
-        if (offsets[slot] < 0) {
-            throw new NoSuchElementException("attribute " + names[slot] + " of set " + setName
-                    + " is absent: check has...() first");
+        long offset = offsets[slot];
+        if (offset < 0) {
+            attrs.requireValid();
+            throw absent(slot);
         }
-        return attrs.at(offsets[slot]);
+        attrs.moveTo(offset, lengths[slot], rawTypes[slot]);
+        return attrs;
+    }
+
+    private NoSuchElementException absent(int slot) {
+        return new NoSuchElementException("attribute " + names[slot] + " of set " + setName
+                + " is absent: check has...() first");
     }
 
     /**
@@ -125,7 +138,7 @@ public final class AttributeIndex {
         if (index < 0 || index >= counts[slot]) {
             throw new IndexOutOfBoundsException(names[slot] + " has " + counts[slot] + " values, no index " + index);
         }
-        attrs.at(offsets[slot]);
+        attrs.moveTo(offsets[slot], lengths[slot], rawTypes[slot]);
         for (int k = 0; k < index; ) {
             attrs.next();
             if (attrs.type() == types[slot]) {

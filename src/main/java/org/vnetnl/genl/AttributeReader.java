@@ -205,9 +205,7 @@ public final class AttributeReader {
                 currentLength = 0;
                 return false;
             }
-            throw new MalformedMessageException("attribute", at, remaining + " trailing byte"
-                    + (remaining == 1 ? "" : "s") + " after the last attribute, too few for a header of "
-                    + NLA_HDRLEN);
+            throw trailingBytes(at, remaining);
         }
         // nla_len and nla_type in one read: the header is the hot part of every decode.
         int header = segment.get(NATIVE_INT, at);
@@ -224,11 +222,46 @@ public final class AttributeReader {
         return true;
     }
 
+    // The failures of next() are built out of line: next() runs per attribute and must stay small enough for the
+    // JIT to inline it into the caller's loop.
+    private static MalformedMessageException trailingBytes(long at, long remaining) {
+        return new MalformedMessageException("attribute", at, remaining + " trailing byte"
+                + (remaining == 1 ? "" : "s") + " after the last attribute, too few for a header of " + NLA_HDRLEN);
+    }
+
     private static MalformedMessageException badHeader(long at, int length, int rawType, long remaining) {
         return new MalformedMessageException("attribute type " + (rawType & NLA_TYPE_MASK), at,
                 length < NLA_HDRLEN ? "length " + length + " is shorter than the " + NLA_HDRLEN + "-byte header"
                         : "length " + length + " runs past the end of the enclosing range, " + remaining
                                 + " bytes left");
+    }
+
+    /**
+     * Makes the attribute at {@code offset} current with the {@code nla_len} and {@code nla_type} that an earlier
+     * {@link #next()} over this range read there, without reading the header again: for {@link AttributeIndex},
+     * which records them in its one pass. The range check keeps every read inside the wrapped range even if the
+     * bytes changed since; continues after it like {@link #at(long)}.
+     */
+    void moveTo(long offset, int length, int rawType) {
+        checkValid();
+        if (offset < start || length < NLA_HDRLEN || length > end - offset) {
+            throw new IllegalArgumentException("attribute of " + length + " bytes at " + offset
+                    + " is outside the range " + start + ".." + end);
+        }
+        current = offset;
+        currentLength = length;
+        currentRawType = rawType;
+        cursor = Math.min(offset + nlaAlign((long) length), end);
+    }
+
+    /**
+     * The {@code nla_len} of the current attribute, header included: what {@link AttributeIndex} records.
+     *
+     * @throws IllegalStateException if there is no current attribute
+     */
+    int length() {
+        requireCurrent();
+        return currentLength;
     }
 
     /**
@@ -656,19 +689,24 @@ public final class AttributeReader {
      */
     public int u16(java.nio.ByteOrder order) {
         requirePayload(Short.BYTES, "u16");
-        return Short.toUnsignedInt(segment.get(bigEndian(order) ? BIG_ENDIAN_SHORT : WireLayouts.LITTLE_ENDIAN_SHORT, current + NLA_HDRLEN));
+        long at = current + NLA_HDRLEN;
+        return Short.toUnsignedInt(bigEndian(order) ? segment.get(BIG_ENDIAN_SHORT, at)
+                : segment.get(WireLayouts.LITTLE_ENDIAN_SHORT, at));
     }
 
     /** As {@link #u16(java.nio.ByteOrder)}, for an unsigned 32-bit integer. */
     public long u32(java.nio.ByteOrder order) {
         requirePayload(Integer.BYTES, "u32");
-        return Integer.toUnsignedLong(segment.get(bigEndian(order) ? BIG_ENDIAN_INT : WireLayouts.LITTLE_ENDIAN_INT, current + NLA_HDRLEN));
+        long at = current + NLA_HDRLEN;
+        return Integer.toUnsignedLong(bigEndian(order) ? segment.get(BIG_ENDIAN_INT, at)
+                : segment.get(WireLayouts.LITTLE_ENDIAN_INT, at));
     }
 
     /** As {@link #u16(java.nio.ByteOrder)}, for a 64-bit integer (raw bits). */
     public long u64(java.nio.ByteOrder order) {
         requirePayload(Long.BYTES, "u64");
-        return segment.get(bigEndian(order) ? BIG_ENDIAN_LONG : WireLayouts.LITTLE_ENDIAN_LONG, current + NLA_HDRLEN);
+        long at = current + NLA_HDRLEN;
+        return bigEndian(order) ? segment.get(BIG_ENDIAN_LONG, at) : segment.get(WireLayouts.LITTLE_ENDIAN_LONG, at);
     }
 
     /** As {@link #uint()}, with the value stored in {@code order}. */
@@ -701,22 +739,29 @@ public final class AttributeReader {
         return (currentRawType & NLA_F_NET_BYTEORDER) != 0 || WireLayouts.isBigEndian(order);
     }
 
+    // Each read names its layout as a constant, one call per byte order: a layout chosen by a conditional
+    // expression is not a constant to the JIT, and the access then goes through the var handle's generic path,
+    // several times slower than the inlined load.
+
     private short read16(String kind) {
         requireLength(U16_LENGTH, kind);
-        return segment.get((currentRawType & NLA_F_NET_BYTEORDER) != 0 ? BIG_ENDIAN_SHORT : NATIVE_SHORT,
-                current + NLA_HDRLEN);
+        long at = current + NLA_HDRLEN;
+        return (currentRawType & NLA_F_NET_BYTEORDER) == 0 ? segment.get(NATIVE_SHORT, at)
+                : segment.get(BIG_ENDIAN_SHORT, at);
     }
 
     private int read32(String kind) {
         requireLength(U32_LENGTH, kind);
-        return segment.get((currentRawType & NLA_F_NET_BYTEORDER) != 0 ? BIG_ENDIAN_INT : NATIVE_INT,
-                current + NLA_HDRLEN);
+        long at = current + NLA_HDRLEN;
+        return (currentRawType & NLA_F_NET_BYTEORDER) == 0 ? segment.get(NATIVE_INT, at)
+                : segment.get(BIG_ENDIAN_INT, at);
     }
 
     private long read64(String kind) {
         requireLength(U64_LENGTH, kind);
-        return segment.get((currentRawType & NLA_F_NET_BYTEORDER) != 0 ? BIG_ENDIAN_LONG : NATIVE_LONG,
-                current + NLA_HDRLEN);
+        long at = current + NLA_HDRLEN;
+        return (currentRawType & NLA_F_NET_BYTEORDER) == 0 ? segment.get(NATIVE_LONG, at)
+                : segment.get(BIG_ENDIAN_LONG, at);
     }
 
     /**

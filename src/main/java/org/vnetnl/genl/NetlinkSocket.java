@@ -56,7 +56,10 @@ interface NetlinkSocket extends AutoCloseable {
     /** The multicast group of datagram {@code index} of the last {@link #receiveMany}, 0 for a unicast one. */
     int receivedGroup(int index);
 
-    /** The port id that sent the last datagram received: 0 for the kernel. */
+    /**
+     * The port id that sent the last datagram received: 0 for the kernel. The kernel's socket is connected to the
+     * kernel, which then refuses unicast from other ports, so for it only multicast can come from elsewhere.
+     */
     int sender();
 
     /** The multicast group of the last datagram received, 0 for a unicast one. */

@@ -78,6 +78,21 @@ class ConnectionSeamTest {
     }
 
     @Test
+    void aUnicastFromAnotherPortIsNotTakenForTheReply() throws NetlinkException {
+        // The kernel socket refuses such datagrams (ForeignSenderTest); a socket that reports a sender other than
+        // the kernel gets the connection's own check: right sequence, type and port, still discarded.
+        socket.answering(request -> {
+            int sequence = sequenceOf(request);
+            byte[] forged = genl(FAMILY, 0, sequence, 9, 0);
+            socket.queue(new ScriptedSocket.Datagram(forged, 777, 0));
+            socket.queue(datagram(0, genl(FAMILY, 0, sequence, 5, 0)));
+        });
+        connection.prepare(family, 4);
+        assertEquals(5, connection.transact(TIMEOUT).command());
+        assertEquals(1, connection.staleMessagesDiscarded());
+    }
+
+    @Test
     void anOverrunWhileAReplyIsAwaitedFailsAtOnceWhenNothingMoreIsQueued() {
         socket.answering(request -> socket.queueOverrun());
         connection.prepare(family, 4);

@@ -178,6 +178,8 @@ def load_results(directory):
     runs = {}
     for c_file in sorted(directory.glob("c-*.json")):
         result = json.loads(c_file.read_text())
+        if "batch" in result:
+            continue  # a whole batch per sample: load_batch_results
         runs.setdefault((result["target"], result["client"]), []).append(result)
     for (target, name), results in runs.items():
         histogram = merge_histograms((value, count) for r in results for value, count in r["histogram"])
@@ -190,6 +192,97 @@ def load_results(directory):
             entry[key] = percentile(histogram, rank)
         paths[(target, name)] = entry
     return paths, decode, jmh
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# batched round trips: GenlBatchBenchmark and bench/c/rt-batch (client c-batch), one operation a whole batch
+
+BATCH_BENCHMARK = "org.vnetnl.bench.GenlBatchBenchmark"
+TARGET_BATCH_VS_C_BATCH = 0.95  # Java's requests per second at least this share of the C batch's
+TARGET_BATCH_VS_RAW = 1.9       # ... and at least this multiple of c-raw's ping-pong
+
+
+def load_batch_results(directory, jmh, paths):
+    """One row per (target, batch size): latency per batch, requests per second, the ratios and the targets."""
+    rows = {}
+    for run in jmh:
+        if run["benchmark"].rsplit(".", 1)[0] != BATCH_BENCHMARK:
+            continue
+        params = run.get("params", {})
+        row = rows.setdefault((params["target"], int(params["batch"])),
+                              {"target": params["target"], "batch": int(params["batch"])})
+        metrics = run["primaryMetric"]
+        if run["mode"] == "avgt" or "java_mean" not in row:
+            row["java_mean"] = metrics["score"]
+            row["java_bytes_per_batch"] = run["secondaryMetrics"].get("gc.alloc.rate.norm", {}).get("score")
+        if run["mode"] == "sample":
+            row["java_p50"] = metrics["scorePercentiles"][format_rank(50.0)]
+    c_runs = {}
+    for c_file in sorted(directory.glob("c-*.json")):
+        result = json.loads(c_file.read_text())
+        if "batch" in result:
+            c_runs.setdefault((result["target"], result["batch"]), []).append(result)
+    for (target, batch), results in c_runs.items():
+        row = rows.setdefault((target, batch), {"target": target, "batch": batch})
+        samples = sum(r["iterations"] for r in results)
+        row["c_mean"] = sum(r["mean"] * r["iterations"] for r in results) / samples
+        row["c_p50"] = percentile(merge_histograms((v, n) for r in results for v, n in r["histogram"]), 50.0)
+    for row in rows.values():
+        batch = row["batch"]
+        raw = paths.get((row["target"], "c-raw"))
+        for side in ("java", "c"):
+            if row.get(side + "_mean"):
+                row[side + "_requests_per_s"] = batch * 1e9 / row[side + "_mean"]
+        if raw and raw.get("mean"):
+            row["c_raw_requests_per_s"] = 1e9 / raw["mean"]
+        java = row.get("java_requests_per_s")
+        if java and row.get("c_requests_per_s"):
+            row["java_vs_c_batch"] = java / row["c_requests_per_s"]
+        if java and row.get("c_raw_requests_per_s"):
+            row["java_vs_c_raw"] = java / row["c_raw_requests_per_s"]
+        if row.get("java_bytes_per_batch") is not None:
+            row["java_bytes_per_request"] = row["java_bytes_per_batch"] / batch
+        row["checks"] = [
+            check_batch("Java >= {:.2f}x c-batch requests/s".format(TARGET_BATCH_VS_C_BATCH),
+                        row.get("java_vs_c_batch"), lambda v: v >= TARGET_BATCH_VS_C_BATCH, "{:.2f}x"),
+            check_batch("Java >= {:.1f}x c-raw requests/s".format(TARGET_BATCH_VS_RAW),
+                        row.get("java_vs_c_raw"), lambda v: v >= TARGET_BATCH_VS_RAW, "{:.2f}x"),
+            check_batch("about 0 B per request (< {:.0f})".format(TARGET_ALLOC_BYTES),
+                        row.get("java_bytes_per_request"), lambda v: v < TARGET_ALLOC_BYTES, "{:.3f} B"),
+        ]
+    return [rows[key] for key in sorted(rows)]
+
+
+def check_batch(name, value, passes, fmt):
+    if value is None:
+        return {"target": name, "measured": None, "result": "NOT MEASURED"}
+    return {"target": name, "measured": value, "result": "PASS" if passes(value) else "MISS",
+            "text": fmt.format(value)}
+
+
+def render_batch_markdown(rows):
+    if not rows:
+        return ""
+    lines = ["", "#### Batched round trips (GenlBatch: one sendto, one recvmmsg per batch)", "",
+             "Latency per batch (mean, p50) and requests per second (batch / mean); c-raw is the ping-pong of one "
+             "request per round trip.", "",
+             "| target | batch | Java mean | Java p50 | C mean | C p50 | Java req/s | C batch req/s | c-raw req/s "
+             "| Java vs c-batch | Java vs c-raw | B/request | targets |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+
+    def rate(value):
+        return "n/a" if value is None else "{:,.0f}".format(value)
+
+    for row in rows:
+        targets = "; ".join("{} {}".format(c["result"], c.get("text", "")).strip() for c in row["checks"])
+        lines.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+            row["target"], row["batch"], fmt_ns(row.get("java_mean")), fmt_ns(row.get("java_p50")),
+            fmt_ns(row.get("c_mean")), fmt_ns(row.get("c_p50")), rate(row.get("java_requests_per_s")),
+            rate(row.get("c_requests_per_s")), rate(row.get("c_raw_requests_per_s")),
+            fmt_ratio(row.get("java_vs_c_batch")), fmt_ratio(row.get("java_vs_c_raw")),
+            "n/a" if row.get("java_bytes_per_request") is None else "{:.3f}".format(row["java_bytes_per_request"]),
+            targets))
+    return "\n".join(lines) + "\n"
 
 
 def number(value):
@@ -472,6 +565,7 @@ def command_render(args):
         "paths": [],
         "decode": decode,
         "target_checks": {},
+        "batch": load_batch_results(directory, jmh, paths),
     }
     after = directory / "loadavg-after"
     if after.exists():
@@ -488,7 +582,7 @@ def command_render(args):
     stem = "{}-{}".format(args.where, date)
     svg_name = stem + ".svg"
     (out_dir / svg_name).write_text(render_svg(report))
-    markdown = render_markdown(report, svg_name)
+    markdown = render_markdown(report, svg_name) + render_batch_markdown(report["batch"])
     (out_dir / (stem + ".md")).write_text(markdown)
     # The JSON keeps the distributions compact: the histogram is in the raw inputs, the percentiles are here.
     for p in report["paths"]:

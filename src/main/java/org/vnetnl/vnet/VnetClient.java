@@ -16,6 +16,7 @@ import org.vnetnl.genl.DumpInterruptPolicy;
 import org.vnetnl.genl.Family;
 import org.vnetnl.genl.FamilyNotFoundException;
 import org.vnetnl.genl.FamilyPolicy;
+import org.vnetnl.genl.GenlBatch;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.MalformedMessageException;
@@ -315,6 +316,47 @@ public final class VnetClient implements AutoCloseable {
         return echoRequest.start(writer, current);
     }
 
+    /**
+     * A reusable batch of up to {@code capacity} ECHO requests, each round sent in one datagram and answered with
+     * one {@code recvmmsg}; see {@link EchoBatch}. Its buffers live in the client's connection (reply slots of
+     * {@value #ECHO_REPLY_SLOT} bytes, far above the largest ECHO reply) and are freed when the client closes:
+     * make one and reuse it.
+     *
+     * @throws IllegalArgumentException if {@code capacity} is not 1..{@value GenlConnection#MAX_BATCH}
+     */
+    public EchoBatch newEchoBatch(int capacity) {
+        nextGeneration();
+        return new EchoBatch(this, connection.newBatch(capacity, ECHO_REPLY_SLOT));
+    }
+
+    /** A reply slot of an ECHO batch: the largest ECHO reply (a 64 KiB request echoed) is far below. */
+    static final int ECHO_REPLY_SLOT = 8192;
+
+    /** Starts the next ECHO of {@code batch}; a call on the client, so earlier replies go stale. */
+    AttributeWriter addEcho(GenlBatch batch) {
+        nextGeneration();
+        return batch.add(family, CMD_ECHO, 0, OP_ECHO, options.schema().requestAttributes());
+    }
+
+    /** Runs {@code batch}; returns the generation its replies are valid in. */
+    long executeEchoBatch(GenlBatch batch, Duration timeout) throws NetlinkException {
+        long current = nextGeneration();
+        batch.execute(timeout);
+        return current;
+    }
+
+    void checkEchoReply(GenlMessage reply) throws NetlinkException {
+        if (reply == null) {
+            throw new NetlinkException(Errno.EPROTO, OP_ECHO, 0, "the module acknowledged without a reply");
+        }
+        checkReply(reply, CMD_ECHO, OP_ECHO);
+    }
+
+    /** What {@link #echo} would have thrown for {@code error}: a gone module named as such. */
+    NetlinkException translateError(NetlinkException error) {
+        return translate(error);
+    }
+
     EchoReply sendEcho(Duration timeout) throws NetlinkException {
         long current = nextGeneration();
         GenlMessage reply;
@@ -323,10 +365,7 @@ public final class VnetClient implements AutoCloseable {
         } catch (NetlinkException e) {
             throw translate(e);
         }
-        if (reply == null) {
-            throw new NetlinkException(Errno.EPROTO, OP_ECHO, 0, "the module acknowledged without a reply");
-        }
-        checkReply(reply, CMD_ECHO, OP_ECHO);
+        checkEchoReply(reply);
         return echoReply.wrap(reply, current);
     }
 

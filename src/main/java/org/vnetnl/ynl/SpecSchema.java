@@ -30,7 +30,10 @@ import org.vnetnl.genl.NetlinkException;
  * a {@code nest} with the policy of its nested set, an enum's value bounded by its entries. Attributes whose policy the kernel reports differently
  * ({@code uint}, {@code sint}, {@code bitfield32}, masks, unterminated strings, arrays) are not compared. Names are
  * the uapi header's ({@code VNET_NL_ATTR_MSG}, {@code NETDEV_A_DEV_IFINDEX}): the set's {@code name-prefix}, by
- * default {@code <family>-a-<set>-}, then the attribute's name, upper case. Generated clients carry one as a
+ * default {@code <family>-a-<set>-}, then the attribute's name, upper case. The check fits families whose
+ * kernel policies are generated from their spec (vnet_nl, netdev); families whose policies are written by hand
+ * (ethtool, nlctrl) differ from their specs in places (limits the spec leaves out, reply attributes listed in
+ * requests), and the check names each such place. Generated clients carry one as a
  * constant ({@code SCHEMA} of the family's constants class); {@code YnlClient} builds one from its spec.
  *
  * @param family           the family name

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.kernel.netdev.Netdev;
 import org.vnetnl.kernel.netdev.NetdevClient;
+import org.vnetnl.ynl.client.YnlClient;
 
 /**
  * The generic schema check on the host kernel: the netdev client generated from Linux 6.12's {@code netdev.yaml}
@@ -40,6 +41,21 @@ class SpecSchemaKernelTest {
             // The spec loaded at run time (the dynamic client's view) gives the same schema and the same result.
             SpecSchema loaded = SpecSchema.of(SpecLoader.load(KernelYnl.spec("netdev")));
             assertEquals(Netdev.SCHEMA.toString(), loaded.toString());
+            try (YnlClient dynamic = YnlClient.open(SpecLoader.load(KernelYnl.spec("netdev")))) {
+                dynamic.checkKernel(false);
+            }
+        }
+    }
+
+    @Test
+    void theDynamicClientNamesWhereAHandWrittenKernelPolicyDiffersFromItsSpec() throws Exception {
+        // nlctrl's policy is written by hand in the kernel, not generated from nlctrl.yaml, and the spec leaves
+        // out the limit the kernel enforces on family names (GENL_NAMSIZ - 1): the check finds exactly that.
+        try (YnlClient nlctrl = YnlClient.open(SpecLoader.load(KernelYnl.spec("nlctrl")))) {
+            SchemaMismatchException e = assertThrows(SchemaMismatchException.class, () -> nlctrl.checkKernel(false));
+            assertEquals(List.of("CTRL_ATTR_FAMILY_NAME (type 2): the client expects NUL-terminated string of at most"
+                    + " 65530 bytes, the kernel has NUL-terminated string of at most 15 bytes (in getfamily, getpolicy dump)"),
+                    e.differences());
         }
     }
 

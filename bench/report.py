@@ -25,9 +25,11 @@ from pathlib import Path
 
 # Path names in the report, by JMH benchmark class.
 # Benchmarks without a target parameter talk to one family only.
-FIXED_TARGET = {"org.vnetnl.bench.VnetEchoBenchmark": "vnet"}
+FIXED_TARGET = {"org.vnetnl.bench.VnetEchoBenchmark": "vnet", "org.vnetnl.bench.HandWrittenEchoBenchmark": "vnet"}
 JAVA_PATHS = {
     "org.vnetnl.bench.VnetEchoBenchmark": ("java-vnet-client", "Java, vnet client (zero-copy)"),
+    "org.vnetnl.bench.HandWrittenEchoBenchmark": ("java-vnet-handwritten",
+                                                  "Java, the hand-written ECHO path the generated one replaced"),
     "org.vnetnl.bench.GenlRoundTripBenchmark": ("java-genl", "Java, GenlConnection facade (zero-copy)"),
     "org.vnetnl.bench.ClassicLibnlBenchmark": ("java-libnl-classic", "Java, classic libnl path + upcall"),
 }
@@ -38,13 +40,15 @@ C_PATHS = {
     "c-libnl-tuned": "C, libnl tuned (no auto-ack, no MSG_PEEK)",
     "c-libnl-default": "C, libnl defaults (auto-ack, MSG_PEEK)",
 }
-ORDER = ["c-raw", "java-vnet-client", "java-genl", "c-libnl-tuned", "c-libnl-default", "java-libnl-classic"]
+ORDER = ["c-raw", "java-vnet-client", "java-vnet-handwritten", "java-genl", "c-libnl-tuned", "c-libnl-default", "java-libnl-classic"]
 PERCENTILES = [("p50", 50.0), ("p90", 90.0), ("p99", 99.0), ("p99.9", 99.9)]
 
 # The targets for the zero-copy ECHO path.
 TARGET_P50_VS_RAW = 1.05
 TARGET_P99_VS_RAW = 1.10
 TARGET_VS_LIBNL_DEFAULT = 0.6
+# The generator's target: VnetClient's ECHO on the generated code against the hand-written path it replaced.
+TARGET_GENERATED_VS_HANDWRITTEN = 1.05
 TARGET_ALLOC_BYTES = 1.0  # "about 0 B/op": below one byte per operation, i.e. nothing allocated per round trip
 
 LATEST_START = "<!-- latest-results:start -->"
@@ -334,6 +338,11 @@ def evaluate_targets(paths, target):
           zero_copy.get("p99_vs_c_libnl_default"), TARGET_VS_LIBNL_DEFAULT, "x", "{:.3f}x")
     check("gc.alloc.rate.norm about 0 B/op (< {:.0f})".format(TARGET_ALLOC_BYTES), zero_copy.get("bytes_per_op"),
           TARGET_ALLOC_BYTES, "B/op", "{:.3f} B/op")
+    handwritten = paths.get((target, "java-vnet-handwritten"))
+    if handwritten and zero_copy["path"] == "java-vnet-client":
+        ratio = zero_copy["p50"] / handwritten["p50"] if "p50" in zero_copy and "p50" in handwritten else None
+        check("generated p50 within {:.2f}x of hand-written (java-vnet-handwritten)".format(
+            TARGET_GENERATED_VS_HANDWRITTEN), ratio, TARGET_GENERATED_VS_HANDWRITTEN, "x", "{:.3f}x")
     return zero_copy["path"], checks
 
 

@@ -6,6 +6,8 @@ import java.util.Objects;
 import org.vnetnl.genl.GenlBatch;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.NetlinkException;
+import org.vnetnl.internal.vnet.AttrReader;
+import org.vnetnl.internal.vnet.VnetNl;
 
 /**
  * Many ECHO requests in one round trip: sent in one datagram, their replies read with one {@code recvmmsg}
@@ -34,6 +36,8 @@ public final class EchoBatch {
     private final VnetClient client;
     private final GenlBatch batch;
     private final EchoReply[] replies;
+    /** The generated reader under each entry's reply view. */
+    private final AttrReader[] readers;
     /** The failures of the last round, as the client reports them (translated); null where an entry succeeded. */
     private final NetlinkException[] errors;
     private long generation = -1;
@@ -42,8 +46,10 @@ public final class EchoBatch {
         this.client = client;
         this.batch = batch;
         this.replies = new EchoReply[batch.capacity()];
+        this.readers = new AttrReader[batch.capacity()];
         for (int i = 0; i < replies.length; i++) {
             replies[i] = new EchoReply(client);
+            readers[i] = new AttrReader();
         }
         this.errors = new NetlinkException[batch.capacity()];
     }
@@ -68,8 +74,8 @@ public final class EchoBatch {
      */
     public EchoBatch add(CharSequence message, long value, boolean flag) {
         Objects.requireNonNull(message, "message");
-        client.addEcho(batch).putString(VnetClient.ATTR_MSG, message).putU32(VnetClient.ATTR_VALUE, value)
-                .putU8(VnetClient.ATTR_FLAG, flag ? 1 : 0);
+        client.addEcho(batch).putString(VnetNl.Attr.MSG, message).putU32(VnetNl.Attr.VALUE, value)
+                .putU8(VnetNl.Attr.FLAG, flag ? 1 : 0);
         return this;
     }
 
@@ -91,8 +97,11 @@ public final class EchoBatch {
             errors[i] = null;
             try {
                 GenlMessage reply = batch.reply(i);
-                client.checkEchoReply(reply);
-                replies[i].wrap(reply, generation);
+                if (reply == null) {
+                    // netlink_rcv_skb acknowledges a request without NLM_F_ACK only with an error.
+                    throw new NetlinkException(0, VnetClient.OP_ECHO, 0, "the module acknowledged without a reply");
+                }
+                replies[i].wrap(readers[i].wrap(reply), reply, generation);
             } catch (NetlinkException e) {
                 errors[i] = e;
                 failed = true;

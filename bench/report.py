@@ -40,9 +40,11 @@ from pathlib import Path
 # ---- names: one place for each path, target and limit
 
 # Path names in the report, by JMH benchmark class; benchmarks without a target parameter talk to one family only.
-FIXED_TARGET = {"org.vnetnl.bench.VnetEchoBenchmark": "vnet"}
+FIXED_TARGET = {"org.vnetnl.bench.VnetEchoBenchmark": "vnet", "org.vnetnl.bench.HandWrittenEchoBenchmark": "vnet"}
 JAVA_PATHS = {
     "org.vnetnl.bench.VnetEchoBenchmark": ("java-vnet-client", "Java, vnet client (zero-copy)"),
+    "org.vnetnl.bench.HandWrittenEchoBenchmark": ("java-vnet-handwritten",
+                                                  "Java, the hand-written ECHO path the generated one replaced"),
     "org.vnetnl.bench.GenlRoundTripBenchmark": ("java-genl", "Java, GenlConnection facade (zero-copy)"),
     "org.vnetnl.bench.ClassicLibnlBenchmark": ("java-libnl-classic", "Java, classic libnl path + upcall"),
 }
@@ -68,7 +70,7 @@ C_DECODE_PATHS = {  # by bench/c/decode.c decoder
     "c-libnl": "C, libnl nla_parse + nla_get_u32 / nla_get_u64",
 }
 DECODE_ORDER = ["java-walk", "c-hand", "java-index", "c-libnl", "java-attribute-reader"]
-ORDER = ["c-raw", "java-vnet-client", "java-genl", "c-libnl-tuned", "c-libnl-default", "java-libnl-classic"]
+ORDER = ["c-raw", "java-vnet-client", "java-vnet-handwritten", "java-genl", "c-libnl-tuned", "c-libnl-default", "java-libnl-classic"]
 TARGET_ORDER = ["nlctrl", "ethtool", "vnet"]
 TARGET_LABELS = {
     "nlctrl": 'CTRL_CMD_GETFAMILY("nlctrl")',
@@ -86,6 +88,8 @@ ROUND_TRIP_TARGETS = {
            ("p99", "c-libnl-default", 0.6)],
 }
 ROUND_TRIP_TARGETS["module"] = ROUND_TRIP_TARGETS["vm"]
+# The generator's target: VnetClient's ECHO on the generated code against the hand-written path it replaced.
+GENERATED_VS_HANDWRITTEN = ("p50", "java-vnet-handwritten", 1.05)
 TARGET_ALLOC_BYTES = 1.0  # "0 B/op": below one byte per operation, i.e. nothing allocated per round trip
 BATCH_VS_C_BATCH = 0.95  # Java batch throughput at least this share of the C batch client's
 BATCH_VS_PING_PONG = 1.9  # Java batch throughput at least this multiple of raw C ping-pong
@@ -324,7 +328,7 @@ def summarize_paths(rounds):
                  "language": "C" if path.startswith("c-") else "Java",
                  "rounds": sum(1 for r in rounds if key in r["paths"]),
                  "stats": {stat: over_rounds(rounds, "paths", key, stat) for stat in STATS}, "ratios": {}}
-        for reference in ("c-raw", "c-libnl-default"):
+        for reference in ("c-raw", "c-libnl-default", GENERATED_VS_HANDWRITTEN[1]):
             if path != reference:
                 for stat in ("p50", "p99", "mean"):
                     s = ratio_over_rounds(rounds, "paths", key, (target, reference), stat)
@@ -394,6 +398,12 @@ def evaluate_targets(where, paths, batch, decode):
             bound = "within {:.2f}x of".format(limit) if limit >= 1 else "at most {:.2f}x".format(limit)
             checks.append(check("{}: {} {} {}".format(scope, stat, bound, reference),
                                 entry["ratios"].get("{} vs {}".format(stat, reference)), limit, True, "x"))
+        if entry["path"] == "java-vnet-client":
+            stat, reference, limit = GENERATED_VS_HANDWRITTEN
+            ratio = entry["ratios"].get("{} vs {}".format(stat, reference))
+            if ratio:
+                checks.append(check("{}: generated {} within {:.2f}x of hand-written ({})".format(
+                    scope, stat, limit, reference), ratio, limit, True, "x"))
         checks.append(check("{}: 0 B/op (gc.alloc.rate.norm < {:.0f})".format(scope, TARGET_ALLOC_BYTES),
                             entry["stats"]["bytes_per_op"], TARGET_ALLOC_BYTES, True, "B/op"))
     for entry in batch:

@@ -7,17 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * The kernel's own YNL (its specs, {@code tools/net/ynl/cli.py} and the Python library), the oracle of the spec
- * tests. Taken from Debian's {@code linux-source-6.12} package: installed when missing (as root), and only the
- * parts this project uses extracted once into the folder {@code kernel-module/regenerate} uses too
- * ({@code .vm/cache/linux-source-6.12}, outside the build folder, so reruns start at once), or read from the
- * kernel tree given as {@code LINUX_SRC}. Tests that need it skip with the reason when it cannot be had (no root,
+ * tests. Taken from Debian's {@code linux-source-6.12} package: installed when missing (as root), and the parts
+ * this project uses extracted once by {@code kernel-module/linux-source} (into {@code .vm/cache}, outside the build
+ * folder, so reruns start at once), or read from the kernel tree given as {@code LINUX_SRC}. Tests that need it skip with the reason when it cannot be had (no root,
  * no apt).
  */
 public final class KernelYnl {
@@ -36,30 +34,21 @@ public final class KernelYnl {
         if (root != null) {
             return root;
         }
-        String linuxSrc = System.getenv("LINUX_SRC");
-        Path dir = linuxSrc != null && !linuxSrc.isEmpty() ? Path.of(linuxSrc)
-                : Path.of("").toAbsolutePath().resolve(".vm/cache/linux-source-6.12");
-        if (!Files.isRegularFile(dir.resolve("tools/net/ynl/cli.py"))
-                || !Files.isRegularFile(dir.resolve("Documentation/netlink/specs/netdev.yaml"))) {
-            if (!Files.isRegularFile(TARBALL)) {
-                aptInstall(PACKAGE);
-            }
-            Path partial = Files.createDirectories(dir.getParent()).resolve(dir.getFileName() + ".partial");
-            deleteTree(partial);
-            Files.createDirectories(partial);
-            // What kernel-module/regenerate and lint take from it too (checkpatch), so either may extract first.
-            run(List.of("tar", "-xJf", TARBALL.toString(), "-C", partial.toString(), "--strip-components=1",
-                    "--wildcards", "linux-source-6.12/Documentation/netlink/*", "linux-source-6.12/tools/net/ynl/*",
-                    "linux-source-6.12/scripts/checkpatch.pl", "linux-source-6.12/scripts/spelling.txt",
-                    "linux-source-6.12/scripts/const_structs.checkpatch"));
-            deleteTree(dir);
-            Files.move(partial, dir);
+        if (!Files.isRegularFile(TARBALL) && System.getenv("LINUX_SRC") == null) {
+            aptInstall(PACKAGE);
+        }
+        // The one extraction of the project (LINUX_SRC, or the package's parts once into .vm/cache).
+        Path script = Path.of("").toAbsolutePath().resolve("kernel-module/linux-source");
+        Process p = new ProcessBuilder(script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (p.waitFor() != 0 || out.isEmpty()) {
+            throw new IOException(script + " exited " + p.exitValue());
         }
         if (run(List.of(PYTHON.toString(), "-c", "import yaml"), false) != 0) {
             aptInstall("python3-yaml");
         }
-        root = dir;
-        return dir;
+        root = Path.of(out);
+        return root;
     }
 
     /** The kernel's spec of {@code family} (file name without .yaml). */
@@ -116,16 +105,5 @@ public final class KernelYnl {
             throw new IOException(String.join(" ", command) + " did not finish");
         }
         return p.exitValue();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

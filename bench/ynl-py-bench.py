@@ -8,7 +8,7 @@ resolved) before the clock starts, so start-up is excluded.
         [--iterations N] [--warmup N]
 
 Prints JSON: the mean and p50 per operation in ns (p50 of the raw samples, not JMH's histogram), like the C
-clients' reports in the fields bench/ynl-report.py reads.
+clients' reports in the fields bench/report.py ynl reads.
 """
 import argparse
 import json

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/ethtool_netlink.h>
 #include <linux/vnet_nl.h>
 
 /*
@@ -33,11 +34,13 @@ static uint64_t jmh_bucketed(uint64_t value)
 static void usage(const char *client, FILE *out)
 {
 	fprintf(out,
-		"Usage: %s --target nlctrl|vnet [--iterations N] [--warmup N]\n"
+		"Usage: %s --target nlctrl|vnet|ethtool [--device NAME] [--iterations N] [--warmup N] [--batch N]\n"
 		"Times N request/reply round trips (after the warm-up ones) and prints\n"
 		"JSON with p50, p90, p99, p99.9 and the mean in nanoseconds.\n"
+		"  --batch N  (rt-batch) N requests per round trip, in one send\n"
 		"  nlctrl  CTRL_CMD_GETFAMILY(\"" RT_NLCTRL_FAMILY "\"): any Linux host\n"
 		"  vnet    VNET_NL_CMD_ECHO to the " VNET_NL_FAMILY_NAME " module\n"
+		"  ethtool ETHTOOL_MSG_CHANNELS_GET of --device (default " RT_ETHTOOL_DEVICE ")\n"
 		"Defaults: --iterations 200000 --warmup 20000\n",
 		client);
 }
@@ -60,8 +63,10 @@ void rt_parse_args(int argc, char **argv, const char *client, struct rt_options 
 
 	options->client = client;
 	options->target_label = NULL;
+	options->device = RT_ETHTOOL_DEVICE;
 	options->iterations = 200000;
 	options->warmup = 20000;
+	options->batch = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -79,13 +84,21 @@ void rt_parse_args(int argc, char **argv, const char *client, struct rt_options 
 				options->target = RT_TARGET_NLCTRL;
 			else if (!strcmp(value, "vnet"))
 				options->target = RT_TARGET_VNET;
+			else if (!strcmp(value, "ethtool"))
+				options->target = RT_TARGET_ETHTOOL;
 			else
-				rt_fail(client, "--target must be nlctrl or vnet, got \"%s\"", value);
+				rt_fail(client, "--target must be nlctrl, vnet or ethtool, got \"%s\"", value);
 			have_target = 1;
+		} else if (!strcmp(arg, "--device")) {
+			options->device = value;
 		} else if (!strcmp(arg, "--iterations")) {
 			options->iterations = parse_count(client, arg, value);
 		} else if (!strcmp(arg, "--warmup")) {
 			options->warmup = parse_count(client, arg, value);
+		} else if (!strcmp(arg, "--batch")) {
+			options->batch = parse_count(client, arg, value);
+			if (options->batch < 1)
+				rt_fail(client, "--batch must be at least 1");
 		} else {
 			usage(client, stderr);
 			rt_fail(client, "unknown option %s", arg);
@@ -102,12 +115,26 @@ void rt_parse_args(int argc, char **argv, const char *client, struct rt_options 
 
 const char *rt_family_name(enum rt_target target)
 {
-	return target == RT_TARGET_VNET ? VNET_NL_FAMILY_NAME : RT_NLCTRL_FAMILY;
+	switch (target) {
+	case RT_TARGET_VNET:
+		return VNET_NL_FAMILY_NAME;
+	case RT_TARGET_ETHTOOL:
+		return ETHTOOL_GENL_NAME;
+	default:
+		return RT_NLCTRL_FAMILY;
+	}
 }
 
 const char *rt_target_name(enum rt_target target)
 {
-	return target == RT_TARGET_VNET ? "vnet" : "nlctrl";
+	switch (target) {
+	case RT_TARGET_VNET:
+		return "vnet";
+	case RT_TARGET_ETHTOOL:
+		return "ethtool";
+	default:
+		return "nlctrl";
+	}
 }
 
 void rt_fail(const char *client, const char *format, ...)
@@ -178,6 +205,9 @@ void rt_report(const struct rt_options *options, uint64_t *samples, long count)
 	printf("  \"clock_read_ns\": %.1f,\n", clock_read_ns());
 	printf("  \"mean\": %.1f,\n  \"min\": %llu,\n  \"max\": %llu,\n", sum / (double)count,
 	       (unsigned long long)samples[0], (unsigned long long)samples[count - 1]);
+	if (options->batch > 0)
+		printf("  \"batch\": %ld,\n  \"requests_per_s\": %.1f,\n", options->batch,
+		       (double)options->batch * 1e9 * (double)count / sum);
 	for (size_t r = 0; r < sizeof(ranks) / sizeof(ranks[0]); r++)
 		printf("  \"%s\": %.1f,\n", names[r], percentile(samples, count, ranks[r]));
 	/* The distribution for the plot: [value, count] pairs, as JMH's rawDataHistogram. */

@@ -22,21 +22,26 @@
 #define RT_NLCTRL_FAMILY "nlctrl"
 #define RT_ECHO_MESSAGE "vnet-nl round trip"
 #define RT_ECHO_FLAG 1
+/* The ethtool target's device when --device is not given: the veth that bench/run creates in its namespace. */
+#define RT_ETHTOOL_DEVICE "veth0"
 
 enum rt_target {
 	RT_TARGET_NLCTRL,	/* CTRL_CMD_GETFAMILY("nlctrl"): any Linux host */
 	RT_TARGET_VNET,		/* VNET_NL_CMD_ECHO: needs the vnet_nl module */
+	RT_TARGET_ETHTOOL,	/* ETHTOOL_MSG_CHANNELS_GET of a device: a lighter doit than GETFAMILY */
 };
 
 struct rt_options {
 	const char *client;	/* name in the report, e.g. "c-raw" */
 	enum rt_target target;
 	const char *target_label;	/* the report's "target" when set, else the target's name */
+	const char *device;	/* the ethtool target's device name */
 	long iterations;	/* measured round trips */
 	long warmup;		/* round trips run first and not recorded */
+	long batch;		/* requests per round trip (--batch, rt-batch only); 0 for one request */
 };
 
-/* Parses --target, --iterations and --warmup; exits with usage on error. */
+/* Parses --target, --device, --iterations, --warmup and --batch; exits with usage on error. */
 void rt_parse_args(int argc, char **argv, const char *client, struct rt_options *options);
 
 /* The family a target talks to, and its name in the report. */
@@ -58,7 +63,8 @@ static inline uint64_t rt_now_ns(void)
 
 /*
  * Writes the JSON report of the measured round trips to stdout. Sorts
- * samples in place.
+ * samples in place. For a batch client it adds "batch" (requests per round
+ * trip) and "requests_per_s" (batch / mean latency of a round trip).
  */
 void rt_report(const struct rt_options *options, uint64_t *samples, long count);
 

@@ -22,7 +22,9 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <linux/ethtool_netlink.h>
 #include <linux/genetlink.h>
+#include <linux/if.h>
 #include <linux/netlink.h>
 #include <linux/vnet_nl.h>
 
@@ -51,7 +53,9 @@ struct raw_client {
 	uint16_t family;
 	uint8_t command;
 	uint16_t reply_attr;	/* the attribute read from each reply */
-	uint32_t value_offset;	/* where the echoed VALUE sits in the request, 0 if none */
+	enum rt_target target;
+	uint32_t value_offset;	/* where the echoed VALUE sits in the request (vnet) */
+	uint32_t rx_count;	/* the device's rx channel count, read once before timing (ethtool) */
 	uint32_t request_length;
 	struct sockaddr_nl kernel;
 #ifdef RT_STEPS
@@ -71,7 +75,8 @@ static void *put_attr(unsigned char *at, uint16_t type, const void *data, uint16
 
 	attr->nla_type = type;
 	attr->nla_len = NLA_HDRLEN + length;
-	memcpy(at + NLA_HDRLEN, data, length);
+	if (length)
+		memcpy(at + NLA_HDRLEN, data, length);
 	memset(at + NLA_HDRLEN + length, 0, NLA_ALIGN(length) - length);
 	return at + NLA_HDRLEN + NLA_ALIGN(length);
 }
@@ -220,16 +225,32 @@ static uint16_t resolve_family(struct raw_client *c, const char *name)
 	return attr_u16(exchange(c, 1));
 }
 
-static void prepare(struct raw_client *c, enum rt_target target)
+static void prepare(struct raw_client *c, const struct rt_options *options)
 {
 	unsigned char *at;
 
-	c->family = resolve_family(c, rt_family_name(target));
-	if (target == RT_TARGET_NLCTRL) {
+	c->target = options->target;
+	c->family = resolve_family(c, rt_family_name(options->target));
+	if (options->target == RT_TARGET_NLCTRL) {
 		at = put_headers(c, c->family, CTRL_CMD_GETFAMILY, 1);
 		at = put_attr(at, CTRL_ATTR_FAMILY_NAME, RT_NLCTRL_FAMILY, sizeof(RT_NLCTRL_FAMILY));
 		c->reply_attr = CTRL_ATTR_FAMILY_ID;
-		c->value_offset = 0;
+	} else if (options->target == RT_TARGET_ETHTOOL) {
+		struct nlattr *header;
+		size_t name_length = strlen(options->device) + 1;
+
+		if (name_length > IFNAMSIZ)
+			rt_fail(CLIENT, "--device %s: longer than a device name can be", options->device);
+		at = put_headers(c, c->family, ETHTOOL_MSG_CHANNELS_GET, ETHTOOL_GENL_VERSION);
+		header = (struct nlattr *)at;
+		at = put_attr(at, ETHTOOL_A_CHANNELS_HEADER | NLA_F_NESTED, NULL, 0);
+		at = put_attr(at, ETHTOOL_A_HEADER_DEV_NAME, options->device, (uint16_t)name_length);
+		header->nla_len = (uint16_t)(at - (unsigned char *)header);
+		c->reply_attr = ETHTOOL_A_CHANNELS_RX_COUNT;
+		finish_request(c, at);
+		/* Sequence 2 is this request's first run: what every timed reply must say again. */
+		c->rx_count = attr_u32(exchange(c, 2));
+		return;
 	} else {
 		uint32_t value = 0;
 		uint8_t flag = RT_ECHO_FLAG;
@@ -247,10 +268,15 @@ static void prepare(struct raw_client *c, enum rt_target target)
 static void round_trip(void *state, uint32_t n)
 {
 	struct raw_client *c = state;
-	/* Sequence 1 was the family resolution. */
-	uint32_t seq = n + 1;
+	/* Sequence 1 was the family resolution, 2 the ethtool target's first request. */
+	uint32_t seq = n + 2;
 
-	if (c->value_offset) {
+	if (c->target == RT_TARGET_ETHTOOL) {
+		uint32_t count = attr_u32(exchange(c, seq));
+
+		if (count != c->rx_count)
+			rt_fail(CLIENT, "CHANNELS_GET returned rx count %u, expected %u", count, c->rx_count);
+	} else if (c->target == RT_TARGET_VNET) {
 		memcpy(c->request + c->value_offset, &n, sizeof(n));
 		uint32_t echoed = attr_u32(exchange(c, seq));
 
@@ -288,7 +314,7 @@ int main(int argc, char **argv)
 	rt_parse_args(argc, argv, CLIENT, &options);
 #endif
 	open_socket(&client);
-	prepare(&client, options.target);
+	prepare(&client, &options);
 	rt_run(&options, round_trip, &client);
 	close(client.fd);
 	return 0;

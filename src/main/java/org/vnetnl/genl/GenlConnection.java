@@ -163,6 +163,8 @@ public final class GenlConnection implements AutoCloseable {
     private final Cleaner.Cleanable release;
 
     private final NetlinkSocket socket;
+    /** Where the connection's memory lives; batches are allocated in it later, so they go with it. */
+    private final Arena arena;
     private final int portId;
     private final MemorySegment receiveBuffer;
     private final int receiveCapacity;
@@ -202,6 +204,7 @@ public final class GenlConnection implements AutoCloseable {
             throw e;
         }
         this.socket = opened;
+        this.arena = arena;
         this.portId = opened.portId();
         this.receiveCapacity = options.receiveBufferSize();
         this.notifications = new NotificationQueue(options.maxPendingNotifications());
@@ -316,6 +319,11 @@ public final class GenlConnection implements AutoCloseable {
         return portId;
     }
 
+    /** The port id, for the connection's own classes (no owner check: they made it). */
+    int localPort() {
+        return portId;
+    }
+
     /** The options the connection was opened with. */
     public Options options() {
         return options;
@@ -395,7 +403,7 @@ public final class GenlConnection implements AutoCloseable {
         return target.prepare(familyId, command, version, flags, family, operation, schema, nextSequence(), portId);
     }
 
-    private int nextSequence() {
+    int nextSequence() {
         int next = lastSequence + 1;
         if (next == 0) {
             // 0 is what notifications carry; never use it for a request.
@@ -614,6 +622,197 @@ public final class GenlConnection implements AutoCloseable {
         long result = socket.send(sent.buffer(), length);
         if (result < 0) {
             throw new NetlinkException(errnoOf(result), sent.operation(), sent.sequence(), "send failed");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Batches
+
+    /** The most requests a batch holds: recvmmsg reads at most UIO_MAXIOV (1024) datagrams, one slot is spare. */
+    public static final int MAX_BATCH = 1023;
+    /** The smallest reply slot of a batch: room for an error with its extended acknowledgement. */
+    public static final int MIN_BATCH_REPLY_SIZE = 4096;
+
+    /**
+     * A batch of up to {@code capacity} requests whose reply slots hold {@link Options#receiveBufferSize()} bytes
+     * each; see {@link #newBatch(int, int)}.
+     */
+    public GenlBatch newBatch(int capacity) {
+        return newBatch(capacity, options.receiveBufferSize());
+    }
+
+    /**
+     * A reusable batch: up to {@code capacity} requests sent in one datagram, their replies read with
+     * {@code recvmmsg}. Its buffers ({@link Options#sendBufferSize()} bytes to send, {@code capacity + 1} reply
+     * slots of {@code replySize} bytes) are allocated now in the connection's memory and freed when the
+     * connection closes: make a batch once and reuse it, round after round.
+     *
+     * @param replySize the longest reply datagram expected; a longer one fails its entry with EMSGSIZE
+     * @throws IllegalArgumentException if {@code capacity} is not 1..{@value #MAX_BATCH} or {@code replySize} is
+     *         below {@value #MIN_BATCH_REPLY_SIZE}
+     */
+    public GenlBatch newBatch(int capacity, int replySize) {
+        checkOwner();
+        if (capacity < 1 || capacity > MAX_BATCH) {
+            throw new IllegalArgumentException("a batch holds 1.." + MAX_BATCH + " requests, got " + capacity);
+        }
+        if (replySize < MIN_BATCH_REPLY_SIZE) {
+            throw new IllegalArgumentException("replySize " + replySize + " is too small (min "
+                    + MIN_BATCH_REPLY_SIZE + ")");
+        }
+        long slotSize = NetlinkAlignment.nlmsgAlign(replySize);
+        if (slotSize * (capacity + 1) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(capacity + " reply slots of " + replySize + " bytes exceed 2 GiB");
+        }
+        MemorySegment send = arena.allocate(options.sendBufferSize(), 8);
+        MemorySegment replies = arena.allocate(slotSize * (capacity + 1), 8);
+        return new GenlBatch(this, send, replies, capacity, (int) slotSize);
+    }
+
+    /** Fails unless a batch may add a request now: the owner, an open connection, not inside a dump handler. */
+    void checkBatchable() {
+        checkOwner();
+        refuseInDump("start another request");
+    }
+
+    /** {@link GenlBatch#execute}: one send for every entry, then receives until each has its outcome. */
+    void execute(GenlBatch batch, Duration timeout) throws NetlinkException {
+        long timeoutNanos = checkTimeout(timeout);
+        enter();
+        try {
+            refuseInDump("send a batch");
+            int length = batch.seal();
+            long deadline = System.nanoTime() + timeoutNanos;
+            startWait(timeoutNanos);
+            finishUnfinishedDump(timeout);
+            // The replies of an earlier round live in the slots about to be received into.
+            generation.advance();
+            long sent = socket.send(batch.sendBuffer(), length);
+            if (sent < 0) {
+                throw new NetlinkException(errnoOf(sent), batch.operation(), batch.firstSequence(), "sendto failed");
+            }
+            boolean overrun = false;
+            while (batch.pending() > 0) {
+                int free = batch.freeSlots();
+                long received = socket.receiveMany(batch.replyArea(), batch.freeOffsets(), batch.replySize(), free);
+                if (received == NetlinkSocket.AGAIN) {
+                    if (overrun) {
+                        // Every reply is queued inside the send (generic netlink answers in the sender's system
+                        // call): once the queue is empty after an overrun, what is missing was dropped.
+                        batch.failOverrun();
+                        break;
+                    }
+                    if (state.get() == CLOSE_REQUESTED) {
+                        throw new NetlinkCancelledException(batch.operation(), batch.firstSequence(), true);
+                    }
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new NetlinkCancelledException(batch.operation(), batch.firstSequence(), false);
+                    }
+                    if (deadline - System.nanoTime() <= 0) {
+                        batch.failTimedOut(timeout);
+                        break;
+                    }
+                    socket.await(deadline);
+                    continue;
+                }
+                if (received == NetlinkSocket.OVERRUN) {
+                    notifications.socketOverrun();
+                    overrun = true;
+                    continue;
+                }
+                if (received < 0) {
+                    throw new NetlinkException(errnoOf(received), batch.operation(), batch.firstSequence(),
+                            "recvmmsg failed");
+                }
+                for (int i = 0; i < received; i++) {
+                    acceptBatchDatagram(batch, i);
+                }
+            }
+            batch.finish(generation);
+        } finally {
+            exit();
+        }
+    }
+
+    /** Matches the messages of the {@code i}-th datagram of the last receive to the batch's entries. */
+    private void acceptBatchDatagram(GenlBatch batch, int i) {
+        MemorySegment area = batch.replyArea();
+        int at = batch.freeOffset(i);
+        int length = socket.receivedLength(i);
+        int sender = socket.receivedSender(i);
+        int group = socket.receivedGroup(i);
+        int end = at + Math.min(length, batch.replySize());
+        cursor.over(area, at, end);
+        if (group != 0) {
+            while (sender == 0 && cursor.nextWellFormed()) {
+                if (cursor.type() >= LibNl.NLMSG_MIN_TYPE()) {
+                    notifications.hold(area, cursor.offset(), cursor.length(), group);
+                }
+            }
+            return;
+        }
+        if (sender != 0) {
+            staleMessages++;
+            return;
+        }
+        if (length > batch.replySize()) {
+            // The header survives truncation: the entry it answers learns what happened to its reply.
+            int index = end - at >= NetlinkAlignment.NLMSG_HDRLEN
+                    && MessageHeader.portId(area, at) == portId ? batch.indexOf(MessageHeader.sequence(area, at)) : -1;
+            if (index >= 0) {
+                Request entry = batch.entry(index);
+                batch.fail(index, new NetlinkException(Errno.EMSGSIZE, entry.operation(), entry.sequence(),
+                        "a reply of " + length + " bytes was truncated to " + batch.replySize()
+                                + " bytes: make the batch with a larger replySize"));
+            } else {
+                staleMessages++;
+            }
+            return;
+        }
+        while (true) {
+            boolean more;
+            try {
+                more = cursor.next();
+            } catch (MalformedMessageException e) {
+                int index = MessageHeader.portId(area, at) == portId && end - at >= NetlinkAlignment.NLMSG_HDRLEN
+                        ? batch.indexOf(MessageHeader.sequence(area, at)) : -1;
+                if (index >= 0) {
+                    batch.fail(index, badMessage(batch.entry(index), e));
+                } else {
+                    staleMessages++;
+                }
+                return;
+            }
+            if (!more) {
+                return;
+            }
+            int index = cursor.portId() == portId ? batch.indexOf(cursor.sequence()) : -1;
+            if (index < 0) {
+                staleMessages++;
+                continue;
+            }
+            if (!batch.isOpen(index)) {
+                continue; // the acknowledgement behind a reply whose entry failed already (truncated)
+            }
+            Request entry = batch.entry(index);
+            int type = cursor.type();
+            if (type == LibNl.NLMSG_ERROR()) {
+                int error;
+                try {
+                    error = ReplyParser.errorCode(area, cursor.offset(), cursor.length());
+                } catch (MalformedMessageException e) {
+                    batch.fail(index, badMessage(entry, e));
+                    continue;
+                }
+                if (error != 0) {
+                    batch.fail(index, ReplyParser.kernelError(area, cursor.offset(), cursor.length(), -error,
+                            entry.sent()));
+                } else {
+                    batch.acknowledged(index);
+                }
+            } else if (type >= LibNl.NLMSG_MIN_TYPE()) {
+                batch.replied(index, i, cursor.offset(), cursor.length());
+            }
         }
     }
 

@@ -6,7 +6,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
@@ -46,7 +48,15 @@ final class NativeNetlinkSocket implements NetlinkSocket {
     private static final int TRUNC_DONTWAIT = LibNl.MSG_TRUNC() | LibNl.MSG_DONTWAIT();
     private static final String OPEN = "open generic netlink socket";
 
+    /** {@code struct mmsghdr}: a message header and the length recvmmsg received into it. */
+    private static final StructLayout MMSGHDR = MemoryLayout.structLayout(msghdr.layout().withName("msg_hdr"),
+            JAVA_INT.withName("msg_len"), MemoryLayout.paddingLayout(4));
+    private static final long MMSG_LEN = MMSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_len"));
+    private static final long ADDRESS_STRIDE = 16;
+    private static final long IOV_SIZE = iovec.layout().byteSize();
+
     private final int fd;
+    private final Arena arena;
     private final int portId;
     private final MemorySegment errnoState;
     private final MemorySegment kernelAddress;
@@ -69,6 +79,7 @@ final class NativeNetlinkSocket implements NetlinkSocket {
      * @throws NetlinkException with the errno of the call that failed; closing the arena frees what was opened
      */
     NativeNetlinkSocket(Arena arena, int socketReceiveBufferSize, int sendBufferSize) throws NetlinkException {
+        this.arena = arena;
         errnoState = Syscalls.allocateErrnoState(arena);
         kernelAddress = arena.allocate(sockaddr_nl.layout());
         senderAddress = arena.allocate(sockaddr_nl.layout());
@@ -219,6 +230,109 @@ final class NativeNetlinkSocket implements NetlinkSocket {
             }
             return result;
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Many datagrams in one call: recvmmsg over a vector of message headers, one per slot
+
+    /** The mmsghdr vector and, per entry, its sender address, iovec and control buffer; grown, never shrunk. */
+    private MemorySegment vector = MemorySegment.NULL;
+    private MemorySegment vectorAddresses = MemorySegment.NULL;
+    private MemorySegment vectorIovs = MemorySegment.NULL;
+    private MemorySegment vectorControl = MemorySegment.NULL;
+    /** Each entry's control buffer as a segment of its own, made once, for {@link ReplyParser#packetInfoGroup}. */
+    private MemorySegment[] vectorControls = new MemorySegment[0];
+    private int vectorCapacity;
+    private int received;
+
+    @Override
+    public long receiveMany(MemorySegment buffer, long[] slots, long slotSize, int count) {
+        if (count < 1 || count > slots.length || slotSize < 0) {
+            throw new IllegalArgumentException("cannot receive " + count + " datagrams into " + slots.length
+                    + " slots of " + slotSize + " bytes");
+        }
+        reserveVector(count);
+        long base = buffer.address();
+        for (int i = 0; i < count; i++) {
+            if (slots[i] < 0 || slotSize > buffer.byteSize() - slots[i]) {
+                throw new IllegalArgumentException("slot " + slots[i] + "+" + slotSize + " is outside a buffer of "
+                        + buffer.byteSize() + " bytes");
+            }
+            long iov = i * IOV_SIZE;
+            vectorIovs.set(JAVA_LONG, iov + iovec.iov_base$offset(), base + slots[i]);
+            vectorIovs.set(JAVA_LONG, iov + iovec.iov_len$offset(), slotSize);
+            // recvmmsg writes back the lengths of the name and the control data, and the flags.
+            long entry = i * MMSGHDR.byteSize();
+            vector.set(JAVA_INT, entry + msghdr.msg_namelen$offset(), SOCKADDR_NL_SIZE);
+            vector.set(JAVA_LONG, entry + msghdr.msg_controllen$offset(), packetInfo ? CONTROL_SIZE : 0);
+            vector.set(JAVA_INT, entry + msghdr.msg_flags$offset(), 0);
+        }
+        long result = receiveVector(count);
+        received = result > 0 ? (int) result : 0;
+        return result;
+    }
+
+    /**
+     * The system call on its own, a method small enough to be inlined whole: the capture state's slice taken for
+     * errno then does not escape, and nothing is allocated.
+     */
+    private long receiveVector(int count) {
+        while (true) {
+            long result = triage(Syscalls.recvmmsg(errnoState, fd, vector, count,
+                    LibNl.MSG_TRUNC() | LibNl.MSG_DONTWAIT()));
+            if (result != RETRY) {
+                return result;
+            }
+        }
+    }
+
+    /** Makes room for {@code count} vector entries, allocated in the socket's arena (freed with it). */
+    private void reserveVector(int count) {
+        if (count <= vectorCapacity) {
+            return;
+        }
+        vector = arena.allocate(MMSGHDR.byteSize() * count, 8);
+        vectorAddresses = arena.allocate(ADDRESS_STRIDE * count, 8);
+        vectorIovs = arena.allocate(IOV_SIZE * count, 8);
+        vectorControl = arena.allocate((long) CONTROL_SIZE * count, 8);
+        vectorControls = new MemorySegment[count];
+        for (int i = 0; i < count; i++) {
+            MemorySegment entry = vector.asSlice(i * MMSGHDR.byteSize(), MMSGHDR.byteSize());
+            vectorControls[i] = vectorControl.asSlice((long) i * CONTROL_SIZE, CONTROL_SIZE);
+            msghdr.msg_name(entry, vectorAddresses.asSlice(i * ADDRESS_STRIDE, ADDRESS_STRIDE));
+            msghdr.msg_iov(entry, vectorIovs.asSlice(i * IOV_SIZE, IOV_SIZE));
+            msghdr.msg_iovlen(entry, 1);
+            msghdr.msg_control(entry, vectorControls[i]);
+        }
+        vectorCapacity = count;
+    }
+
+    private void checkReceived(int index) {
+        if (index < 0 || index >= received) {
+            throw new IndexOutOfBoundsException("datagram " + index + " of " + received + " received");
+        }
+    }
+
+    @Override
+    public int receivedLength(int index) {
+        checkReceived(index);
+        return vector.get(JAVA_INT, index * MMSGHDR.byteSize() + MMSG_LEN);
+    }
+
+    @Override
+    public int receivedSender(int index) {
+        checkReceived(index);
+        return vectorAddresses.get(JAVA_INT, index * ADDRESS_STRIDE + sockaddr_nl.nl_pid$offset());
+    }
+
+    @Override
+    public int receivedGroup(int index) {
+        checkReceived(index);
+        if (packetInfo) {
+            long controlLength = vector.get(JAVA_LONG, index * MMSGHDR.byteSize() + msghdr.msg_controllen$offset());
+            return ReplyParser.packetInfoGroup(vectorControls[index], controlLength);
+        }
+        return vectorAddresses.get(JAVA_INT, index * ADDRESS_STRIDE + sockaddr_nl.nl_groups$offset());
     }
 
     private int packetInfoGroup() {

@@ -37,6 +37,26 @@ interface NetlinkSocket extends AutoCloseable {
     long receive(MemorySegment buffer, long offset, long capacity);
 
     /**
+     * Reads up to {@code count} queued datagrams in one system call, without waiting: the {@code i}-th into
+     * {@code buffer[slots[i], slots[i] + slotSize)}. Returns how many were read (at least 1), {@link #AGAIN} when
+     * none is queued, {@link #OVERRUN} or {@code -errno}; an overrun or error that follows datagrams already read
+     * is returned by the next call. {@link #receivedLength}, {@link #receivedSender} and {@link #receivedGroup}
+     * then describe each datagram read.
+     *
+     * @param slots where each datagram goes, offsets into {@code buffer}; only the first {@code count} are used
+     */
+    long receiveMany(MemorySegment buffer, long[] slots, long slotSize, int count);
+
+    /** The full length of datagram {@code index} of the last {@link #receiveMany}: larger than the slot when truncated. */
+    int receivedLength(int index);
+
+    /** The port id that sent datagram {@code index} of the last {@link #receiveMany}: 0 for the kernel. */
+    int receivedSender(int index);
+
+    /** The multicast group of datagram {@code index} of the last {@link #receiveMany}, 0 for a unicast one. */
+    int receivedGroup(int index);
+
+    /**
      * The port id that sent the last datagram received: 0 for the kernel. The kernel's socket is connected to the
      * kernel, which then refuses unicast from other ports, so for it only multicast can come from elsewhere.
      */

@@ -9,18 +9,21 @@ import org.vnetnl.internal.libnl.LibNl;
 /**
  * One request being built in a send buffer: its headers, the writer of its attributes (which cannot be pointed
  * at other memory) and what errors about it need (sequence number, operation name, schema). A connection has
- * two, the caller's and the controller's, so a family lookup never overwrites a prepared request.
+ * two, the caller's and the controller's, so a family lookup never overwrites a prepared request; a
+ * {@link GenlBatch} has one per entry, side by side in its send buffer and sharing one writer.
  */
 final class Request {
 
     private final MemorySegment buffer;
-    private final AttributeWriter writer = AttributeWriter.pinned();
+    private final AttributeWriter writer;
     /**
      * The view its replies and dump parts are handed out in: one per request, so that reading the controller's
      * answers re-wraps nothing the caller holds, and the caller's views of an older reply fail instead.
      */
     private final GenlMessage reply = new GenlMessage();
     private boolean prepared;
+    /** Where the request's netlink header is in {@link #buffer}. */
+    private int start;
     private int sequence;
     private int flags;
     private int attributesStart;
@@ -32,12 +35,24 @@ final class Request {
     private AttributePolicy schema;
 
     Request(MemorySegment buffer) {
-        this.buffer = buffer;
+        this(buffer, AttributeWriter.pinned());
     }
 
-    /** Writes the headers and returns the writer for the attributes. */
+    /** A request that shares {@code writer} with others in the same buffer, each written in turn. */
+    Request(MemorySegment buffer, AttributeWriter writer) {
+        this.buffer = buffer;
+        this.writer = writer;
+    }
+
+    /** Writes the headers at the start of the buffer and returns the writer for the attributes. */
     AttributeWriter prepare(int familyId, int command, int version, int flags, Family family, String operation,
                             AttributePolicy schema, int sequence, int portId) {
+        return prepareAt(0, familyId, command, version, flags, family, operation, schema, sequence, portId);
+    }
+
+    /** Writes the headers at {@code at} and returns the writer for the attributes, up to the end of the buffer. */
+    AttributeWriter prepareAt(int at, int familyId, int command, int version, int flags, Family family,
+                              String operation, AttributePolicy schema, int sequence, int portId) {
         if (command < 0 || command > 0xFF) {
             throw new IllegalArgumentException("generic netlink commands are 0..255, got " + command);
         }
@@ -45,17 +60,18 @@ final class Request {
             throw new IllegalArgumentException("netlink flags are 16 bits, got 0x" + Integer.toHexString(flags));
         }
         int familyHeader = family == null ? 0 : family.headerSize();
-        int start = MessageHeader.GENL_PAYLOAD + NetlinkAlignment.nlaAlign(familyHeader);
+        int start = at + MessageHeader.GENL_PAYLOAD + NetlinkAlignment.nlaAlign(familyHeader);
         if (start > buffer.byteSize()) {
             throw new IllegalArgumentException("the family header of " + familyHeader
                     + " bytes does not fit the send buffer");
         }
         this.flags = LibNl.NLM_F_REQUEST() | flags;
         this.sequence = sequence;
-        MessageHeader.writeGenl(buffer, 0, familyId, this.flags, sequence, portId, command, version);
-        if (start > MessageHeader.GENL_PAYLOAD) {
-            buffer.asSlice(MessageHeader.GENL_PAYLOAD, start - MessageHeader.GENL_PAYLOAD).fill((byte) 0);
+        MessageHeader.writeGenl(buffer, at, familyId, this.flags, sequence, portId, command, version);
+        if (start > at + MessageHeader.GENL_PAYLOAD) {
+            buffer.asSlice(at + MessageHeader.GENL_PAYLOAD, start - at - MessageHeader.GENL_PAYLOAD).fill((byte) 0);
         }
+        this.start = at;
         this.attributesStart = start;
         this.family = family;
         this.familyId = familyId;
@@ -84,8 +100,8 @@ final class Request {
             throw new IllegalStateException("request length " + end + " lies outside the " + buffer.byteSize()
                     + "-byte send buffer");
         }
-        length = (int) end;
-        MessageHeader.setLength(buffer, 0, length);
+        length = (int) end - start;
+        MessageHeader.setLength(buffer, start, length);
         prepared = false;
         return length;
     }
@@ -93,7 +109,7 @@ final class Request {
     /** The same request again under a new sequence number (a dump retried after an interruption), to send again. */
     void resequence(int next) {
         sequence = next;
-        MessageHeader.setSequence(buffer, 0, next);
+        MessageHeader.setSequence(buffer, start, next);
         prepared = true;
     }
 
@@ -123,6 +139,11 @@ final class Request {
         return buffer;
     }
 
+    /** Where the request starts in {@link #buffer()}. */
+    int start() {
+        return start;
+    }
+
     /** How errors name this request. */
     String operation() {
         if (operation != null) {
@@ -133,6 +154,7 @@ final class Request {
 
     /** The request as sent, for the error that answers it (allocates: error path only). */
     ReplyParser.SentRequest sent() {
-        return new ReplyParser.SentRequest(buffer, attributesStart, length, schema, operation(), sequence);
+        return new ReplyParser.SentRequest(buffer.asSlice(start, length), attributesStart - start, length, schema,
+                operation(), sequence);
     }
 }

@@ -49,6 +49,9 @@ public final class Syscalls {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle RECVMSG = errnoCapturing("recvmsg",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    // recvmmsg's vlen is unsigned int; the timeout pointer is always NULL (the socket is read with MSG_DONTWAIT).
+    private static final MethodHandle RECVMMSG = errnoCapturing("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SETSOCKOPT = errnoCapturing("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
 
@@ -130,6 +133,15 @@ public final class Syscalls {
     public static long recvmsg(MemorySegment errnoState, int fd, MemorySegment msghdr, int flags) {
         try {
             return (long) RECVMSG.invokeExact(errnoState, fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Reads up to {@code count} datagrams into the {@code struct mmsghdr} vector {@code vector}, no timeout. */
+    public static int recvmmsg(MemorySegment errnoState, int fd, MemorySegment vector, int count, int flags) {
+        try {
+            return (int) RECVMMSG.invokeExact(errnoState, fd, vector, count, flags, MemorySegment.NULL);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -4,10 +4,12 @@ import java.time.Duration;
 
 import org.vnetnl.genl.AttributeWriter;
 import org.vnetnl.genl.NetlinkException;
+import org.vnetnl.internal.vnet.VnetNl;
 
 /**
- * An ECHO request being written, with each attribute optional: a flyweight that writes every value straight
- * into the client's native send buffer as it is given, without allocating. Obtained from
+ * An ECHO request being written, with each attribute optional: a flyweight over the request writer generated
+ * from the spec, which puts every value straight into the client's native send buffer as it is given, without
+ * allocating. Obtained from
  * {@link VnetClient#prepareEcho()}, which starts a new request each time; the client reuses one instance.
  *
  * <pre>{@code
@@ -22,12 +24,12 @@ import org.vnetnl.genl.NetlinkException;
 public final class EchoRequest {
 
     // Names for messages, as the spec and the uapi header spell them.
-    private static final String FLAG_NAME = VnetSpec.family().attributeName(VnetClient.ATTR_FLAG);
-    private static final String MSG_NAME = VnetSpec.family().attributeName(VnetClient.ATTR_MSG);
-    private static final String VALUE_NAME = VnetSpec.family().attributeName(VnetClient.ATTR_VALUE);
+    private static final String FLAG_NAME = VnetNl.Policy.ECHO.nameOf(VnetNl.Attr.FLAG);
+    private static final String MSG_NAME = VnetNl.Policy.ECHO.nameOf(VnetNl.Attr.MSG);
+    private static final String VALUE_NAME = VnetNl.Policy.ECHO.nameOf(VnetNl.Attr.VALUE);
 
     private final VnetClient client;
-    private AttributeWriter writer;
+    private org.vnetnl.internal.vnet.EchoRequest request;
     private long generation = -1;
     private boolean hasMessage;
     private boolean hasValue;
@@ -37,8 +39,8 @@ public final class EchoRequest {
         this.client = client;
     }
 
-    EchoRequest start(AttributeWriter writer, long generation) {
-        this.writer = writer;
+    EchoRequest start(org.vnetnl.internal.vnet.EchoRequest request, long generation) {
+        this.request = request;
         this.generation = generation;
         hasMessage = false;
         hasValue = false;
@@ -46,12 +48,12 @@ public final class EchoRequest {
         return this;
     }
 
-    private AttributeWriter writer() {
+    private org.vnetnl.internal.vnet.EchoRequest request() {
         if (!client.isCurrent(generation)) {
             throw new IllegalStateException("this EchoRequest was abandoned by another call on the client (or was"
                     + " already sent): call prepareEcho() again");
         }
-        return writer;
+        return request;
     }
 
     /**
@@ -61,11 +63,11 @@ public final class EchoRequest {
      * @throws IllegalStateException    if the request already has a message
      */
     public EchoRequest message(CharSequence text) {
-        AttributeWriter attributes = writer();
+        org.vnetnl.internal.vnet.EchoRequest echo = request();
         if (hasMessage) {
             throw new IllegalStateException("the request already has " + MSG_NAME);
         }
-        attributes.putString(VnetClient.ATTR_MSG, text);
+        echo.msg(text);
         hasMessage = true;
         return this;
     }
@@ -77,11 +79,11 @@ public final class EchoRequest {
      * @throws IllegalArgumentException if the value does not fit in 32 unsigned bits
      */
     public EchoRequest value(long value) {
-        AttributeWriter attributes = writer();
+        org.vnetnl.internal.vnet.EchoRequest echo = request();
         if (hasValue) {
             throw new IllegalStateException("the request already has " + VALUE_NAME);
         }
-        attributes.putU32(VnetClient.ATTR_VALUE, value);
+        echo.value(value);
         hasValue = true;
         return this;
     }
@@ -98,11 +100,11 @@ public final class EchoRequest {
      * @param value 0 to 255
      */
     public EchoRequest flagByte(int value) {
-        AttributeWriter attributes = writer();
+        org.vnetnl.internal.vnet.EchoRequest echo = request();
         if (hasFlag) {
             throw new IllegalStateException("the request already has " + FLAG_NAME);
         }
-        attributes.putU8(VnetClient.ATTR_FLAG, value);
+        echo.flag(value);
         hasFlag = true;
         return this;
     }
@@ -113,7 +115,7 @@ public final class EchoRequest {
      * Valid until the request is sent.
      */
     public AttributeWriter attributes() {
-        return writer();
+        return request().attributes();
     }
 
     /** Sends the request and waits for the reply, at most the client's default timeout. */
@@ -130,7 +132,6 @@ public final class EchoRequest {
      *         {@link ModuleUnloadedException} when the module is gone
      */
     public EchoReply send(Duration timeout) throws NetlinkException {
-        writer();
-        return client.sendEcho(timeout);
+        return client.sendEcho(request(), timeout);
     }
 }

@@ -17,6 +17,7 @@ import org.vnetnl.genl.DumpInterruptPolicy;
 import org.vnetnl.genl.Family;
 import org.vnetnl.genl.FamilyNotFoundException;
 import org.vnetnl.genl.GenlConnection;
+import org.vnetnl.genl.GenlBatch;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.NetlinkException;
 
@@ -67,6 +68,23 @@ class GenlTourTest {
             });
             // end
             assertTrue(printed.contains("nlctrl"), printed.toString());
+
+            // tour:batch
+            GenlBatch batch = connection.newBatch(16);                 // made once, reused round after round
+            for (String name : List.of("nlctrl", "absent_family", "nlctrl")) {
+                batch.add(nlctrl, CTRL_CMD_GETFAMILY).putString(CTRL_ATTR_FAMILY_NAME, name);
+            }
+            batch.execute(Duration.ofSeconds(1));                      // one sendto, one recvmmsg
+            for (int i = 0; i < batch.size(); i++) {
+                try {
+                    AttributeReader a = batch.reply(i).attributes();   // in place, like a transact reply
+                    printed.add(a.seek(CTRL_ATTR_FAMILY_ID) ? "id " + a.u16() : "no id");
+                } catch (NetlinkException e) {                         // this entry's own failure
+                    printed.add(e.errnoName());
+                }
+            }
+            // end
+            assertEquals(List.of("id 16", "ENOENT", "id 16"), printed.subList(printed.size() - 3, printed.size()));
 
             // tour:errors
             try {

@@ -30,6 +30,10 @@ final class ScriptedSocket implements NetlinkSocket {
     private Consumer<byte[]> onSend = request -> { };
     private int sender;
     private int group;
+    private final List<Datagram> receivedMany = new ArrayList<>();
+    /** System calls the connection made through this socket, as the kernel would count them. */
+    int sendCalls;
+    int receiveCalls;
     boolean closed;
 
     /** What to queue when a request is sent; it receives the request's bytes. */
@@ -47,8 +51,24 @@ final class ScriptedSocket implements NetlinkSocket {
         queue.add(NetlinkSocket.OVERRUN);
     }
 
+    /** Nothing more is queued at this point (EAGAIN) until the connection reads again. */
+    void queueGap() {
+        queue.add(NetlinkSocket.AGAIN);
+    }
+
     List<byte[]> sent() {
         return sent;
+    }
+
+    /** The sequence numbers of the requests in one datagram sent (a batch), in order. */
+    static List<Integer> sequencesOf(byte[] datagram) {
+        MemorySegment bytes = MemorySegment.ofArray(datagram);
+        List<Integer> sequences = new ArrayList<>();
+        for (int at = 0; at + NetlinkAlignment.NLMSG_HDRLEN <= datagram.length;
+             at += NetlinkAlignment.nlmsgAlign(MessageHeader.length(bytes, at))) {
+            sequences.add(MessageHeader.sequence(bytes, at));
+        }
+        return sequences;
     }
 
     static int sequenceOf(byte[] request) {
@@ -62,6 +82,7 @@ final class ScriptedSocket implements NetlinkSocket {
 
     @Override
     public long send(MemorySegment buffer, int length) {
+        sendCalls++;
         byte[] request = buffer.asSlice(0, length).toArray(JAVA_BYTE);
         sent.add(request);
         onSend.accept(request);
@@ -70,6 +91,7 @@ final class ScriptedSocket implements NetlinkSocket {
 
     @Override
     public long receive(MemorySegment buffer, long offset, long capacity) {
+        receiveCalls++;
         Object next = queue.poll();
         if (next == null) {
             return AGAIN;
@@ -83,6 +105,39 @@ final class ScriptedSocket implements NetlinkSocket {
         sender = datagram.sender;
         group = datagram.group;
         return datagram.bytes.length;
+    }
+
+    /** As recvmmsg: the datagrams queued up to the first overrun, which the next call returns. */
+    @Override
+    public long receiveMany(MemorySegment buffer, long[] slots, long slotSize, int count) {
+        receiveCalls++;
+        receivedMany.clear();
+        while (receivedMany.size() < count && queue.peek() instanceof Datagram datagram) {
+            queue.poll();
+            MemorySegment.copy(datagram.bytes, 0, buffer, JAVA_BYTE, slots[receivedMany.size()],
+                    (int) Math.min(slotSize, datagram.bytes.length));
+            receivedMany.add(datagram);
+        }
+        if (!receivedMany.isEmpty()) {
+            return receivedMany.size();
+        }
+        Object next = queue.poll();
+        return next == null ? AGAIN : (Long) next;
+    }
+
+    @Override
+    public int receivedLength(int index) {
+        return receivedMany.get(index).bytes.length;
+    }
+
+    @Override
+    public int receivedSender(int index) {
+        return receivedMany.get(index).sender;
+    }
+
+    @Override
+    public int receivedGroup(int index) {
+        return receivedMany.get(index).group;
     }
 
     @Override

@@ -1,6 +1,11 @@
 package org.vnetnl.internal;
 
+import java.io.File;
+import java.io.IOException;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The bytes the current thread allocated so far, from {@code com.sun.management.ThreadMXBean}, for the tests that
@@ -23,5 +28,36 @@ public final class ThreadAllocation {
     /** The bytes the calling thread has allocated since it started. */
     public long bytes() throws ReflectiveOperationException {
         return (Long) currentThreadAllocatedBytes.invoke(bean);
+    }
+
+    /**
+     * Runs {@code main}'s {@code main} method in a JVM of its own (the fuzz tests' agent instruments classes in the
+     * test JVM, and instrumented code allocates where the plain library does not) and returns the first number
+     * of the last line it printed: the bytes its best round allocated.
+     *
+     * @throws AssertionError if that JVM fails, hangs or prints no number
+     */
+    public static long bestRoundInOwnJvm(Class<?> main) throws IOException, InterruptedException {
+        String classPath = String.join(File.pathSeparator, Path.of("target", "classes").toAbsolutePath().toString(),
+                Path.of("target", "lib").toAbsolutePath() + File.separator + "*",
+                Path.of("target", "test-classes").toAbsolutePath().toString());
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
+                main.getName()).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (!child.waitFor(2, TimeUnit.MINUTES)) {
+            child.destroyForcibly();
+            throw new AssertionError("the measuring JVM did not finish: " + output);
+        }
+        if (child.exitValue() != 0) {
+            throw new AssertionError("the measuring JVM exited with " + child.exitValue() + ": " + output);
+        }
+        String last = output.lines().reduce((a, b) -> b).orElse("");
+        System.out.println(main.getSimpleName() + ": " + last);
+        String[] numbers = last.replaceAll("\\D+", " ").trim().split(" ");
+        if (numbers[0].isEmpty()) {
+            throw new AssertionError("the measuring JVM printed no result: " + output);
+        }
+        return Long.parseLong(numbers[0]);
     }
 }

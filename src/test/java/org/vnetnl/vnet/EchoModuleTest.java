@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,10 +27,16 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.vnetnl.genl.AttributeKind;
 import org.vnetnl.genl.AttributePolicy;
+import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.internal.Errno;
 import org.vnetnl.internal.libnl.LibNl;
 import org.vnetnl.internal.uapi.VnetNlUapi;
+import org.vnetnl.internal.vnet.VnetNl;
+import org.vnetnl.internal.vnet.VnetNlClient;
+import org.vnetnl.ynl.SchemaMismatchException;
+import org.vnetnl.ynl.SpecLoader;
+import org.vnetnl.ynl.SpecSchema;
 
 /** ECHO against the real module: every attribute combination, the limits, the rejections, threads, allocation. */
 @Tag(ModuleSupport.TAG)
@@ -141,7 +148,7 @@ class EchoModuleTest {
         assertEquals(Errno.EINVAL, error.errno(), error.getMessage());
         assertTrue(error.extAckMessage().isPresent(), error.getMessage());
         assertEquals(Optional.of("VNET_NL_ATTR_MSG"), error.attributeName(), error.getMessage());
-        assertEquals("vnet_nl ECHO", error.operation());
+        assertEquals("vnet_nl echo", error.operation());
         assertTrue(error.getMessage().contains("VNET_NL_ATTR_MSG"), error.getMessage());
         // The client is still usable after a rejection.
         assertEquals(7, client.echo("ok", 7, false).value());
@@ -184,43 +191,59 @@ class EchoModuleTest {
         assertEquals(VnetNlUapi.VNET_NL_ATTR_PAD(), error.attributeType().orElseThrow(), error.getMessage());
     }
 
+    /** The packaged spec with {@code from} replaced by {@code to}: a spec the module was not built from. */
+    private static SpecSchema alteredSpec(String from, String to) throws Exception {
+        String text;
+        try (var in = VnetClient.class.getResourceAsStream("vnet_nl.yaml")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(text.contains(from), from);
+        return SpecSchema.of(SpecLoader.load(Path.of("altered-vnet_nl.yaml"), new StringReader(text.replace(from, to))));
+    }
+
     @Test
-    void theSchemaCheckNamesAnAttributeWithOtherLimits() {
-        AttributePolicy shorterMessages = AttributePolicy.builder()
-                .string(VnetNlUapi.VNET_NL_ATTR_MSG(), "VNET_NL_ATTR_MSG", 128)
-                .integer(AttributeKind.U32, VnetNlUapi.VNET_NL_ATTR_VALUE(), "VNET_NL_ATTR_VALUE")
-                .integer(AttributeKind.U8, VnetNlUapi.VNET_NL_ATTR_FLAG(), "VNET_NL_ATTR_FLAG", 0, VnetNlUapi.VNET_NL_BOOL_MAX())
-                .build();
+    void theSchemaCheckNamesAnAttributeWithOtherLimits() throws Exception {
         VnetClient.Options options = VnetClient.Options.defaults()
-                .withSchema(VnetSchema.expected().withRequestAttributes(shorterMessages));
+                .withSchema(alteredSpec("max-len: msg-max-len", "max-len: 128"));
 
         SchemaMismatchException error = assertThrows(SchemaMismatchException.class, () -> VnetClient.open(options));
 
         assertEquals(1, error.differences().size(), error.getMessage());
         assertEquals("VNET_NL_ATTR_MSG (type " + VnetNlUapi.VNET_NL_ATTR_MSG() + "): the client expects NUL-terminated string of"
-                + " at most 128 bytes, the kernel has NUL-terminated string of at most " + MAX + " bytes (in ECHO)",
+                + " at most 128 bytes, the kernel has NUL-terminated string of at most " + MAX + " bytes (in echo)",
                 error.differences().get(0));
     }
 
     @Test
-    void theSchemaCheckCatchesAnotherKindAndAnotherVersion() {
-        AttributePolicy wrongKinds = AttributePolicy.builder()
-                .integer(AttributeKind.U64, VnetNlUapi.VNET_NL_ATTR_VALUE(), "VNET_NL_ATTR_VALUE")
-                .string(VnetNlUapi.VNET_NL_ATTR_IFNAME(), "VNET_NL_ATTR_IFNAME", LibNl.IFNAMSIZ() - 1)
-                .integer(AttributeKind.U8, VnetNlUapi.VNET_NL_ATTR_LINK_UP(), "VNET_NL_ATTR_LINK_UP")
-                .build();
-        VnetSchema schema = new VnetSchema(VnetNlUapi.VNET_NL_FAMILY_VERSION() + 1, wrongKinds);
+    void theSchemaCheckCatchesAnotherKindAnotherRangeAndAnotherVersion() throws Exception {
+        SpecSchema schema = alteredSpec("name: value\n        type: u32", "name: value\n        type: u64")
+                .withVersion(VnetNlUapi.VNET_NL_FAMILY_VERSION() + 1);
+        schema = schema.withRequest(new SpecSchema.Request("set-link", VnetNl.Cmd.SET_LINK, false,
+                AttributePolicy.builder()
+                        .integer(AttributeKind.U8, VnetNl.Attr.LINK_UP, "VNET_NL_ATTR_LINK_UP")
+                        .build()));
+        SpecSchema altered = schema;
 
         SchemaMismatchException error = assertThrows(SchemaMismatchException.class,
-                () -> VnetClient.open(VnetClient.Options.defaults().withSchema(schema)));
+                () -> VnetClient.open(VnetClient.Options.defaults().withSchema(altered)));
 
         List<String> differences = error.differences();
         assertEquals(3, differences.size(), error.getMessage());
         assertTrue(differences.get(0).contains("version " + VnetNlUapi.VNET_NL_FAMILY_VERSION()), differences.get(0));
         assertTrue(differences.get(1).startsWith("VNET_NL_ATTR_VALUE"), differences.get(1));
         assertTrue(differences.get(1).contains("the kernel has u32"), differences.get(1));
+        assertTrue(differences.get(1).endsWith("(in echo)"), differences.get(1));
         assertTrue(differences.get(2).startsWith("VNET_NL_ATTR_LINK_UP"), differences.get(2));
-        assertTrue(differences.get(2).endsWith("(in SET_LINK)"), differences.get(2));
+        assertTrue(differences.get(2).endsWith("(in set-link)"), differences.get(2));
+    }
+
+    @Test
+    void theGeneratedClientChecksTheModuleAgainstItsSpec() throws Exception {
+        try (GenlConnection connection = GenlConnection.open()) {
+            VnetNlClient generated = VnetNlClient.open(connection);
+            generated.checkKernel(true);
+            assertEquals(List.of(), VnetNl.SCHEMA.differences(connection, generated.family(), client.timeout(), true));
+        }
     }
 
     @Test

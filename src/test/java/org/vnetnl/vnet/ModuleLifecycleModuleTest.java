@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -75,7 +71,7 @@ class ModuleLifecycleModuleTest {
 
     @Test
     void aRoundTripIsExactlyOneSendAndOneReceive() throws Exception {
-        assumeTrue(onPath("strace"), "strace is not installed (kernel-module/vm/install-deps installs it)");
+        assumeTrue(ModuleSupport.onPath("strace"), "strace is not installed (kernel-module/vm/install-deps installs it)");
         int echoes = 2_000;
         // Two runs that differ only in the number of echoes: everything else (start-up, family resolution, schema
         // check) cancels out of the difference.
@@ -93,51 +89,13 @@ class ModuleLifecycleModuleTest {
     /** Calls counted by strace: sendto, recvfrom, and every other traced call by name. */
     private record SyscallCounts(long sendto, long recvfrom, java.util.Map<String, Long> others) {}
 
-    /** The socket calls: a round trip must add one sendto, one recvfrom and none of the others. */
-    private static final String TRACED = "sendto,recvmsg,sendmsg,recvfrom,recvmmsg,sendmmsg,setsockopt,getsockopt";
-
     private static SyscallCounts countSyscalls(int echoes) throws Exception {
-        Path summary = Files.createTempFile("vnet-strace", ".txt");
-        try {
-            List<String> command = new ArrayList<>(List.of("strace", "-f", "-c", "-o", summary.toString(), "-e",
-                    "trace=" + TRACED));
-            command.addAll(sampleApp("--msg", "counted", "--value", "1", "--flag", "0", "--count",
-                    Integer.toString(echoes)));
-            ModuleSupport.Result result = ModuleSupport.execute(command);
-            assertEquals(0, result.status(), result.output());
-            long sendto = 0;
-            long recvfrom = 0;
-            java.util.Map<String, Long> others = new java.util.TreeMap<>();
-            // strace -c: "% time  seconds  usecs/call  calls  [errors]  syscall"
-            Pattern row = Pattern.compile("^\\s*[\\d.]+\\s+[\\d.]+\\s+\\d+\\s+(\\d+)\\s+(?:\\d+\\s+)?(\\w+)\\s*$");
-            for (String line : Files.readAllLines(summary)) {
-                Matcher m = row.matcher(line);
-                if (!m.matches() || m.group(2).equals("total")) {
-                    continue;
-                }
-                long calls = Long.parseLong(m.group(1));
-                switch (m.group(2)) {
-                    case "sendto" -> sendto = calls;
-                    case "recvfrom" -> recvfrom = calls;
-                    default -> others.put(m.group(2), calls);
-                }
-            }
-            return new SyscallCounts(sendto, recvfrom, others);
-        } finally {
-            Files.deleteIfExists(summary);
-        }
-    }
-
-    private static boolean onPath(String tool) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
+        java.util.Map<String, Long> others = ModuleSupport.socketCalls(sampleApp("--msg", "counted", "--value", "1",
+                "--flag", "0", "--count", Integer.toString(echoes)));
+        long sendto = others.getOrDefault("sendto", 0L);
+        long recvfrom = others.getOrDefault("recvfrom", 0L);
+        others.remove("sendto");
+        others.remove("recvfrom");
+        return new SyscallCounts(sendto, recvfrom, others);
     }
 }

@@ -10,7 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -80,5 +84,49 @@ final class ModuleSupport {
                     .forEach(f -> path.add(f.toString()));
         }
         return String.join(File.pathSeparator, path);
+    }
+
+    /** The socket calls the system-call counts look at. */
+    static final String SOCKET_CALLS = "sendto,recvmsg,sendmsg,recvfrom,recvmmsg,sendmmsg,setsockopt,getsockopt";
+
+    /**
+     * Runs {@code command} under {@code strace -f -c} tracing {@link #SOCKET_CALLS} and returns the calls made, by
+     * system call name; fails the test if the command does not exit with 0.
+     */
+    static Map<String, Long> socketCalls(List<String> command) throws IOException {
+        Path summary = Files.createTempFile("vnet-strace", ".txt");
+        try {
+            List<String> traced = new ArrayList<>(List.of("strace", "-f", "-c", "-o", summary.toString(), "-e",
+                    "trace=" + SOCKET_CALLS));
+            traced.addAll(command);
+            Result result = execute(traced);
+            assertEquals(0, result.status(), result.output());
+            Map<String, Long> calls = new TreeMap<>();
+            // strace -c: "% time  seconds  usecs/call  calls  [errors]  syscall"
+            Pattern row = Pattern.compile("^\\s*[\\d.]+\\s+[\\d.]+\\s+\\d+\\s+(\\d+)\\s+(?:\\d+\\s+)?(\\w+)\\s*$");
+            for (String line : Files.readAllLines(summary)) {
+                Matcher m = row.matcher(line);
+                if (m.matches() && !m.group(2).equals("total")) {
+                    calls.put(m.group(2), Long.parseLong(m.group(1)));
+                }
+            }
+            return calls;
+        } finally {
+            Files.deleteIfExists(summary);
+        }
+    }
+
+    /** Whether {@code tool} is an executable on the PATH. */
+    static boolean onPath(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(":")) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -36,6 +36,19 @@ class VnetTourModuleTest {
             printed.add(vnet0.ifname() + " tx_packets=" + vnet0.txPackets());
             // end
 
+            // tour:vnet-echo-batch
+            EchoBatch batch = client.newEchoBatch(16);          // made once, reused: nothing allocated per round
+            for (int i = 0; i < 16; i++) {
+                batch.add("hello", i, true);
+            }
+            batch.execute();                                    // one sendto, one recvmmsg
+            long sum = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                sum += batch.reply(i).value();                  // a typed view, or this entry's NetlinkException
+            }
+            printed.add("16 echoes, values summing to " + sum);
+            // end
+
             // tour:vnet-events
             client.subscribe();
             client.echo("seen by every subscriber", 1, false);
@@ -51,6 +64,7 @@ class VnetTourModuleTest {
         assertEquals("ECHO msg=\"hello\" value=42 flag=1", printed.get(0));
         assertEquals("value only: 7, message present: false", printed.get(1));
         assertTrue(printed.get(2).startsWith(VnetClient.DEFAULT_IFNAME + " tx_packets="), printed.get(2));
-        assertEquals("echo event: seen by every subscriber", printed.get(3));
+        assertEquals("16 echoes, values summing to 120", printed.get(3));
+        assertEquals("echo event: seen by every subscriber", printed.get(4));
     }
 }

@@ -1,5 +1,6 @@
 package org.vnetnl.bench;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.vnetnl.internal.uapi.VnetNlUapi;
@@ -15,6 +16,7 @@ final class Payloads {
     /** Target names, as in {@code --target} of the C clients and in the report. */
     static final String NLCTRL = "nlctrl";
     static final String VNET = "vnet";
+    static final String ETHTOOL = "ethtool";
 
     /** The family whose CTRL_CMD_GETFAMILY the nlctrl target asks for: the controller itself. */
     static final String NLCTRL_FAMILY = "nlctrl";
@@ -28,8 +30,13 @@ final class Payloads {
     /** Far above any round trip; only a lost reply would reach it. */
     static final Duration TIMEOUT = Duration.ofSeconds(5);
 
+    /** The ethtool target's family, and its request: channels-get of one device, named in the request. */
+    static final String ETHTOOL_FAMILY = "ethtool";
+    static final String ETHTOOL_OPERATION = "channels-get";
+
     private Payloads() {}
 
+    /** For the benchmarks that talk to nlctrl or vnet_nl (the ethtool target is the facade's alone). */
     static boolean isVnet(String target) {
         return switch (target) {
             case NLCTRL -> false;
@@ -37,5 +44,24 @@ final class Payloads {
             default -> throw new IllegalArgumentException("target must be " + NLCTRL + " or " + VNET + ", got "
                     + target);
         };
+    }
+
+    /**
+     * The kernel's YNL specs, the source of the ethtool and YNL benchmarks' numbers: {@code -Dvnet.ynlSpecs}, by
+     * default the extraction of linux-source-6.12 that the tests and {@code kernel-module/regenerate} share.
+     */
+    static Path specs() {
+        return Path.of(System.getProperty("vnet.ynlSpecs",
+                "../.vm/cache/linux-source-6.12/Documentation/netlink/specs"));
+    }
+
+    /** {@code -Dvnet.benchNetns=NAME}: the network namespace (where the veth device is), or null for this one. */
+    static String netns() {
+        return System.getProperty("vnet.benchNetns");
+    }
+
+    /** {@code -Dvnet.benchDevice}: the device the ethtool requests name (default veth0, as bench/c/roundtrip.h). */
+    static String device() {
+        return System.getProperty("vnet.benchDevice", "veth0");
     }
 }

@@ -21,12 +21,10 @@ import org.vnetnl.ynl.client.YnlClient;
  * <ul>
  *   <li>{@code nlctrl-getfamily}: getfamily do of "nlctrl";</li>
  *   <li>{@code netdev-dev-get-dump}: dev-get dump, every device of the namespace;</li>
- *   <li>{@code ethtool-channels-get}: channels-get do of {@code -Dvnet.ynlDevice} (a device with channels, e.g.
+ *   <li>{@code ethtool-channels-get}: channels-get do of {@code -Dvnet.benchDevice} (a device with channels, e.g.
  *       a veth).</li>
  * </ul>
- * Specs come from {@code -Dvnet.ynlSpecs} (default: the extraction of linux-source-6.12 that the tests and
- * {@code kernel-module/regenerate} share); {@code -Dvnet.ynlNetns=NAME} runs in that network namespace (where the
- * veth device is).
+ * Specs, namespace and device as {@link Payloads#specs()}, {@link Payloads#netns()} and {@link Payloads#device()}.
  */
 public class YnlClientBenchmark extends RoundTripBenchmark {
 
@@ -38,20 +36,19 @@ public class YnlClientBenchmark extends RoundTripBenchmark {
 
     @Setup(Level.Trial)
     public void open() throws IOException, NetlinkException {
-        Path specs = Path.of(System.getProperty("vnet.ynlSpecs",
-                "../.vm/cache/linux-source-6.12/Documentation/netlink/specs"));
+        Path specs = Payloads.specs();
         String family = switch (operation) {
             case "nlctrl-getfamily" -> "nlctrl";
             case "netdev-dev-get-dump" -> "netdev";
             default -> "ethtool";
         };
-        String netns = System.getProperty("vnet.ynlNetns");
+        String netns = Payloads.netns();
         var spec = SpecLoader.load(specs.resolve(family + ".yaml"));
         client = netns == null ? YnlClient.open(spec) : YnlClient.openInNamespace(spec, netns);
         request = switch (operation) {
             case "nlctrl-getfamily" -> Map.of("family-name", "nlctrl");
             case "netdev-dev-get-dump" -> Map.of();
-            default -> Map.of("header", Map.of("dev-name", System.getProperty("vnet.ynlDevice", "veth0")));
+            default -> Map.of("header", Map.of("dev-name", Payloads.device()));
         };
         // Fails the trial at once, with the kernel's reason, when the device or family is missing.
         roundTrip();

@@ -56,6 +56,11 @@ public final class AttrReader {
         return view.at(0).copyString(destination);
     }
 
+    /** The length of {@code msg} in UTF-8 bytes, without the NUL. */
+    public int msgLength() {
+        return view.at(0).stringLength();
+    }
+
     /** Whether {@code value} is present. */
     public boolean hasValue() {
         return view.has(1);
@@ -104,6 +109,11 @@ public final class AttrReader {
     /** Copies the UTF-8 bytes of {@code ifname} into {@code destination}; returns their count. */
     public int copyIfname(byte[] destination) {
         return view.at(4).copyString(destination);
+    }
+
+    /** The length of {@code ifname} in UTF-8 bytes, without the NUL. */
+    public int ifnameLength() {
+        return view.at(4).stringLength();
     }
 
     /** Whether {@code link-up} is present. */

@@ -19,7 +19,17 @@ public final class GetStatsDumpRequest {
     private final AttrReader reply = new AttrReader();
     private AttributeWriter out;
     private VnetNlClient.ReplyHandler<? super AttrReader> handler;
-    private final DumpHandler forward = this::forward;
+    private final DumpHandler forward = new DumpHandler() {
+        @Override
+        public void onMessage(GenlMessage message) throws NetlinkException {
+            handler.onReply(reply.wrap(message));
+        }
+
+        @Override
+        public void onRestart() {
+            handler.onRestart();
+        }
+    };
 
     GetStatsDumpRequest(VnetNlClient client) {
         this.client = client;
@@ -28,6 +38,11 @@ public final class GetStatsDumpRequest {
     GetStatsDumpRequest start(AttributeWriter out) {
         this.out = out;
         return this;
+    }
+
+    /** The request's attributes, to append those the spec does not list (of a newer kernel, or invalid ones for tests). */
+    public AttributeWriter attributes() {
+        return out;
     }
 
     /** Sends the dump request and calls {@code handler} with each reply, failing if the kernel marks the dump inconsistent. */
@@ -43,9 +58,5 @@ public final class GetStatsDumpRequest {
         } finally {
             this.handler = null;
         }
-    }
-
-    private void forward(GenlMessage message) throws NetlinkException {
-        handler.onReply(reply.wrap(message));
     }
 }

@@ -15,6 +15,7 @@ public final class GetStatsRequest {
     private final VnetNlClient client;
     private final AttrReader reply = new AttrReader();
     private AttributeWriter out;
+    private GenlMessage message;
 
     GetStatsRequest(VnetNlClient client) {
         this.client = client;
@@ -37,12 +38,28 @@ public final class GetStatsRequest {
         return this;
     }
 
+    /** The request's attributes, to append those the spec does not list (of a newer kernel, or invalid ones for tests). */
+    public AttributeWriter attributes() {
+        return out;
+    }
+
     /** Sends the request and returns its reply, valid until the next call on the connection. */
     public AttrReader call() throws NetlinkException {
-        GenlMessage message = client.connection().transact(client.timeout());
+        return call(client.timeout());
+    }
+
+    /** As {@link #call()}, waiting at most {@code timeout}. */
+    public AttrReader call(java.time.Duration timeout) throws NetlinkException {
+        GenlMessage message = client.connection().transact(timeout);
         if (message == null) {
             throw new IllegalStateException("vnet_nl get-stats: the kernel acknowledged without a reply");
         }
+        this.message = message;
         return reply.wrap(message);
+    }
+
+    /** The last reply's message (its header: sequence number, flags), valid as long as the reply. */
+    public GenlMessage message() {
+        return message;
     }
 }

@@ -41,6 +41,11 @@ public final class SetLinkRequest {
         return this;
     }
 
+    /** The request's attributes, to append those the spec does not list (of a newer kernel, or invalid ones for tests). */
+    public AttributeWriter attributes() {
+        return out;
+    }
+
     /** Sends the request and waits for the kernel's acknowledgement. */
     public void call() throws NetlinkException {
         client.connection().transact(client.timeout());

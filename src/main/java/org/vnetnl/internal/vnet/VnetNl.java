@@ -2,6 +2,13 @@
 // Do not edit: change the spec and generate again.
 package org.vnetnl.internal.vnet;
 
+import java.util.List;
+import java.util.Optional;
+
+import org.vnetnl.genl.AttributeKind;
+import org.vnetnl.genl.AttributePolicy;
+import org.vnetnl.ynl.SpecSchema;
+
 /** Every number of the vnet_nl family's spec, by its spec name. */
 public final class VnetNl {
     /** The family name the kernel registers. */
@@ -91,4 +98,39 @@ public final class VnetNl {
 
         private Stats() {}
     }
+
+    /** The attributes of each request with the spec's checks: the policy the kernel must enforce, and the names of errors. */
+    public static final class Policy {
+        /** {@code echo}. */
+        public static final AttributePolicy ECHO = AttributePolicy.builder()
+                .add(new AttributePolicy.AttributeSpec(Attr.MSG, "VNET_NL_ATTR_MSG", AttributeKind.NUL_STRING, 0, 255, false, 0L, 0L, Optional.empty()))
+                .add(new AttributePolicy.AttributeSpec(Attr.VALUE, "VNET_NL_ATTR_VALUE", AttributeKind.U32, 4, 4, false, 0L, 4294967295L, Optional.empty()))
+                .add(new AttributePolicy.AttributeSpec(Attr.FLAG, "VNET_NL_ATTR_FLAG", AttributeKind.U8, 1, 1, true, 0L, 1L, Optional.empty()))
+                .build();
+        /** {@code get-stats}. */
+        public static final AttributePolicy GET_STATS = AttributePolicy.builder()
+                .add(new AttributePolicy.AttributeSpec(Attr.IFINDEX, "VNET_NL_ATTR_IFINDEX", AttributeKind.U32, 4, 4, true, 1L, 4294967295L, Optional.empty()))
+                .add(new AttributePolicy.AttributeSpec(Attr.IFNAME, "VNET_NL_ATTR_IFNAME", AttributeKind.NUL_STRING, 0, 15, false, 0L, 0L, Optional.empty()))
+                .build();
+        /** {@code set-link}. */
+        public static final AttributePolicy SET_LINK = AttributePolicy.builder()
+                .add(new AttributePolicy.AttributeSpec(Attr.IFINDEX, "VNET_NL_ATTR_IFINDEX", AttributeKind.U32, 4, 4, true, 1L, 4294967295L, Optional.empty()))
+                .add(new AttributePolicy.AttributeSpec(Attr.IFNAME, "VNET_NL_ATTR_IFNAME", AttributeKind.NUL_STRING, 0, 15, false, 0L, 0L, Optional.empty()))
+                .add(new AttributePolicy.AttributeSpec(Attr.LINK_UP, "VNET_NL_ATTR_LINK_UP", AttributeKind.U8, 1, 1, true, 0L, 1L, Optional.empty()))
+                .build();
+        /** {@code reset-stats}. */
+        public static final AttributePolicy RESET_STATS = AttributePolicy.builder()
+                .add(new AttributePolicy.AttributeSpec(Attr.IFINDEX, "VNET_NL_ATTR_IFINDEX", AttributeKind.U32, 4, 4, true, 1L, 4294967295L, Optional.empty()))
+                .add(new AttributePolicy.AttributeSpec(Attr.IFNAME, "VNET_NL_ATTR_IFNAME", AttributeKind.NUL_STRING, 0, 15, false, 0L, 0L, Optional.empty()))
+                .build();
+
+        private Policy() {}
+    }
+
+    /** What the running kernel must accept: checked by {@link VnetNlClient#checkKernel(boolean)}. */
+    public static final SpecSchema SCHEMA = new SpecSchema(FAMILY_NAME, VERSION, List.of(Mcgrp.EVENTS), List.of(
+        new SpecSchema.Request("echo", Cmd.ECHO, false, Policy.ECHO),
+        new SpecSchema.Request("get-stats", Cmd.GET_STATS, false, Policy.GET_STATS),
+        new SpecSchema.Request("set-link", Cmd.SET_LINK, false, Policy.SET_LINK),
+        new SpecSchema.Request("reset-stats", Cmd.RESET_STATS, false, Policy.RESET_STATS)));
 }

@@ -21,6 +21,12 @@ public final class VnetNlClient {
     @FunctionalInterface
     public interface ReplyHandler<R> {
         void onReply(R reply) throws NetlinkException;
+
+        /** An interrupted dump is being retried from the start: forget the replies so far. */
+        default void onRestart() {
+            throw new IllegalStateException("the dump was interrupted and is being retried, but this handler"
+                    + " cannot discard what it received: implement ReplyHandler.onRestart()");
+        }
     }
 
     /** The notifications and events of the family, one method each; those not overridden are ignored. */
@@ -80,14 +86,26 @@ public final class VnetNlClient {
         return this;
     }
 
+    /**
+     * Checks the running kernel's family against the spec this client was generated from: its version, groups,
+     * requests and, read with {@code CTRL_CMD_GETPOLICY}, each request attribute's kind and limits.
+     *
+     * @param everyOperation whether a request the kernel does not implement is a difference (yes for a module built
+     *                       from this spec; no for a kernel family whose operations depend on the kernel's configuration)
+     * @throws org.vnetnl.ynl.SchemaMismatchException naming each attribute that differs
+     */
+    public void checkKernel(boolean everyOperation) throws NetlinkException {
+        VnetNl.SCHEMA.check(connection, family, timeout, everyOperation);
+    }
+
     /** Starts the {@code do} request of {@code echo}. */
     public EchoRequest echo() {
-        return echoRequest.start(connection.prepare(family, VnetNl.Cmd.ECHO, 0, "vnet_nl echo", null));
+        return echoRequest.start(connection.prepare(family, VnetNl.Cmd.ECHO, 0, "vnet_nl echo", VnetNl.Policy.ECHO));
     }
 
     /** Starts the {@code do} request of {@code get-stats}. */
     public GetStatsRequest getStats() {
-        return getStatsRequest.start(connection.prepare(family, VnetNl.Cmd.GET_STATS, 0, "vnet_nl get-stats", null));
+        return getStatsRequest.start(connection.prepare(family, VnetNl.Cmd.GET_STATS, 0, "vnet_nl get-stats", VnetNl.Policy.GET_STATS));
     }
 
     /** Starts the {@code dump} request of {@code get-stats}. */
@@ -97,12 +115,12 @@ public final class VnetNlClient {
 
     /** Starts the {@code do} request of {@code set-link}. */
     public SetLinkRequest setLink() {
-        return setLinkRequest.start(connection.prepare(family, VnetNl.Cmd.SET_LINK, NetlinkFlags.ACK, "vnet_nl set-link", null));
+        return setLinkRequest.start(connection.prepare(family, VnetNl.Cmd.SET_LINK, NetlinkFlags.ACK, "vnet_nl set-link", VnetNl.Policy.SET_LINK));
     }
 
     /** Starts the {@code do} request of {@code reset-stats}. */
     public ResetStatsRequest resetStats() {
-        return resetStatsRequest.start(connection.prepare(family, VnetNl.Cmd.RESET_STATS, NetlinkFlags.ACK, "vnet_nl reset-stats", null));
+        return resetStatsRequest.start(connection.prepare(family, VnetNl.Cmd.RESET_STATS, NetlinkFlags.ACK, "vnet_nl reset-stats", VnetNl.Policy.RESET_STATS));
     }
 
     /** Joins the multicast group {@code events}. */

@@ -19,6 +19,7 @@ import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.genl.NetlinkFlags;
 import org.vnetnl.internal.NetlinkAlignment;
 import org.vnetnl.ynl.SpecOperation;
+import org.vnetnl.ynl.SpecSchema;
 import org.vnetnl.ynl.YnlSpec;
 
 /**
@@ -103,6 +104,17 @@ public final class YnlClient implements AutoCloseable {
     public YnlClient timeout(Duration timeout) {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         return this;
+    }
+
+    /**
+     * Checks the running kernel's family against the spec: its version, groups, requests and, read with
+     * {@code CTRL_CMD_GETPOLICY}, the kind and limits of each request attribute ({@link SpecSchema}).
+     *
+     * @param everyOperation whether a request the kernel does not implement is a difference
+     * @throws org.vnetnl.ynl.SchemaMismatchException naming each attribute that differs
+     */
+    public void checkKernel(boolean everyOperation) throws NetlinkException {
+        SpecSchema.of(spec).check(connection, family, timeout, everyOperation);
     }
 
     /** What a dump does when the kernel marks it interrupted (default: retry up to 3 times, then fail). */

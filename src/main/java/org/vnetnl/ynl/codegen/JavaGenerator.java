@@ -15,12 +15,14 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
+import org.vnetnl.genl.AttributePolicy;
 import org.vnetnl.ynl.AttributeSet;
 import org.vnetnl.ynl.MalformedSpecException;
 import org.vnetnl.ynl.SpecAttribute;
 import org.vnetnl.ynl.SpecConstant;
 import org.vnetnl.ynl.SpecEnum;
 import org.vnetnl.ynl.SpecOperation;
+import org.vnetnl.ynl.SpecSchema;
 import org.vnetnl.ynl.SpecType;
 import org.vnetnl.ynl.YnlSpec;
 
@@ -105,11 +107,15 @@ public final class JavaGenerator {
     private final Map<String, String> replyCommandConstant = new LinkedHashMap<>();
     private final Map<String, String> groupConstant = new LinkedHashMap<>();
     private final Map<String, String> constantName = new LinkedHashMap<>();
+    private final SpecSchema schema;
+    // "operation/do" or "operation/dump" -> the constant of its request policy in the nested class Policy.
+    private final Map<String, String> policyConstant = new LinkedHashMap<>();
 
     private JavaGenerator(YnlSpec spec, String javaPackage) {
         this.spec = spec;
         this.javaPackage = javaPackage;
         this.specFile = spec.file() == null ? spec.name() + ".yaml" : String.valueOf(spec.file().getFileName());
+        this.schema = SpecSchema.of(spec);
         familyClass = types.type(spec.name());
         clientClass = types.type(spec.name() + "-client");
         for (SpecEnum e : spec.enums().values()) {
@@ -122,6 +128,7 @@ public final class JavaGenerator {
         JavaNames nested = new JavaNames(JAVA_LANG_TYPES);
         nested.reserve("Cmd");
         nested.reserve("Mcgrp");
+        nested.reserve("Policy");
         nested.reserve(familyClass); // a nested class cannot share its enclosing class's name
         JavaNames constants = new JavaNames("FAMILY_NAME", "VERSION");
         for (String name : new java.util.TreeSet<>(spec.constants().keySet())) {
@@ -149,6 +156,11 @@ public final class JavaGenerator {
         JavaNames groups = new JavaNames();
         for (String group : spec.mcastGroups().keySet()) {
             groupConstant.put(group, groups.constant(group));
+        }
+        JavaNames policies = new JavaNames();
+        for (SpecSchema.Request request : schema.requests()) {
+            policyConstant.put(request.operation() + (request.dump() ? "/dump" : "/do"),
+                    policies.constant(request.operation() + (request.dump() ? "-dump" : "")));
         }
     }
 
@@ -244,7 +256,7 @@ public final class JavaGenerator {
             out.put(folder + readerClass.get(set.name()) + ".java", reader(set));
             out.put(folder + writerClass.get(set.name()) + ".java", writer(set));
         }
-        JavaNames clientMembers = new JavaNames("open", "connection", "family", "timeout", "receiveNotification",
+        JavaNames clientMembers = new JavaNames("open", "connection", "family", "timeout", "checkKernel", "receiveNotification",
                 "ReplyHandler", "Notifications");
         Map<String, String[]> requests = new LinkedHashMap<>();
         for (SpecOperation op : spec.operations().values()) {
@@ -277,6 +289,13 @@ public final class JavaGenerator {
 
     private String familyConstants() {
         Src s = file();
+        s.line("import java.util.List;");
+        s.line("import java.util.Optional;");
+        s.line("");
+        s.line("import org.vnetnl.genl.AttributeKind;");
+        s.line("import org.vnetnl.genl.AttributePolicy;");
+        s.line("import org.vnetnl.ynl.SpecSchema;");
+        s.line("");
         s.line("/** Every number of the " + spec.name() + " family's spec, by its spec name. */");
         s.open("public final class " + familyClass + " {");
         s.line("/** The family name the kernel registers. */");
@@ -331,8 +350,58 @@ public final class JavaGenerator {
             s.line("private " + cls + "() {}");
             s.close("}");
         }
+        s.line("");
+        s.line("/** The attributes of each request with the spec's checks: the policy the kernel must enforce, and the names of errors. */");
+        s.open("public static final class Policy {");
+        for (SpecSchema.Request request : schema.requests()) {
+            SpecOperation op = spec.operation(request.operation());
+            s.line("/** {@code " + request.label() + "}. */");
+            // One attribute a line (nested policies stay on their attribute's line).
+            String[] calls = policyExpression(spec.attributeSet(op.attributeSet()), request.attributes(), "\n").split("\n");
+            s.line("public static final AttributePolicy " + policyConstant.get(request.operation() + (request.dump() ? "/dump" : "/do"))
+                    + " = " + calls[0]);
+            for (int i = 1; i < calls.length; i++) {
+                s.line("        " + calls[i] + (i == calls.length - 1 ? ";" : ""));
+            }
+        }
+        s.line("");
+        s.line("private Policy() {}");
+        s.close("}");
+        s.line("");
+        s.line("/** What the running kernel must accept: checked by {@link " + clientClass + "#checkKernel(boolean)}. */");
+        s.open("public static final SpecSchema SCHEMA = new SpecSchema(FAMILY_NAME, VERSION, List.of("
+                + String.join(", ", schema.multicastGroups().stream().map(g -> "Mcgrp." + groupConstant.get(g)).toList())
+                + "), List.of(");
+        List<SpecSchema.Request> requests = schema.requests();
+        for (int i = 0; i < requests.size(); i++) {
+            SpecSchema.Request request = requests.get(i);
+            s.line("new SpecSchema.Request(" + JavaNames.literal(request.operation()) + ", Cmd."
+                    + commandConstant.get(request.operation()) + ", " + request.dump() + ", Policy."
+                    + policyConstant.get(request.operation() + (request.dump() ? "/dump" : "/do")) + ")"
+                    + (i == requests.size() - 1 ? "));" : ","));
+        }
+        if (requests.isEmpty()) {
+            s.line("));");
+        }
+        s.depth--;
         s.close("}");
         return s.toString();
+    }
+
+    /** {@code policy}, of the attributes of {@code set}, as a Java expression building it. */
+    private String policyExpression(AttributeSet set, AttributePolicy policy, String breakBefore) {
+        StringBuilder e = new StringBuilder("AttributePolicy.builder()");
+        for (AttributePolicy.AttributeSpec a : policy.specs()) {
+            SpecAttribute attribute = set.attribute(a.type()).orElseThrow();
+            String nested = a.nestedPolicy().isEmpty() ? "Optional.empty()"
+                    : "Optional.of(" + policyExpression(spec.attributeSet(attribute.nestedAttributes()), a.nestedPolicy().get(), "") + ")";
+            e.append(breakBefore).append(".add(new AttributePolicy.AttributeSpec(").append(setConstants.get(set.name())).append('.')
+                    .append(attributeConstants.get(set.name()).get(attribute.name())).append(", ")
+                    .append(JavaNames.literal(a.name())).append(", AttributeKind.").append(a.kind().name()).append(", ")
+                    .append(a.minLength()).append(", ").append(a.maxLength()).append(", ").append(a.hasRange()).append(", ")
+                    .append(a.min()).append("L, ").append(a.max()).append("L, ").append(nested).append("))");
+        }
+        return e.append(breakBefore).append(".build()").toString();
     }
 
     private String enumeration(SpecEnum e) {
@@ -602,6 +671,11 @@ public final class JavaGenerator {
                 s.open("public int " + members.member("copy-" + a.name()) + "(" + param + sep + "byte[] destination) {");
                 s.line("return " + at + ".copyString(destination);");
                 s.close("}");
+                s.line("");
+                s.line("/** The length of " + which + "{@code " + a.name() + "} in UTF-8 bytes, without the NUL. */");
+                s.open("public int " + members.member(a.name() + "-length") + "(" + param + ") {");
+                s.line("return " + at + ".stringLength();");
+                s.close("}");
             }
             case BINARY -> {
                 s.line("/** A view of " + which + "{@code " + a.name() + "}" + (a.structName() != null ? " (struct " + a.structName() + ")" : "")
@@ -844,7 +918,8 @@ public final class JavaGenerator {
         AttributeSet set = spec.attributeSet(op.attributeSet());
         boolean hasReply = dump || mode.reply() != null;
         String reader = readerClass.get(set.name());
-        JavaNames members = new JavaNames("start", "call", "dump", "client", "out", "reply", "handler", "forward");
+        JavaNames members = new JavaNames("start", "call", "dump", "client", "out", "reply", "handler", "forward", "attributes",
+                "message");
         Src s = file();
         s.line("import org.vnetnl.genl.AttributeWriter;");
         if (dump) {
@@ -869,9 +944,22 @@ public final class JavaGenerator {
             s.line("private final " + reader + " reply = new " + reader + "();");
         }
         s.line("private AttributeWriter out;");
+        if (hasReply && !dump) {
+            s.line("private GenlMessage message;");
+        }
         if (dump) {
             s.line("private " + clientClass + ".ReplyHandler<? super " + reader + "> handler;");
-            s.line("private final DumpHandler forward = this::forward;");
+            s.open("private final DumpHandler forward = new DumpHandler() {");
+            s.line("@Override");
+            s.open("public void onMessage(GenlMessage message) throws NetlinkException {");
+            s.line("handler.onReply(reply.wrap(message));");
+            s.close("}");
+            s.line("");
+            s.line("@Override");
+            s.open("public void onRestart() {");
+            s.line("handler.onRestart();");
+            s.close("}");
+            s.close("};");
         }
         s.line("");
         s.open(cls + "(" + clientClass + " client) {");
@@ -883,6 +971,11 @@ public final class JavaGenerator {
         s.line("return this;");
         s.close("}");
         setters(s, set, mode.request() == null ? List.of() : mode.request(), cls, "out", members);
+        s.line("");
+        s.line("/** The request's attributes, to append those the spec does not list (of a newer kernel, or invalid ones for tests). */");
+        s.open("public AttributeWriter attributes() {");
+        s.line("return out;");
+        s.close("}");
         s.line("");
         if (dump) {
             s.line("/** Sends the dump request and calls {@code handler} with each reply, failing if the kernel marks the dump inconsistent. */");
@@ -900,18 +993,25 @@ public final class JavaGenerator {
             s.line("this.handler = null;");
             s.close("}");
             s.close("}");
-            s.line("");
-            s.open("private void forward(GenlMessage message) throws NetlinkException {");
-            s.line("handler.onReply(reply.wrap(message));");
-            s.close("}");
         } else if (hasReply) {
             s.line("/** Sends the request and returns its reply, valid until the next call on the connection. */");
             s.open("public " + reader + " call() throws NetlinkException {");
-            s.line("GenlMessage message = client.connection().transact(client.timeout());");
+            s.line("return call(client.timeout());");
+            s.close("}");
+            s.line("");
+            s.line("/** As {@link #call()}, waiting at most {@code timeout}. */");
+            s.open("public " + reader + " call(java.time.Duration timeout) throws NetlinkException {");
+            s.line("GenlMessage message = client.connection().transact(timeout);");
             s.open("if (message == null) {");
             s.line("throw new IllegalStateException(\"" + spec.name() + " " + op.name() + ": the kernel acknowledged without a reply\");");
             s.close("}");
+            s.line("this.message = message;");
             s.line("return reply.wrap(message);");
+            s.close("}");
+            s.line("");
+            s.line("/** The last reply's message (its header: sequence number, flags), valid as long as the reply. */");
+            s.open("public GenlMessage message() {");
+            s.line("return message;");
             s.close("}");
         } else {
             s.line("/** Sends the request and waits for the kernel's acknowledgement. */");
@@ -944,6 +1044,12 @@ public final class JavaGenerator {
         s.line("@FunctionalInterface");
         s.open("public interface ReplyHandler<R> {");
         s.line("void onReply(R reply) throws NetlinkException;");
+        s.line("");
+        s.line("/** An interrupted dump is being retried from the start: forget the replies so far. */");
+        s.open("default void onRestart() {");
+        s.line("throw new IllegalStateException(\"the dump was interrupted and is being retried, but this handler\"");
+        s.line("        + \" cannot discard what it received: implement ReplyHandler.onRestart()\");");
+        s.close("}");
         s.close("}");
         s.line("");
         JavaNames events = new JavaNames("unknown");
@@ -1008,6 +1114,18 @@ public final class JavaGenerator {
         s.line("this.timeout = Objects.requireNonNull(timeout, \"timeout\");");
         s.line("return this;");
         s.close("}");
+        s.line("");
+        s.line("/**");
+        s.line(" * Checks the running kernel's family against the spec this client was generated from: its version, groups,");
+        s.line(" * requests and, read with {@code CTRL_CMD_GETPOLICY}, each request attribute's kind and limits.");
+        s.line(" *");
+        s.line(" * @param everyOperation whether a request the kernel does not implement is a difference (yes for a module built");
+        s.line(" *                       from this spec; no for a kernel family whose operations depend on the kernel's configuration)");
+        s.line(" * @throws org.vnetnl.ynl.SchemaMismatchException naming each attribute that differs");
+        s.line(" */");
+        s.open("public void checkKernel(boolean everyOperation) throws NetlinkException {");
+        s.line(familyClass + ".SCHEMA.check(connection, family, timeout, everyOperation);");
+        s.close("}");
         for (Map.Entry<String, String[]> r : requests.entrySet()) {
             String[] key = r.getKey().split("/");
             SpecOperation op = spec.operation(key[0]);
@@ -1019,7 +1137,8 @@ public final class JavaGenerator {
             s.open("public " + r.getValue()[0] + " " + r.getValue()[1] + "() {");
             s.line("return " + r.getValue()[1] + "Request.start(connection.prepare(family, " + familyClass + ".Cmd."
                     + commandConstant.get(op.name()) + ", " + flags + ", " + JavaNames.literal(spec.name() + " " + op.name()
-                    + (dump ? " dump" : "")) + ", null));");
+                    + (dump ? " dump" : "")) + ", " + (policyConstant.containsKey(r.getKey())
+                    ? familyClass + ".Policy." + policyConstant.get(r.getKey()) : "null") + "));");
             s.close("}");
         }
         for (Map.Entry<String, String> g : groupConstant.entrySet()) {

@@ -2,6 +2,13 @@
 // Do not edit: change the spec and generate again.
 package org.vnetnl.codegen.demo;
 
+import java.util.List;
+import java.util.Optional;
+
+import org.vnetnl.genl.AttributeKind;
+import org.vnetnl.genl.AttributePolicy;
+import org.vnetnl.ynl.SpecSchema;
+
 /** Every number of the demo-fam family's spec, by its spec name. */
 public final class DemoFam {
     /** The family name the kernel registers. */
@@ -81,4 +88,28 @@ public final class DemoFam {
 
         private Stats() {}
     }
+
+    /** The attributes of each request with the spec's checks: the policy the kernel must enforce, and the names of errors. */
+    public static final class Policy {
+        /** {@code get}. */
+        public static final AttributePolicy GET = AttributePolicy.builder()
+                .add(new AttributePolicy.AttributeSpec(Main.ID, "DEMO_FAM_A_MAIN_ID", AttributeKind.U32, 4, 4, false, 0L, 4294967295L, Optional.empty()))
+                .build();
+        /** {@code set}. */
+        public static final AttributePolicy SET = AttributePolicy.builder()
+                .add(new AttributePolicy.AttributeSpec(Main.ID, "DEMO_FAM_A_MAIN_ID", AttributeKind.U32, 4, 4, false, 0L, 4294967295L, Optional.empty()))
+                .add(new AttributePolicy.AttributeSpec(Main.COLOUR, "DEMO_FAM_A_MAIN_COLOUR", AttributeKind.U8, 1, 1, true, 0L, 2L, Optional.empty()))
+                .add(new AttributePolicy.AttributeSpec(Main.NAME, "DEMO_FAM_A_MAIN_NAME", AttributeKind.NUL_STRING, 0, 65530, false, 0L, 0L, Optional.empty()))
+                .add(new AttributePolicy.AttributeSpec(Main.UP, "DEMO_FAM_A_MAIN_UP", AttributeKind.FLAG, 0, 0, false, 0L, 0L, Optional.empty()))
+                .add(new AttributePolicy.AttributeSpec(Main.STATS, "DEMO_FAM_A_MAIN_STATS", AttributeKind.NESTED, 0, 65531, false, 0L, 0L, Optional.of(AttributePolicy.builder().add(new AttributePolicy.AttributeSpec(Stats.RX_BYTES, "DEMO_FAM_A_STATS_RX_BYTES", AttributeKind.U64, 8, 8, false, 0L, -1L, Optional.empty())).add(new AttributePolicy.AttributeSpec(Stats.RX_BYTES_2, "DEMO_FAM_A_STATS_RX_BYTES", AttributeKind.U64, 8, 8, false, 0L, -1L, Optional.empty())).build())))
+                .add(new AttributePolicy.AttributeSpec(Main.DEFAULT, "DEMO_FAM_A_MAIN_DEFAULT", AttributeKind.S64, 8, 8, false, -9223372036854775808L, 9223372036854775807L, Optional.empty()))
+                .build();
+
+        private Policy() {}
+    }
+
+    /** What the running kernel must accept: checked by {@link DemoFamClient#checkKernel(boolean)}. */
+    public static final SpecSchema SCHEMA = new SpecSchema(FAMILY_NAME, VERSION, List.of(Mcgrp.EVENTS), List.of(
+        new SpecSchema.Request("get", Cmd.GET, false, Policy.GET),
+        new SpecSchema.Request("set", Cmd.SET, false, Policy.SET)));
 }

@@ -21,6 +21,12 @@ public final class DemoFamClient {
     @FunctionalInterface
     public interface ReplyHandler<R> {
         void onReply(R reply) throws NetlinkException;
+
+        /** An interrupted dump is being retried from the start: forget the replies so far. */
+        default void onRestart() {
+            throw new IllegalStateException("the dump was interrupted and is being retried, but this handler"
+                    + " cannot discard what it received: implement ReplyHandler.onRestart()");
+        }
     }
 
     /** The notifications and events of the family, one method each; those not overridden are ignored. */
@@ -73,9 +79,21 @@ public final class DemoFamClient {
         return this;
     }
 
+    /**
+     * Checks the running kernel's family against the spec this client was generated from: its version, groups,
+     * requests and, read with {@code CTRL_CMD_GETPOLICY}, each request attribute's kind and limits.
+     *
+     * @param everyOperation whether a request the kernel does not implement is a difference (yes for a module built
+     *                       from this spec; no for a kernel family whose operations depend on the kernel's configuration)
+     * @throws org.vnetnl.ynl.SchemaMismatchException naming each attribute that differs
+     */
+    public void checkKernel(boolean everyOperation) throws NetlinkException {
+        DemoFam.SCHEMA.check(connection, family, timeout, everyOperation);
+    }
+
     /** Starts the {@code do} request of {@code get}. */
     public GetRequest get() {
-        return getRequest.start(connection.prepare(family, DemoFam.Cmd.GET, 0, "demo-fam get", null));
+        return getRequest.start(connection.prepare(family, DemoFam.Cmd.GET, 0, "demo-fam get", DemoFam.Policy.GET));
     }
 
     /** Starts the {@code dump} request of {@code get}. */
@@ -85,7 +103,7 @@ public final class DemoFamClient {
 
     /** Starts the {@code do} request of {@code set}. */
     public SetRequest set() {
-        return setRequest.start(connection.prepare(family, DemoFam.Cmd.SET, NetlinkFlags.ACK, "demo-fam set", null));
+        return setRequest.start(connection.prepare(family, DemoFam.Cmd.SET, NetlinkFlags.ACK, "demo-fam set", DemoFam.Policy.SET));
     }
 
     /** Joins the multicast group {@code events}. */

@@ -15,6 +15,7 @@ public final class GetRequest {
     private final DemoFamClient client;
     private final MainReader reply = new MainReader();
     private AttributeWriter out;
+    private GenlMessage message;
 
     GetRequest(DemoFamClient client) {
         this.client = client;
@@ -31,12 +32,28 @@ public final class GetRequest {
         return this;
     }
 
+    /** The request's attributes, to append those the spec does not list (of a newer kernel, or invalid ones for tests). */
+    public AttributeWriter attributes() {
+        return out;
+    }
+
     /** Sends the request and returns its reply, valid until the next call on the connection. */
     public MainReader call() throws NetlinkException {
-        GenlMessage message = client.connection().transact(client.timeout());
+        return call(client.timeout());
+    }
+
+    /** As {@link #call()}, waiting at most {@code timeout}. */
+    public MainReader call(java.time.Duration timeout) throws NetlinkException {
+        GenlMessage message = client.connection().transact(timeout);
         if (message == null) {
             throw new IllegalStateException("demo-fam get: the kernel acknowledged without a reply");
         }
+        this.message = message;
         return reply.wrap(message);
+    }
+
+    /** The last reply's message (its header: sequence number, flags), valid as long as the reply. */
+    public GenlMessage message() {
+        return message;
     }
 }

@@ -91,6 +91,11 @@ public final class MainReader {
         return view.at(3).copyString(destination);
     }
 
+    /** The length of {@code name} in UTF-8 bytes, without the NUL. */
+    public int nameLength() {
+        return view.at(3).stringLength();
+    }
+
     /** Whether {@code blob} is present. */
     public boolean hasBlob() {
         return view.has(4);

@@ -1,0 +1,401 @@
+package org.vnetnl.genl;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.Objects;
+
+import org.vnetnl.internal.Errno;
+import org.vnetnl.internal.MessageHeader;
+import org.vnetnl.internal.NetlinkAlignment;
+import org.vnetnl.internal.libnl.LibNl;
+
+/**
+ * Several requests sent to the kernel in one datagram and answered together: a round trip for many requests in
+ * two system calls, {@code sendto} for all of them and {@code recvmmsg} for their replies. Made by
+ * {@link GenlConnection#newBatch} and reused: fill it with {@link #add}, run it with {@link #execute}, read each
+ * entry's outcome with {@link #reply(int)} or {@link #error(int)}, then {@link #add} again for the next round.
+ *
+ * <p><b>What the kernel does.</b> It takes the messages of a datagram one after the other
+ * ({@code netlink_rcv_skb}) and answers each on its own: the reply, or an NLMSG_ERROR with the errno and the
+ * extended acknowledgement when the request failed (a failure does not stop the requests behind it), plus an
+ * acknowledgement when the request carries {@link NetlinkFlags#ACK}. Every entry therefore gets its own
+ * outcome, matched by sequence number: a reply view, {@code null} for a request without reply that asked for an
+ * acknowledgement, or a {@link NetlinkException} with the errno, the operation, the extended-ack message and
+ * offset and the attribute's name, as {@link GenlConnection#transact} would have thrown it. A batch holds doit
+ * requests only: dumps go through {@link GenlConnection#dump}.
+ *
+ * <p><b>Memory.</b> The batch's send buffer ({@link GenlConnection.Options#sendBufferSize()} bytes, the largest
+ * datagram the socket is set up to send) and its reply slots ({@link #capacity()} + 1 of
+ * {@code replySize} bytes each, one datagram each) are allocated once, in the connection's arena, and freed
+ * when the connection closes. A round allocates nothing on its success path; replies are flyweight views over
+ * the reply slots, valid until the connection receives again (a request, a notification, the next
+ * {@code execute}) or closes, after which they throw {@link IllegalStateException}.
+ *
+ * <p><b>Limits.</b> A batch is not split: when its requests would not fit the send buffer, {@link #add} throws
+ * {@link IllegalArgumentException} (the headers do not fit) and the writer {@link IllegalStateException} (an
+ * attribute does not fit), and the caller executes what it has and adds the rest to the next round. A reply
+ * longer than {@code replySize} fails its own entry with EMSGSIZE. When the socket's receive buffer
+ * ({@link GenlConnection.Options#socketReceiveBufferSize()}) cannot hold all the replies at once, the kernel
+ * drops some (ENOBUFS): the replies that arrived are delivered, and every entry whose reply was lost fails with
+ * ENOBUFS, never silently (its request was still carried out by the kernel).
+ *
+ * <p><b>Threads, timeouts, cancellation</b> are those of {@link GenlConnection#transact}: the batch belongs to
+ * its connection's thread; entries still unanswered when the timeout passes fail with
+ * {@link NetlinkTimeoutException}; {@link Thread#interrupt()} or {@link GenlConnection#close()} from another
+ * thread ends a waiting {@code execute} with {@link NetlinkCancelledException} (the replies that arrive later
+ * are discarded by the connection as stale). Multicast notifications that arrive in between are kept for
+ * {@link GenlConnection#receiveNotification}.
+ */
+public final class GenlBatch {
+
+    private static final byte EMPTY = 0;
+    private static final byte PENDING = 1;
+    private static final byte REPLIED = 2;
+    private static final byte DONE = 3;
+    private static final byte FAILED = 4;
+
+    private final GenlConnection connection;
+    private final MemorySegment sendBuffer;
+    private final MemorySegment replyArea;
+    private final int replySize;
+    private final AttributeWriter writer = AttributeWriter.pinned();
+    private final Request[] entries;
+    private final byte[] states;
+    private final int[] replyOffsets;
+    private final int[] replyLengths;
+    private final NetlinkException[] errors;
+    /** Per reply slot: whether it holds a reply handed out this round (and so must not be received into). */
+    private final boolean[] slotHeld;
+    /** The free slots of the next receive: their offsets in {@link #replyArea}, and their numbers. */
+    private final long[] freeOffsets;
+    private final int[] freeSlots;
+
+    private int size;
+    /** Where the next request goes in the send buffer. */
+    private int end;
+    /** Whether the last round ran to its end, so its outcomes may be read. */
+    private boolean complete;
+    private int pending;
+    private int failures;
+    private int firstSequence;
+
+    GenlBatch(GenlConnection connection, MemorySegment sendBuffer, MemorySegment replyArea, int capacity,
+              int replySize) {
+        this.connection = connection;
+        this.sendBuffer = sendBuffer;
+        this.replyArea = replyArea;
+        this.replySize = replySize;
+        this.entries = new Request[capacity];
+        for (int i = 0; i < capacity; i++) {
+            entries[i] = new Request(sendBuffer, writer);
+        }
+        this.states = new byte[capacity];
+        this.replyOffsets = new int[capacity];
+        this.replyLengths = new int[capacity];
+        this.errors = new NetlinkException[capacity];
+        // One slot more than entries: a reply is kept in its slot, and the acknowledgement behind it needs one.
+        this.slotHeld = new boolean[capacity + 1];
+        this.freeOffsets = new long[capacity + 1];
+        this.freeSlots = new int[capacity + 1];
+    }
+
+    /** The most requests one round holds. */
+    public int capacity() {
+        return entries.length;
+    }
+
+    /** The requests added in this round (or executed in the last one). */
+    public int size() {
+        return size;
+    }
+
+    /** The largest reply datagram a slot holds. */
+    public int replySize() {
+        return replySize;
+    }
+
+    /** Adds a request for {@code command} of {@code family} with no flags; see {@link #add(Family, int, int, String, AttributePolicy)}. */
+    public AttributeWriter add(Family family, int command) {
+        return add(family, command, 0, null, null);
+    }
+
+    /**
+     * Writes the headers of the next request into the batch's send buffer, right after the previous one, and
+     * returns the writer for its attributes (the same writer for every entry: what is written goes into the
+     * entry added last). The first {@code add} after an {@link #execute} starts a new round.
+     *
+     * @param flags NLM_F_* flags besides NLM_F_REQUEST: {@link NetlinkFlags#ACK} to have a request without reply
+     *              acknowledged; not NLM_F_DUMP
+     * @param operation how errors name this request; null for a generic name. Pass a constant: it is kept
+     * @param schema the request's attribute policy, used to name the attribute an error points at; may be null
+     * @throws IllegalArgumentException if the batch is full, its send buffer has no room for another request's
+     *         headers, or {@code flags} ask for a dump
+     * @throws IllegalStateException if the previous entry still has a nested attribute open
+     */
+    public AttributeWriter add(Family family, int command, int flags, String operation, AttributePolicy schema) {
+        Objects.requireNonNull(family, "family");
+        connection.checkBatchable();
+        if ((flags & LibNl.NLM_F_DUMP()) != 0) {
+            throw new IllegalArgumentException("a batch holds doit requests only, not NLM_F_DUMP: run dumps with"
+                    + " GenlConnection.dump(...)");
+        }
+        if (complete || (size > 0 && states[0] != EMPTY)) {
+            clear();
+        }
+        if (size == entries.length) {
+            throw new IllegalArgumentException("the batch is full (" + entries.length + " requests): execute it and"
+                    + " add the rest to the next round");
+        }
+        int at = size == 0 ? 0 : sealLast();
+        if (at + MessageHeader.GENL_PAYLOAD + NetlinkAlignment.nlaAlign(family.headerSize()) > sendBuffer.byteSize()) {
+            throw new IllegalArgumentException("the batch's send buffer (" + sendBuffer.byteSize() + " bytes,"
+                    + " Options.sendBufferSize) has no room for request " + (size + 1) + " after " + at
+                    + " bytes: execute it and add the rest to the next round");
+        }
+        AttributeWriter attributes = entries[size].prepareAt(at, family.id(), command, family.version(), flags,
+                family, operation, schema, connection.nextSequence(), connection.localPort());
+        if (size == 0) {
+            firstSequence = entries[0].sequence();
+        }
+        size++;
+        return attributes;
+    }
+
+    /** Seals the entry added last and returns where the next one starts. */
+    private int sealLast() {
+        Request last = entries[size - 1];
+        int length = last.seal();
+        return (int) NetlinkAlignment.nlmsgAlign(last.start() + (long) length);
+    }
+
+    /** Empties the batch: the outcomes of the last round are gone, the next {@link #add} is its first entry. */
+    public void clear() {
+        connection.checkOwner();
+        for (int i = 0; i < size; i++) {
+            states[i] = EMPTY;
+            errors[i] = null;
+        }
+        size = 0;
+        end = 0;
+        complete = false;
+        failures = 0;
+        pending = 0;
+    }
+
+    /**
+     * Sends every request added in one system call and collects the replies, as many per system call as are
+     * queued. Returns when every entry has its outcome; a failed entry does not make this throw.
+     *
+     * @throws NetlinkException when the batch as a whole failed: the send (nothing was processed) or a receive
+     *         system call; {@link NetlinkCancelledException} when the thread was interrupted or the connection
+     *         closed while waiting (the outcomes are then unavailable)
+     * @throws IllegalStateException if the batch is empty or was executed already, or a nested attribute is
+     *         still open
+     */
+    public void execute(Duration timeout) throws NetlinkException {
+        connection.execute(this, timeout);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Outcomes
+
+    /**
+     * The reply to entry {@code index} (in the order added), valid until the connection receives again.
+     *
+     * @return the reply, or {@code null} when the kernel only acknowledged the request
+     * @throws NetlinkException the entry's own failure: the kernel's error, EMSGSIZE for a reply larger than the
+     *         slot, ENOBUFS for a reply the kernel dropped, {@link NetlinkTimeoutException}
+     */
+    public GenlMessage reply(int index) throws NetlinkException {
+        checkOutcome(index);
+        if (states[index] == FAILED) {
+            throw errors[index];
+        }
+        return replyLengths[index] == 0 ? null : entries[index].reply();
+    }
+
+    /** The failure of entry {@code index}, or {@code null} when it succeeded. */
+    public NetlinkException error(int index) {
+        checkOutcome(index);
+        return errors[index];
+    }
+
+    /** Whether entry {@code index} succeeded. */
+    public boolean succeeded(int index) {
+        checkOutcome(index);
+        return states[index] != FAILED;
+    }
+
+    /** How many entries of the last round failed. */
+    public int failures() {
+        checkOutcome(0);
+        return failures;
+    }
+
+    private void checkOutcome(int index) {
+        connection.checkOwner();
+        if (!complete) {
+            throw new IllegalStateException(size == 0 ? "the batch is empty" : "the batch has not run to its end:"
+                    + " call execute(...) (after a NetlinkException from execute there are no outcomes)");
+        }
+        Objects.checkIndex(index, size);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The connection's side: sealing, sending, matching replies to entries
+
+    /**
+     * Seals the last entry and marks every entry pending, for the connection to send.
+     *
+     * @return the bytes to send
+     */
+    int seal() {
+        if (size == 0) {
+            throw new IllegalStateException("the batch is empty: add(...) requests first");
+        }
+        if (complete || states[0] != EMPTY) {
+            throw new IllegalStateException("the batch was executed already: add(...) the requests of the next round");
+        }
+        end = sealLast();
+        for (int i = 0; i < size; i++) {
+            states[i] = PENDING;
+            replyLengths[i] = 0;
+        }
+        java.util.Arrays.fill(slotHeld, false);
+        pending = size;
+        failures = 0;
+        return end;
+    }
+
+    MemorySegment sendBuffer() {
+        return sendBuffer;
+    }
+
+    MemorySegment replyArea() {
+        return replyArea;
+    }
+
+    /** How errors name the batch as a whole. */
+    String operation() {
+        return "batch of " + size + " requests (" + entries[0].operation() + " first)";
+    }
+
+    int firstSequence() {
+        return firstSequence;
+    }
+
+    int pending() {
+        return pending;
+    }
+
+    /** Collects the free reply slots for the next receive; returns how many. */
+    int freeSlots() {
+        int free = 0;
+        for (int slot = 0; slot < slotHeld.length; slot++) {
+            if (!slotHeld[slot]) {
+                freeSlots[free] = slot;
+                freeOffsets[free] = (long) slot * replySize;
+                free++;
+            }
+        }
+        return free;
+    }
+
+    long[] freeOffsets() {
+        return freeOffsets;
+    }
+
+    /** Where the {@code i}-th datagram of the last receive landed. */
+    int freeOffset(int i) {
+        return (int) freeOffsets[i];
+    }
+
+    /** The entry that {@code sequence} answers, or -1 (a stale reply, from a round or request given up on). */
+    int indexOf(int sequence) {
+        int guess = sequence - firstSequence;
+        if (guess >= 0 && guess < size && entries[guess].sequence() == sequence) {
+            return guess;
+        }
+        // Sequence 0 is skipped when the counter wraps, which shifts the entries after it by one.
+        for (int i = 0; i < size; i++) {
+            if (entries[i].sequence() == sequence) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether entry {@code index} still waits for something. */
+    boolean isOpen(int index) {
+        return states[index] == PENDING || states[index] == REPLIED;
+    }
+
+    Request entry(int index) {
+        return entries[index];
+    }
+
+    /** A reply for entry {@code index} at {@code offset} of the slot {@code i}-th in the last receive. */
+    void replied(int index, int i, int offset, int length) {
+        if (states[index] != PENDING) {
+            return; // further data parts of a doit carry nothing for the caller
+        }
+        replyOffsets[index] = offset;
+        replyLengths[index] = length;
+        slotHeld[freeSlots[i]] = true;
+        if (entries[index].wantsAck()) {
+            states[index] = REPLIED;
+        } else {
+            states[index] = DONE;
+            pending--;
+        }
+    }
+
+    /** The acknowledgement (NLMSG_ERROR with status 0) of entry {@code index}. */
+    void acknowledged(int index) {
+        if (isOpen(index)) {
+            states[index] = DONE;
+            pending--;
+        }
+    }
+
+    /** Entry {@code index} failed. */
+    void fail(int index, NetlinkException failure) {
+        if (isOpen(index)) {
+            states[index] = FAILED;
+            errors[index] = failure;
+            failures++;
+            pending--;
+        }
+    }
+
+    /** Fails every entry still waiting: the kernel dropped their replies (ENOBUFS). */
+    void failOverrun() {
+        for (int i = 0; i < size; i++) {
+            if (isOpen(i)) {
+                fail(i, new NetlinkException(Errno.ENOBUFS, entries[i].operation(), entries[i].sequence(),
+                        "the socket's receive buffer overran during a batch of " + size + " requests and nothing"
+                                + " more is queued: the kernel dropped this reply (the request was carried out);"
+                                + " raise Options.socketReceiveBufferSize or send smaller batches"));
+            }
+        }
+    }
+
+    /** Fails every entry still waiting when the timeout passed. */
+    void failTimedOut(Duration timeout) {
+        for (int i = 0; i < size; i++) {
+            if (isOpen(i)) {
+                fail(i, new NetlinkTimeoutException(entries[i].operation(), entries[i].sequence(), timeout));
+            }
+        }
+    }
+
+    /** The round ran to its end: wraps the reply views over the slots they were received into. */
+    void finish(BufferGeneration generation) {
+        for (int i = 0; i < size; i++) {
+            if (states[i] != FAILED && replyLengths[i] != 0) {
+                entries[i].reply().wrap(replyArea, replyOffsets[i], replyLengths[i], 0, generation);
+            }
+        }
+        complete = true;
+    }
+}

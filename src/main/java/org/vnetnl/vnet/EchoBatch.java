@@ -1,0 +1,151 @@
+package org.vnetnl.vnet;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import org.vnetnl.genl.GenlBatch;
+import org.vnetnl.genl.GenlMessage;
+import org.vnetnl.genl.NetlinkException;
+import org.vnetnl.internal.vnet.AttrReader;
+import org.vnetnl.internal.vnet.VnetNl;
+
+/**
+ * Many ECHO requests in one round trip: sent in one datagram, their replies read with one {@code recvmmsg}
+ * (a {@link GenlBatch} underneath). Made by {@link VnetClient#newEchoBatch(int)} and reused round after round;
+ * nothing is allocated per request on the success path.
+ *
+ * <pre>{@code
+ * EchoBatch batch = client.newEchoBatch(16);
+ * for (int i = 0; i < 16; i++) {
+ *     batch.add("hello", i, true);
+ * }
+ * batch.execute();
+ * for (int i = 0; i < 16; i++) {
+ *     EchoReply reply = batch.reply(i);       // or a NetlinkException: this entry's own failure
+ * }
+ * }</pre>
+ *
+ * <p>Each entry has its own outcome: a typed {@link EchoReply} read in place, or the {@link NetlinkException}
+ * that {@link VnetClient#echo} would have thrown for that request (the kernel's rejection naming the attribute,
+ * a {@link ModuleUnloadedException}, EMSGSIZE, ENOBUFS or a timeout; see {@link GenlBatch}). The replies are
+ * valid until the next call on the client, the next {@link #add} included. The batch belongs to the client's
+ * thread.
+ */
+public final class EchoBatch {
+
+    private final VnetClient client;
+    private final GenlBatch batch;
+    private final EchoReply[] replies;
+    /** The generated reader under each entry's reply view. */
+    private final AttrReader[] readers;
+    /** The failures of the last round, as the client reports them (translated); null where an entry succeeded. */
+    private final NetlinkException[] errors;
+    private long generation = -1;
+
+    EchoBatch(VnetClient client, GenlBatch batch) {
+        this.client = client;
+        this.batch = batch;
+        this.replies = new EchoReply[batch.capacity()];
+        this.readers = new AttrReader[batch.capacity()];
+        for (int i = 0; i < replies.length; i++) {
+            replies[i] = new EchoReply(client);
+            readers[i] = new AttrReader();
+        }
+        this.errors = new NetlinkException[batch.capacity()];
+    }
+
+    /** The most requests one round holds. */
+    public int capacity() {
+        return batch.capacity();
+    }
+
+    /** The requests added in this round (or executed in the last one). */
+    public int size() {
+        return batch.size();
+    }
+
+    /**
+     * Adds an ECHO with all three attributes; the first {@code add} after {@link #execute} starts a new round.
+     *
+     * @param message VNET_NL_ATTR_MSG (the module accepts at most {@link VnetClient#MAX_MESSAGE_LENGTH} UTF-8 bytes)
+     * @param value   VNET_NL_ATTR_VALUE, 0 to 4294967295
+     * @param flag    VNET_NL_ATTR_FLAG
+     * @throws IllegalArgumentException if the batch is full or its send buffer has no room (see {@link GenlBatch})
+     */
+    public EchoBatch add(CharSequence message, long value, boolean flag) {
+        Objects.requireNonNull(message, "message");
+        client.addEcho(batch).putString(VnetNl.Attr.MSG, message).putU32(VnetNl.Attr.VALUE, value)
+                .putU8(VnetNl.Attr.FLAG, flag ? 1 : 0);
+        return this;
+    }
+
+    /** Sends the round and collects every reply, waiting at most the client's default timeout. */
+    public void execute() throws NetlinkException {
+        execute(client.timeout());
+    }
+
+    /**
+     * Sends every ECHO added in one system call and collects the replies; returns when each entry has its
+     * outcome (a failed entry does not make this throw).
+     *
+     * @throws NetlinkException when the round as a whole failed (see {@link GenlBatch#execute})
+     */
+    public void execute(Duration timeout) throws NetlinkException {
+        generation = client.executeEchoBatch(batch, timeout);
+        boolean failed = false;
+        for (int i = 0; i < batch.size(); i++) {
+            errors[i] = null;
+            try {
+                GenlMessage reply = batch.reply(i);
+                if (reply == null) {
+                    // netlink_rcv_skb acknowledges a request without NLM_F_ACK only with an error.
+                    throw new NetlinkException(0, VnetClient.OP_ECHO, 0, "the module acknowledged without a reply");
+                }
+                replies[i].wrap(readers[i].wrap(reply), reply, generation);
+            } catch (NetlinkException e) {
+                errors[i] = e;
+                failed = true;
+            }
+        }
+        // Only once every reply is wrapped: telling an unloaded module from a reloaded one asks the kernel, and
+        // that receive ends the views of the batch's messages.
+        for (int i = 0; failed && i < batch.size(); i++) {
+            if (errors[i] != null) {
+                errors[i] = client.translateError(errors[i]);
+            }
+        }
+    }
+
+    /**
+     * The reply to entry {@code index}, read in place; valid until the next call on the client.
+     *
+     * @throws NetlinkException the entry's own failure
+     */
+    public EchoReply reply(int index) throws NetlinkException {
+        checkOutcome(index);
+        if (errors[index] != null) {
+            throw errors[index];
+        }
+        return replies[index];
+    }
+
+    /** The failure of entry {@code index}, or {@code null} when it succeeded. */
+    public NetlinkException error(int index) {
+        checkOutcome(index);
+        return errors[index];
+    }
+
+    /** How many entries of the last round failed. */
+    public int failures() {
+        checkOutcome(0);
+        return batch.failures();
+    }
+
+    private void checkOutcome(int index) {
+        if (!client.isCurrent(generation)) {
+            throw new IllegalStateException("no outcomes: this round was not executed, or the client was used"
+                    + " again since (copy what you need before the next call)");
+        }
+        Objects.checkIndex(index, batch.size());
+    }
+}

@@ -1,0 +1,61 @@
+package org.vnetnl.genl;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vnetnl.genl.Nlctrl.CTRL_ATTR_FAMILY_ID;
+import static org.vnetnl.genl.Nlctrl.CTRL_ATTR_FAMILY_NAME;
+import static org.vnetnl.genl.Nlctrl.CTRL_CMD_GETFAMILY;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.vnetnl.internal.ThreadAllocation;
+
+/**
+ * A batch round allocates nothing once warmed up, on the host kernel: 64 nlctrl GETFAMILY requests added in
+ * place, one {@code execute}, each reply read in place. Measured in a JVM of its own, as
+ * {@link RoundTripAllocationTest} is (the fuzz tests' agent instruments classes in the test JVM).
+ */
+class BatchAllocationTest {
+
+    private static final int BATCH = 64;
+    private static final int ITERATIONS = 3_000;
+    private static final int ROUNDS = 6;
+    /** Room for the JIT and the measurement itself; one 16-byte object per batch would exceed it. */
+    private static final long ALLOWED_BYTES = 8 * 1024;
+
+    @Test
+    void aBatchRoundAllocatesNothing() throws Exception {
+        long best = ThreadAllocation.bestRoundInOwnJvm(BatchAllocationTest.class);
+        assertTrue(best < ALLOWED_BYTES, best + " bytes in the best round");
+    }
+
+    /** The measurement: prints the bytes the best of {@value #ROUNDS} rounds allocated. */
+    public static void main(String[] args) throws Exception {
+        ThreadAllocation allocation = new ThreadAllocation();
+        Duration timeout = Duration.ofSeconds(2);
+        try (GenlConnection connection = GenlConnection.open()) {
+            Family nlctrl = connection.family("nlctrl");
+            GenlBatch batch = connection.newBatch(BATCH, 8192);
+            long best = Long.MAX_VALUE;
+            long sum = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                long before = allocation.bytes();
+                for (int i = 0; i < ITERATIONS; i++) {
+                    for (int entry = 0; entry < BATCH; entry++) {
+                        batch.add(nlctrl, CTRL_CMD_GETFAMILY).putString(CTRL_ATTR_FAMILY_NAME, "nlctrl");
+                    }
+                    batch.execute(timeout);
+                    for (int entry = 0; entry < BATCH; entry++) {
+                        AttributeReader reply = batch.reply(entry).attributes();
+                        sum += reply.seek(CTRL_ATTR_FAMILY_ID) ? reply.u16() : 0;
+                    }
+                }
+                best = Math.min(best, allocation.bytes() - before);
+            }
+            if (sum != (long) ROUNDS * ITERATIONS * BATCH * nlctrl.id()) {
+                throw new AssertionError("a reply did not name nlctrl's id: sum " + sum);
+            }
+            System.out.println(best + " bytes allocated in the best round of " + ITERATIONS + " batches of " + BATCH);
+        }
+    }
+}

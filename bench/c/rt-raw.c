@@ -35,17 +35,6 @@ struct raw_client {
 	unsigned char reply[32768] __attribute__((aligned(8)));
 };
 
-static void *put_attr(unsigned char *at, uint16_t type, const void *data, uint16_t length)
-{
-	struct nlattr *attr = (struct nlattr *)at;
-
-	attr->nla_type = type;
-	attr->nla_len = NLA_HDRLEN + length;
-	memcpy(at + NLA_HDRLEN, data, length);
-	memset(at + NLA_HDRLEN + length, 0, NLA_ALIGN(length) - length);
-	return at + NLA_HDRLEN + NLA_ALIGN(length);
-}
-
 /* Writes the headers for command of family; returns where the attributes go. */
 static unsigned char *put_headers(struct raw_client *c, uint16_t family, uint8_t command, uint8_t version)
 {
@@ -130,28 +119,12 @@ static uint32_t attr_u32(const struct nlattr *attr)
 	return value;
 }
 
-static void open_socket(struct raw_client *c)
-{
-	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
-	socklen_t length = sizeof(local);
-
-	c->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (c->fd < 0)
-		rt_fail(CLIENT, "socket(AF_NETLINK): %s", strerror(errno));
-	if (bind(c->fd, (struct sockaddr *)&local, sizeof(local)) < 0)
-		rt_fail(CLIENT, "bind: %s", strerror(errno));
-	if (getsockname(c->fd, (struct sockaddr *)&local, &length) < 0)
-		rt_fail(CLIENT, "getsockname: %s", strerror(errno));
-	c->port = local.nl_pid;
-	c->kernel.nl_family = AF_NETLINK;
-}
-
 /* Resolves a family id with one CTRL_CMD_GETFAMILY, through the same code path as the measured requests. */
 static uint16_t resolve_family(struct raw_client *c, const char *name)
 {
 	unsigned char *at = put_headers(c, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
 
-	finish_request(c, put_attr(at, CTRL_ATTR_FAMILY_NAME, name, (uint16_t)(strlen(name) + 1)));
+	finish_request(c, rt_put_attr(at, CTRL_ATTR_FAMILY_NAME, name, (uint16_t)(strlen(name) + 1)));
 	c->reply_attr = CTRL_ATTR_FAMILY_ID;
 	return attr_u16(exchange(c, 1));
 }
@@ -163,7 +136,7 @@ static void prepare(struct raw_client *c, enum rt_target target)
 	c->family = resolve_family(c, rt_family_name(target));
 	if (target == RT_TARGET_NLCTRL) {
 		at = put_headers(c, c->family, CTRL_CMD_GETFAMILY, 1);
-		at = put_attr(at, CTRL_ATTR_FAMILY_NAME, RT_NLCTRL_FAMILY, sizeof(RT_NLCTRL_FAMILY));
+		at = rt_put_attr(at, CTRL_ATTR_FAMILY_NAME, RT_NLCTRL_FAMILY, sizeof(RT_NLCTRL_FAMILY));
 		c->reply_attr = CTRL_ATTR_FAMILY_ID;
 		c->value_offset = 0;
 	} else {
@@ -171,10 +144,10 @@ static void prepare(struct raw_client *c, enum rt_target target)
 		uint8_t flag = RT_ECHO_FLAG;
 
 		at = put_headers(c, c->family, VNET_NL_CMD_ECHO, VNET_NL_FAMILY_VERSION);
-		at = put_attr(at, VNET_NL_ATTR_MSG, RT_ECHO_MESSAGE, sizeof(RT_ECHO_MESSAGE));
+		at = rt_put_attr(at, VNET_NL_ATTR_MSG, RT_ECHO_MESSAGE, sizeof(RT_ECHO_MESSAGE));
 		c->value_offset = (uint32_t)(at - c->request) + NLA_HDRLEN;
-		at = put_attr(at, VNET_NL_ATTR_VALUE, &value, sizeof(value));
-		at = put_attr(at, VNET_NL_ATTR_FLAG, &flag, sizeof(flag));
+		at = rt_put_attr(at, VNET_NL_ATTR_VALUE, &value, sizeof(value));
+		at = rt_put_attr(at, VNET_NL_ATTR_FLAG, &flag, sizeof(flag));
 		c->reply_attr = VNET_NL_ATTR_VALUE;
 	}
 	finish_request(c, at);
@@ -206,7 +179,7 @@ int main(int argc, char **argv)
 	struct rt_options options;
 
 	rt_parse_args(argc, argv, CLIENT, &options);
-	open_socket(&client);
+	client.fd = rt_open_socket(CLIENT, &client.port, &client.kernel);
 	prepare(&client, options.target);
 	rt_run(&options, round_trip, &client);
 	close(client.fd);

@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <linux/ethtool_netlink.h>
+#include <linux/netlink.h>
 #include <linux/vnet_nl.h>
 
 /*
@@ -111,6 +113,36 @@ void rt_parse_args(int argc, char **argv, const char *client, struct rt_options 
 	}
 	if (options->iterations < 1)
 		rt_fail(client, "--iterations must be at least 1");
+}
+
+int rt_open_socket(const char *client, uint32_t *port, struct sockaddr_nl *kernel)
+{
+	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
+	socklen_t length = sizeof(local);
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+
+	if (fd < 0)
+		rt_fail(client, "socket(AF_NETLINK): %s", strerror(errno));
+	if (bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0)
+		rt_fail(client, "bind: %s", strerror(errno));
+	if (getsockname(fd, (struct sockaddr *)&local, &length) < 0)
+		rt_fail(client, "getsockname: %s", strerror(errno));
+	*port = local.nl_pid;
+	memset(kernel, 0, sizeof(*kernel));
+	kernel->nl_family = AF_NETLINK;
+	return fd;
+}
+
+unsigned char *rt_put_attr(unsigned char *at, uint16_t type, const void *data, uint16_t length)
+{
+	struct nlattr *attr = (struct nlattr *)at;
+
+	attr->nla_type = type;
+	attr->nla_len = NLA_HDRLEN + length;
+	if (length)
+		memcpy(at + NLA_HDRLEN, data, length);
+	memset(at + NLA_HDRLEN + length, 0, NLA_ALIGN(length) - length);
+	return at + NLA_HDRLEN + NLA_ALIGN(length);
 }
 
 const char *rt_family_name(enum rt_target target)

@@ -48,6 +48,20 @@ void rt_parse_args(int argc, char **argv, const char *client, struct rt_options 
 const char *rt_family_name(enum rt_target target);
 const char *rt_target_name(enum rt_target target);
 
+/*
+ * Opens a NETLINK_GENERIC socket bound to a port the kernel picks; stores
+ * that port in *port and the kernel's address in *kernel. Exits through
+ * rt_fail on any error.
+ */
+struct sockaddr_nl;
+int rt_open_socket(const char *client, uint32_t *port, struct sockaddr_nl *kernel);
+
+/*
+ * Writes attribute type with length bytes of data at at, padded to the
+ * attribute alignment; returns where the next attribute goes.
+ */
+unsigned char *rt_put_attr(unsigned char *at, uint16_t type, const void *data, uint16_t length);
+
 /* Prints "client: message" and exits with status 1. */
 void rt_fail(const char *client, const char *format, ...)
 	__attribute__((format(printf, 2, 3), noreturn));

@@ -43,17 +43,6 @@ struct batch_client {
 	struct iovec *iov;
 };
 
-static unsigned char *put_attr(unsigned char *at, uint16_t type, const void *data, uint16_t length)
-{
-	struct nlattr *attr = (struct nlattr *)at;
-
-	attr->nla_type = type;
-	attr->nla_len = NLA_HDRLEN + length;
-	memcpy(at + NLA_HDRLEN, data, length);
-	memset(at + NLA_HDRLEN + length, 0, NLA_ALIGN(length) - length);
-	return at + NLA_HDRLEN + NLA_ALIGN(length);
-}
-
 /* Writes one request for command of family at to; returns its aligned length. */
 static uint32_t put_request(struct batch_client *c, unsigned char *to, enum rt_target target, uint16_t family)
 {
@@ -71,7 +60,7 @@ static uint32_t put_request(struct batch_client *c, unsigned char *to, enum rt_t
 
 		genl->cmd = CTRL_CMD_GETFAMILY;
 		genl->version = 1;
-		at = put_attr(at, CTRL_ATTR_FAMILY_NAME, name, (uint16_t)(strlen(name) + 1));
+		at = rt_put_attr(at, CTRL_ATTR_FAMILY_NAME, name, (uint16_t)(strlen(name) + 1));
 		c->reply_attr = CTRL_ATTR_FAMILY_ID;
 		c->value_offset = 0;
 	} else {
@@ -80,10 +69,10 @@ static uint32_t put_request(struct batch_client *c, unsigned char *to, enum rt_t
 
 		genl->cmd = VNET_NL_CMD_ECHO;
 		genl->version = VNET_NL_FAMILY_VERSION;
-		at = put_attr(at, VNET_NL_ATTR_MSG, RT_ECHO_MESSAGE, sizeof(RT_ECHO_MESSAGE));
+		at = rt_put_attr(at, VNET_NL_ATTR_MSG, RT_ECHO_MESSAGE, sizeof(RT_ECHO_MESSAGE));
 		c->value_offset = (uint32_t)(at - to) + NLA_HDRLEN;
-		at = put_attr(at, VNET_NL_ATTR_VALUE, &value, sizeof(value));
-		at = put_attr(at, VNET_NL_ATTR_FLAG, &flag, sizeof(flag));
+		at = rt_put_attr(at, VNET_NL_ATTR_VALUE, &value, sizeof(value));
+		at = rt_put_attr(at, VNET_NL_ATTR_FLAG, &flag, sizeof(flag));
 		c->reply_attr = VNET_NL_ATTR_VALUE;
 	}
 	nlh->nlmsg_len = (uint32_t)(at - to);
@@ -156,22 +145,6 @@ static void exchange(struct batch_client *c, long count, uint32_t first, uint32_
 	}
 }
 
-static void open_socket(struct batch_client *c)
-{
-	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
-	socklen_t length = sizeof(local);
-
-	c->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (c->fd < 0)
-		rt_fail(CLIENT, "socket(AF_NETLINK): %s", strerror(errno));
-	if (bind(c->fd, (struct sockaddr *)&local, sizeof(local)) < 0)
-		rt_fail(CLIENT, "bind: %s", strerror(errno));
-	if (getsockname(c->fd, (struct sockaddr *)&local, &length) < 0)
-		rt_fail(CLIENT, "getsockname: %s", strerror(errno));
-	c->port = local.nl_pid;
-	c->kernel.nl_family = AF_NETLINK;
-}
-
 static void prepare(struct batch_client *c, enum rt_target target, long batch)
 {
 	uint32_t id;
@@ -238,7 +211,7 @@ int main(int argc, char **argv)
 		options.batch = 16;
 	if (options.batch > 1024)
 		rt_fail(CLIENT, "--batch is at most 1024 (recvmmsg's UIO_MAXIOV)");
-	open_socket(&client);
+	client.fd = rt_open_socket(CLIENT, &client.port, &client.kernel);
 	prepare(&client, options.target, options.batch);
 	rt_run(&options, round_trip, &client);
 	close(client.fd);

@@ -69,18 +69,6 @@ struct raw_client {
 	unsigned char reply[32768] __attribute__((aligned(8)));
 };
 
-static void *put_attr(unsigned char *at, uint16_t type, const void *data, uint16_t length)
-{
-	struct nlattr *attr = (struct nlattr *)at;
-
-	attr->nla_type = type;
-	attr->nla_len = NLA_HDRLEN + length;
-	if (length)
-		memcpy(at + NLA_HDRLEN, data, length);
-	memset(at + NLA_HDRLEN + length, 0, NLA_ALIGN(length) - length);
-	return at + NLA_HDRLEN + NLA_ALIGN(length);
-}
-
 /* Writes the headers for command of family; returns where the attributes go. */
 static unsigned char *put_headers(struct raw_client *c, uint16_t family, uint8_t command, uint8_t version)
 {
@@ -192,18 +180,7 @@ static uint32_t attr_u32(const struct nlattr *attr)
 
 static void open_socket(struct raw_client *c)
 {
-	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
-	socklen_t length = sizeof(local);
-
-	c->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (c->fd < 0)
-		rt_fail(CLIENT, "socket(AF_NETLINK): %s", strerror(errno));
-	if (bind(c->fd, (struct sockaddr *)&local, sizeof(local)) < 0)
-		rt_fail(CLIENT, "bind: %s", strerror(errno));
-	if (getsockname(c->fd, (struct sockaddr *)&local, &length) < 0)
-		rt_fail(CLIENT, "getsockname: %s", strerror(errno));
-	c->port = local.nl_pid;
-	c->kernel.nl_family = AF_NETLINK;
+	c->fd = rt_open_socket(CLIENT, &c->port, &c->kernel);
 	if (!STEP(c, 4) && connect(c->fd, (struct sockaddr *)&c->kernel, sizeof(c->kernel)) < 0)
 		rt_fail(CLIENT, "connect: %s", strerror(errno));
 #ifdef RT_STEPS
@@ -220,7 +197,7 @@ static uint16_t resolve_family(struct raw_client *c, const char *name)
 {
 	unsigned char *at = put_headers(c, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
 
-	finish_request(c, put_attr(at, CTRL_ATTR_FAMILY_NAME, name, (uint16_t)(strlen(name) + 1)));
+	finish_request(c, rt_put_attr(at, CTRL_ATTR_FAMILY_NAME, name, (uint16_t)(strlen(name) + 1)));
 	c->reply_attr = CTRL_ATTR_FAMILY_ID;
 	return attr_u16(exchange(c, 1));
 }
@@ -233,7 +210,7 @@ static void prepare(struct raw_client *c, const struct rt_options *options)
 	c->family = resolve_family(c, rt_family_name(options->target));
 	if (options->target == RT_TARGET_NLCTRL) {
 		at = put_headers(c, c->family, CTRL_CMD_GETFAMILY, 1);
-		at = put_attr(at, CTRL_ATTR_FAMILY_NAME, RT_NLCTRL_FAMILY, sizeof(RT_NLCTRL_FAMILY));
+		at = rt_put_attr(at, CTRL_ATTR_FAMILY_NAME, RT_NLCTRL_FAMILY, sizeof(RT_NLCTRL_FAMILY));
 		c->reply_attr = CTRL_ATTR_FAMILY_ID;
 	} else if (options->target == RT_TARGET_ETHTOOL) {
 		struct nlattr *header;
@@ -243,8 +220,8 @@ static void prepare(struct raw_client *c, const struct rt_options *options)
 			rt_fail(CLIENT, "--device %s: longer than a device name can be", options->device);
 		at = put_headers(c, c->family, ETHTOOL_MSG_CHANNELS_GET, ETHTOOL_GENL_VERSION);
 		header = (struct nlattr *)at;
-		at = put_attr(at, ETHTOOL_A_CHANNELS_HEADER | NLA_F_NESTED, NULL, 0);
-		at = put_attr(at, ETHTOOL_A_HEADER_DEV_NAME, options->device, (uint16_t)name_length);
+		at = rt_put_attr(at, ETHTOOL_A_CHANNELS_HEADER | NLA_F_NESTED, NULL, 0);
+		at = rt_put_attr(at, ETHTOOL_A_HEADER_DEV_NAME, options->device, (uint16_t)name_length);
 		header->nla_len = (uint16_t)(at - (unsigned char *)header);
 		c->reply_attr = ETHTOOL_A_CHANNELS_RX_COUNT;
 		finish_request(c, at);
@@ -256,10 +233,10 @@ static void prepare(struct raw_client *c, const struct rt_options *options)
 		uint8_t flag = RT_ECHO_FLAG;
 
 		at = put_headers(c, c->family, VNET_NL_CMD_ECHO, VNET_NL_FAMILY_VERSION);
-		at = put_attr(at, VNET_NL_ATTR_MSG, RT_ECHO_MESSAGE, sizeof(RT_ECHO_MESSAGE));
+		at = rt_put_attr(at, VNET_NL_ATTR_MSG, RT_ECHO_MESSAGE, sizeof(RT_ECHO_MESSAGE));
 		c->value_offset = (uint32_t)(at - c->request) + NLA_HDRLEN;
-		at = put_attr(at, VNET_NL_ATTR_VALUE, &value, sizeof(value));
-		at = put_attr(at, VNET_NL_ATTR_FLAG, &flag, sizeof(flag));
+		at = rt_put_attr(at, VNET_NL_ATTR_VALUE, &value, sizeof(value));
+		at = rt_put_attr(at, VNET_NL_ATTR_FLAG, &flag, sizeof(flag));
 		c->reply_attr = VNET_NL_ATTR_VALUE;
 	}
 	finish_request(c, at);

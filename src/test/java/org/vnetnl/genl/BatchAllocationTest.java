@@ -19,10 +19,7 @@ class BatchAllocationTest {
 
     private static final int BATCH = 64;
     private static final int ITERATIONS = 3_000;
-    /**
-     * Rounds stop at the first one under {@value #SETTLED_BYTES} bytes: on a loaded machine C2 may take many rounds
-     * before it has compiled (and inlined) the whole round, and until then the interpreter allocates.
-     */
+    /** Rounds stop at the first one under {@value #SETTLED_BYTES} bytes (see {@link ThreadAllocation#bestRound}). */
     private static final int MAX_ROUNDS = 40;
     private static final long SETTLED_BYTES = 1024;
     /** Room for the JIT and the measurement itself; one 16-byte object per batch would exceed it. */
@@ -41,12 +38,8 @@ class BatchAllocationTest {
         try (GenlConnection connection = GenlConnection.open()) {
             Family nlctrl = connection.family("nlctrl");
             GenlBatch batch = connection.newBatch(BATCH, 8192);
-            long best = Long.MAX_VALUE;
-            long sum = 0;
-            int rounds = 0;
-            while (rounds < MAX_ROUNDS && best >= SETTLED_BYTES) {
-                rounds++;
-                long before = allocation.bytes();
+            ThreadAllocation.Best best = allocation.bestRound(MAX_ROUNDS, SETTLED_BYTES, () -> {
+                long sum = 0;
                 for (int i = 0; i < ITERATIONS; i++) {
                     for (int entry = 0; entry < BATCH; entry++) {
                         batch.add(nlctrl, CTRL_CMD_GETFAMILY).putString(CTRL_ATTR_FAMILY_NAME, "nlctrl");
@@ -57,13 +50,13 @@ class BatchAllocationTest {
                         sum += reply.seek(CTRL_ATTR_FAMILY_ID) ? reply.u16() : 0;
                     }
                 }
-                best = Math.min(best, allocation.bytes() - before);
+                return sum;
+            });
+            if (best.checksum() != (long) best.rounds() * ITERATIONS * BATCH * nlctrl.id()) {
+                throw new AssertionError("a reply did not name nlctrl's id: sum " + best.checksum());
             }
-            if (sum != (long) rounds * ITERATIONS * BATCH * nlctrl.id()) {
-                throw new AssertionError("a reply did not name nlctrl's id: sum " + sum);
-            }
-            System.out.println(best + " bytes allocated in the best of " + rounds + " rounds of " + ITERATIONS
-                    + " batches of " + BATCH);
+            System.out.println(best.bytes() + " bytes allocated in the best of " + best.rounds() + " rounds of "
+                    + ITERATIONS + " batches of " + BATCH);
         }
     }
 }

@@ -30,6 +30,33 @@ public final class ThreadAllocation {
         return (Long) currentThreadAllocatedBytes.invoke(bean);
     }
 
+    /** One measured round of work; returns a checksum of what it read, which the caller checks. */
+    @FunctionalInterface
+    public interface Round {
+        long run() throws Exception;
+    }
+
+    /** What {@link #bestRound} measured: the fewest bytes a round allocated, the rounds run, their checksums' sum. */
+    public record Best(long bytes, int rounds, long checksum) {}
+
+    /**
+     * Runs {@code round} until one allocates fewer than {@code settledBytes} bytes or {@code maxRounds} have run:
+     * on a loaded machine C2 may need many rounds before it has compiled (and inlined) the whole path, and until
+     * then the interpreter allocates.
+     */
+    public Best bestRound(int maxRounds, long settledBytes, Round round) throws Exception {
+        long best = Long.MAX_VALUE;
+        long checksum = 0;
+        int rounds = 0;
+        while (rounds < maxRounds && best >= settledBytes) {
+            rounds++;
+            long before = bytes();
+            checksum += round.run();
+            best = Math.min(best, bytes() - before);
+        }
+        return new Best(best, rounds, checksum);
+    }
+
     /**
      * Runs {@code main}'s {@code main} method in a JVM of its own (the fuzz tests' agent instruments classes in the
      * test JVM, and instrumented code allocates where the plain library does not) and returns the first number

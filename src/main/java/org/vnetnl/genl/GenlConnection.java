@@ -682,14 +682,13 @@ public final class GenlConnection implements AutoCloseable {
         try {
             refuseInDump("send a batch");
             int length = batch.seal();
-            long deadline = System.nanoTime() + timeoutNanos;
             startWait(timeoutNanos);
             finishUnfinishedDump(timeout);
             // The replies of an earlier round live in the slots about to be received into.
             generation.advance();
             long sent = socket.send(batch.sendBuffer(), length);
             if (sent < 0) {
-                throw new NetlinkException(errnoOf(sent), batch.operation(), batch.firstSequence(), "sendto failed");
+                throw new NetlinkException(errnoOf(sent), batch.operation(), batch.firstSequence(), "send failed");
             }
             boolean overrun = false;
             while (batch.pending() > 0) {
@@ -708,11 +707,10 @@ public final class GenlConnection implements AutoCloseable {
                     if (Thread.currentThread().isInterrupted()) {
                         throw new NetlinkCancelledException(batch.operation(), batch.firstSequence(), false);
                     }
-                    if (deadline - System.nanoTime() <= 0) {
+                    if (!awaitMore()) {
                         batch.failTimedOut(timeout);
                         break;
                     }
-                    socket.await(deadline);
                     continue;
                 }
                 if (received == NetlinkSocket.OVERRUN) {
@@ -975,15 +973,9 @@ public final class GenlConnection implements AutoCloseable {
                 if (Thread.currentThread().isInterrupted()) {
                     throw cancelled(awaited, false);
                 }
-                long now = System.nanoTime();
-                if (!waitStarted) {
-                    waitDeadline = now + waitTimeout;
-                    waitStarted = true;
-                }
-                if (waitDeadline - now <= 0) {
+                if (!awaitMore()) {
                     return TIMED_OUT;
                 }
-                socket.await(waitDeadline);
                 continue;
             }
             if (received == NetlinkSocket.OVERRUN) {
@@ -1018,6 +1010,23 @@ public final class GenlConnection implements AutoCloseable {
             }
             return (int) received;
         }
+    }
+
+    /**
+     * Nothing is queued: waits until something may be, within the current wait (see {@link #startWait}); false
+     * when its time is up. The caller checks for cancellation first, naming what it waits for.
+     */
+    private boolean awaitMore() {
+        long now = System.nanoTime();
+        if (!waitStarted) {
+            waitDeadline = now + waitTimeout;
+            waitStarted = true;
+        }
+        if (waitDeadline - now <= 0) {
+            return false;
+        }
+        socket.await(waitDeadline);
+        return true;
     }
 
     /**

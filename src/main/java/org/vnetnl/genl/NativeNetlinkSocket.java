@@ -278,8 +278,7 @@ final class NativeNetlinkSocket implements NetlinkSocket {
      */
     private long receiveVector(int count) {
         while (true) {
-            long result = triage(Syscalls.recvmmsg(errnoState, fd, vector, count,
-                    LibNl.MSG_TRUNC() | LibNl.MSG_DONTWAIT()));
+            long result = triage(Syscalls.recvmmsg(errnoState, fd, vector, count, TRUNC_DONTWAIT));
             if (result != RETRY) {
                 return result;
             }

@@ -99,6 +99,11 @@ public final class GenlBatch {
         this.freeSlots = new int[capacity + 1];
     }
 
+    /** The connection that made this batch and sends it. */
+    public GenlConnection connection() {
+        return connection;
+    }
+
     /** The most requests one round holds. */
     public int capacity() {
         return entries.length;

@@ -7,7 +7,6 @@ import org.vnetnl.genl.GenlBatch;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.internal.vnet.AttrReader;
-import org.vnetnl.internal.vnet.VnetNl;
 
 /**
  * Many ECHO requests in one round trip: sent in one datagram, their replies read with one {@code recvmmsg}
@@ -74,8 +73,7 @@ public final class EchoBatch {
      */
     public EchoBatch add(CharSequence message, long value, boolean flag) {
         Objects.requireNonNull(message, "message");
-        client.addEcho(batch).putString(VnetNl.Attr.MSG, message).putU32(VnetNl.Attr.VALUE, value)
-                .putU8(VnetNl.Attr.FLAG, flag ? 1 : 0);
+        client.addEcho(batch).msg(message).value(value).flag(flag ? 1 : 0);
         return this;
     }
 
@@ -99,7 +97,8 @@ public final class EchoBatch {
                 GenlMessage reply = batch.reply(i);
                 if (reply == null) {
                     // netlink_rcv_skb acknowledges a request without NLM_F_ACK only with an error.
-                    throw new NetlinkException(0, VnetClient.OP_ECHO, 0, "the module acknowledged without a reply");
+                    throw new NetlinkException(0, org.vnetnl.internal.vnet.EchoRequest.OPERATION, 0,
+                            "the module acknowledged without a reply");
                 }
                 replies[i].wrap(readers[i].wrap(reply), reply, generation);
             } catch (NetlinkException e) {

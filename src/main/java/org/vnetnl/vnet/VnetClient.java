@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import org.vnetnl.genl.AttributeWriter;
 import org.vnetnl.genl.DumpInterruptPolicy;
 import org.vnetnl.genl.Family;
 import org.vnetnl.genl.FamilyNotFoundException;
@@ -236,13 +235,10 @@ public final class VnetClient implements AutoCloseable {
     /** A reply slot of an ECHO batch: the largest ECHO reply (a 64 KiB request echoed) is far below. */
     static final int ECHO_REPLY_SLOT = 8192;
 
-    /** How errors name a batched ECHO: as the generated client names a single one. */
-    static final String OP_ECHO = "vnet_nl echo";
-
     /** Starts the next ECHO of {@code batch}; a call on the client, so earlier replies go stale. */
-    AttributeWriter addEcho(GenlBatch batch) {
+    org.vnetnl.internal.vnet.EchoRequest addEcho(GenlBatch batch) {
         nextGeneration();
-        return batch.add(family, VnetNl.Cmd.ECHO, 0, OP_ECHO, VnetNl.Policy.ECHO);
+        return generated.echo(batch);
     }
 
     /** Runs {@code batch}; returns the generation its replies are valid in. */

@@ -71,7 +71,7 @@ class EchoBatchModuleTest {
             assertEquals(Errno.EINVAL, rejected.errno(), rejected.getMessage());
             assertTrue(rejected.extAckMessage().isPresent(), rejected.getMessage());
             assertEquals("VNET_NL_ATTR_MSG", rejected.attributeName().orElseThrow(), rejected.getMessage());
-            assertEquals(VnetClient.OP_ECHO, rejected.operation());
+            assertEquals(org.vnetnl.internal.vnet.EchoRequest.OPERATION, rejected.operation());
             List<String> batched = new ArrayList<>();
             for (int i = 0; i < asked.size(); i++) {
                 NetlinkException error = batch.error(i);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.vnetnl.genl.GenlBatch;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.internal.ThreadAllocation;
@@ -140,6 +142,49 @@ class GeneratedNetdevClientTest {
         IllegalStateException stale = assertThrows(IllegalStateException.class, fromDump::ifindex);
         assertTrue(stale.getMessage().contains("no longer valid"), stale.getMessage());
         assertThrows(IllegalStateException.class, fromDump::hasXdpFeatures);
+    }
+
+    /**
+     * A generated do request added to a {@link GenlBatch}: each device's {@code dev-get} in one round trip gives
+     * what the single call gives, an unknown ifindex fails its own entry as the single call fails, a batched request
+     * cannot also be sent on its own, and a batch of another connection is refused.
+     */
+    @Test
+    void aBatchOfGeneratedRequestsGivesWhatSingleCallsGive() throws Exception {
+        List<Long> ifindexes = new ArrayList<>();
+        netdev.devGetDump().dump(dev -> ifindexes.add(dev.ifindex()));
+        Map<Long, Map<String, Object>> single = new TreeMap<>();
+        for (long ifindex : ifindexes) {
+            single.put(ifindex, values(netdev.devGet().ifindex(ifindex).call()));
+        }
+        NetlinkException unknown = assertThrows(NetlinkException.class, () -> netdev.devGet().ifindex(999_999).call());
+
+        Map<Long, Map<String, Object>> batched = new TreeMap<>();
+        // tour:generated-batch
+        GenlBatch batch = connection.newBatch(ifindexes.size() + 1, 4096);  // made once, reused
+        for (long ifindex : ifindexes) {
+            netdev.devGet(batch).ifindex(ifindex);               // the same typed request, into the batch
+        }
+        netdev.devGet(batch).ifindex(999_999);                   // fails on its own: ENODEV
+        batch.execute(Duration.ofSeconds(5));                    // one sendto, one recvmmsg
+        DevReader reader = new DevReader();
+        for (int i = 0; i < ifindexes.size(); i++) {
+            batched.put(ifindexes.get(i), values(reader.wrap(batch.reply(i))));
+        }
+        // end
+        assertEquals(single, batched, "dev-get: batched vs single");
+        NetlinkException failed = batch.error(ifindexes.size());
+        assertEquals(unknown.errno(), failed.errno(), failed.toString());
+        assertEquals("netdev dev-get", failed.operation());
+
+        IllegalStateException twice = assertThrows(IllegalStateException.class,
+                () -> netdev.devGet(batch).ifindex(1).call());
+        assertTrue(twice.getMessage().contains("GenlBatch"), twice.getMessage());
+        try (GenlConnection other = GenlConnection.open()) {
+            GenlBatch foreign = other.newBatch(1, 4096);
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> netdev.devGet(foreign));
+            assertTrue(refused.getMessage().contains("another connection"), refused.getMessage());
+        }
     }
 
     @Test

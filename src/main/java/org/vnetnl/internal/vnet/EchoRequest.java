@@ -12,10 +12,15 @@ import org.vnetnl.genl.NetlinkException;
  */
 public final class EchoRequest {
 
+    /** How errors name this request: the family and the operation. */
+    public static final String OPERATION = "vnet_nl echo";
+
     private final VnetNlClient client;
     private final AttrReader reply = new AttrReader();
     private AttributeWriter out;
     private GenlMessage message;
+    /** Whether this request was started in a {@code GenlBatch}, which sends it. */
+    private boolean batched;
 
     EchoRequest(VnetNlClient client) {
         this.client = client;
@@ -23,6 +28,13 @@ public final class EchoRequest {
 
     EchoRequest start(AttributeWriter out) {
         this.out = out;
+        this.batched = false;
+        return this;
+    }
+
+    EchoRequest startInBatch(AttributeWriter out) {
+        this.out = out;
+        this.batched = true;
         return this;
     }
 
@@ -56,9 +68,13 @@ public final class EchoRequest {
 
     /** As {@link #call()}, waiting at most {@code timeout}. */
     public AttrReader call(java.time.Duration timeout) throws NetlinkException {
+        if (batched) {
+            throw new IllegalStateException(OPERATION + ": this request was added to a GenlBatch: run it with"
+                    + " GenlBatch.execute() and read its outcome with GenlBatch.reply(int)");
+        }
         GenlMessage message = client.connection().transact(timeout);
         if (message == null) {
-            throw new IllegalStateException("vnet_nl echo: the kernel acknowledged without a reply");
+            throw new IllegalStateException(OPERATION + ": the kernel acknowledged without a reply");
         }
         this.message = message;
         return reply.wrap(message);

@@ -15,6 +15,9 @@ import org.vnetnl.genl.NetlinkException;
  */
 public final class GetStatsDumpRequest {
 
+    /** How errors name this request: the family and the operation, a dump. */
+    public static final String OPERATION = "vnet_nl get-stats dump";
+
     private final VnetNlClient client;
     private final AttrReader reply = new AttrReader();
     private AttributeWriter out;

@@ -12,10 +12,15 @@ import org.vnetnl.genl.NetlinkException;
  */
 public final class GetStatsRequest {
 
+    /** How errors name this request: the family and the operation. */
+    public static final String OPERATION = "vnet_nl get-stats";
+
     private final VnetNlClient client;
     private final AttrReader reply = new AttrReader();
     private AttributeWriter out;
     private GenlMessage message;
+    /** Whether this request was started in a {@code GenlBatch}, which sends it. */
+    private boolean batched;
 
     GetStatsRequest(VnetNlClient client) {
         this.client = client;
@@ -23,6 +28,13 @@ public final class GetStatsRequest {
 
     GetStatsRequest start(AttributeWriter out) {
         this.out = out;
+        this.batched = false;
+        return this;
+    }
+
+    GetStatsRequest startInBatch(AttributeWriter out) {
+        this.out = out;
+        this.batched = true;
         return this;
     }
 
@@ -50,9 +62,13 @@ public final class GetStatsRequest {
 
     /** As {@link #call()}, waiting at most {@code timeout}. */
     public AttrReader call(java.time.Duration timeout) throws NetlinkException {
+        if (batched) {
+            throw new IllegalStateException(OPERATION + ": this request was added to a GenlBatch: run it with"
+                    + " GenlBatch.execute() and read its outcome with GenlBatch.reply(int)");
+        }
         GenlMessage message = client.connection().transact(timeout);
         if (message == null) {
-            throw new IllegalStateException("vnet_nl get-stats: the kernel acknowledged without a reply");
+            throw new IllegalStateException(OPERATION + ": the kernel acknowledged without a reply");
         }
         this.message = message;
         return reply.wrap(message);

@@ -11,8 +11,13 @@ import org.vnetnl.genl.NetlinkException;
  */
 public final class ResetStatsRequest {
 
+    /** How errors name this request: the family and the operation. */
+    public static final String OPERATION = "vnet_nl reset-stats";
+
     private final VnetNlClient client;
     private AttributeWriter out;
+    /** Whether this request was started in a {@code GenlBatch}, which sends it. */
+    private boolean batched;
 
     ResetStatsRequest(VnetNlClient client) {
         this.client = client;
@@ -20,6 +25,13 @@ public final class ResetStatsRequest {
 
     ResetStatsRequest start(AttributeWriter out) {
         this.out = out;
+        this.batched = false;
+        return this;
+    }
+
+    ResetStatsRequest startInBatch(AttributeWriter out) {
+        this.out = out;
+        this.batched = true;
         return this;
     }
 
@@ -42,6 +54,10 @@ public final class ResetStatsRequest {
 
     /** Sends the request and waits for the kernel's acknowledgement. */
     public void call() throws NetlinkException {
+        if (batched) {
+            throw new IllegalStateException(OPERATION + ": this request was added to a GenlBatch: run it with"
+                    + " GenlBatch.execute() and read its outcome with GenlBatch.reply(int)");
+        }
         client.connection().transact(client.timeout());
     }
 }

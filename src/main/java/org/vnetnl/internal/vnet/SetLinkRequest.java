@@ -11,8 +11,13 @@ import org.vnetnl.genl.NetlinkException;
  */
 public final class SetLinkRequest {
 
+    /** How errors name this request: the family and the operation. */
+    public static final String OPERATION = "vnet_nl set-link";
+
     private final VnetNlClient client;
     private AttributeWriter out;
+    /** Whether this request was started in a {@code GenlBatch}, which sends it. */
+    private boolean batched;
 
     SetLinkRequest(VnetNlClient client) {
         this.client = client;
@@ -20,6 +25,13 @@ public final class SetLinkRequest {
 
     SetLinkRequest start(AttributeWriter out) {
         this.out = out;
+        this.batched = false;
+        return this;
+    }
+
+    SetLinkRequest startInBatch(AttributeWriter out) {
+        this.out = out;
+        this.batched = true;
         return this;
     }
 
@@ -48,6 +60,10 @@ public final class SetLinkRequest {
 
     /** Sends the request and waits for the kernel's acknowledgement. */
     public void call() throws NetlinkException {
+        if (batched) {
+            throw new IllegalStateException(OPERATION + ": this request was added to a GenlBatch: run it with"
+                    + " GenlBatch.execute() and read its outcome with GenlBatch.reply(int)");
+        }
         client.connection().transact(client.timeout());
     }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 import org.vnetnl.genl.Family;
+import org.vnetnl.genl.GenlBatch;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.NetlinkException;
@@ -100,27 +101,87 @@ public final class VnetNlClient {
 
     /** Starts the {@code do} request of {@code echo}. */
     public EchoRequest echo() {
-        return echoRequest.start(connection.prepare(family, VnetNl.Cmd.ECHO, 0, "vnet_nl echo", VnetNl.Policy.ECHO));
+        return echoRequest.start(connection.prepare(family, VnetNl.Cmd.ECHO, 0, EchoRequest.OPERATION, VnetNl.Policy.ECHO));
+    }
+
+    /**
+     * Adds a {@code do} request of {@code echo} to {@code batch}: set its attributes, add more, then
+     * {@link GenlBatch#execute}. Entry {@code i}'s outcome is {@code batch.reply(i)}, read with a {@link AttrReader},
+     * or the {@link NetlinkException} it throws. The same request object as {@link #echo()}: filled before the next request.
+     *
+     * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
+     */
+    public EchoRequest echo(GenlBatch batch) {
+        if (batch.connection() != connection) {
+            throw new IllegalArgumentException(EchoRequest.OPERATION + ": the batch belongs to another connection"
+                    + " than this client's");
+        }
+        return echoRequest.startInBatch(batch.add(family, VnetNl.Cmd.ECHO, 0, EchoRequest.OPERATION, VnetNl.Policy.ECHO));
     }
 
     /** Starts the {@code do} request of {@code get-stats}. */
     public GetStatsRequest getStats() {
-        return getStatsRequest.start(connection.prepare(family, VnetNl.Cmd.GET_STATS, 0, "vnet_nl get-stats", VnetNl.Policy.GET_STATS));
+        return getStatsRequest.start(connection.prepare(family, VnetNl.Cmd.GET_STATS, 0, GetStatsRequest.OPERATION, VnetNl.Policy.GET_STATS));
+    }
+
+    /**
+     * Adds a {@code do} request of {@code get-stats} to {@code batch}: set its attributes, add more, then
+     * {@link GenlBatch#execute}. Entry {@code i}'s outcome is {@code batch.reply(i)}, read with a {@link AttrReader},
+     * or the {@link NetlinkException} it throws. The same request object as {@link #getStats()}: filled before the next request.
+     *
+     * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
+     */
+    public GetStatsRequest getStats(GenlBatch batch) {
+        if (batch.connection() != connection) {
+            throw new IllegalArgumentException(GetStatsRequest.OPERATION + ": the batch belongs to another connection"
+                    + " than this client's");
+        }
+        return getStatsRequest.startInBatch(batch.add(family, VnetNl.Cmd.GET_STATS, 0, GetStatsRequest.OPERATION, VnetNl.Policy.GET_STATS));
     }
 
     /** Starts the {@code dump} request of {@code get-stats}. */
     public GetStatsDumpRequest getStatsDump() {
-        return getStatsDumpRequest.start(connection.prepare(family, VnetNl.Cmd.GET_STATS, NetlinkFlags.DUMP, "vnet_nl get-stats dump", null));
+        return getStatsDumpRequest.start(connection.prepare(family, VnetNl.Cmd.GET_STATS, NetlinkFlags.DUMP, GetStatsDumpRequest.OPERATION, null));
     }
 
     /** Starts the {@code do} request of {@code set-link}. */
     public SetLinkRequest setLink() {
-        return setLinkRequest.start(connection.prepare(family, VnetNl.Cmd.SET_LINK, NetlinkFlags.ACK, "vnet_nl set-link", VnetNl.Policy.SET_LINK));
+        return setLinkRequest.start(connection.prepare(family, VnetNl.Cmd.SET_LINK, NetlinkFlags.ACK, SetLinkRequest.OPERATION, VnetNl.Policy.SET_LINK));
+    }
+
+    /**
+     * Adds a {@code do} request of {@code set-link} to {@code batch}: set its attributes, add more, then
+     * {@link GenlBatch#execute}. Entry {@code i}'s outcome is {@code batch.reply(i)} ({@code null}: acknowledged),
+     * or the {@link NetlinkException} it throws. The same request object as {@link #setLink()}: filled before the next request.
+     *
+     * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
+     */
+    public SetLinkRequest setLink(GenlBatch batch) {
+        if (batch.connection() != connection) {
+            throw new IllegalArgumentException(SetLinkRequest.OPERATION + ": the batch belongs to another connection"
+                    + " than this client's");
+        }
+        return setLinkRequest.startInBatch(batch.add(family, VnetNl.Cmd.SET_LINK, NetlinkFlags.ACK, SetLinkRequest.OPERATION, VnetNl.Policy.SET_LINK));
     }
 
     /** Starts the {@code do} request of {@code reset-stats}. */
     public ResetStatsRequest resetStats() {
-        return resetStatsRequest.start(connection.prepare(family, VnetNl.Cmd.RESET_STATS, NetlinkFlags.ACK, "vnet_nl reset-stats", VnetNl.Policy.RESET_STATS));
+        return resetStatsRequest.start(connection.prepare(family, VnetNl.Cmd.RESET_STATS, NetlinkFlags.ACK, ResetStatsRequest.OPERATION, VnetNl.Policy.RESET_STATS));
+    }
+
+    /**
+     * Adds a {@code do} request of {@code reset-stats} to {@code batch}: set its attributes, add more, then
+     * {@link GenlBatch#execute}. Entry {@code i}'s outcome is {@code batch.reply(i)} ({@code null}: acknowledged),
+     * or the {@link NetlinkException} it throws. The same request object as {@link #resetStats()}: filled before the next request.
+     *
+     * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
+     */
+    public ResetStatsRequest resetStats(GenlBatch batch) {
+        if (batch.connection() != connection) {
+            throw new IllegalArgumentException(ResetStatsRequest.OPERATION + ": the batch belongs to another connection"
+                    + " than this client's");
+        }
+        return resetStatsRequest.startInBatch(batch.add(family, VnetNl.Cmd.RESET_STATS, NetlinkFlags.ACK, ResetStatsRequest.OPERATION, VnetNl.Policy.RESET_STATS));
     }
 
     /** Joins the multicast group {@code events}. */

@@ -919,7 +919,8 @@ public final class JavaGenerator {
         boolean hasReply = dump || mode.reply() != null;
         String reader = readerClass.get(set.name());
         JavaNames members = new JavaNames("start", "call", "dump", "client", "out", "reply", "handler", "forward", "attributes",
-                "message");
+                "message", "batched", "startInBatch", "OPERATION");
+        String operation = spec.name() + " " + op.name() + (dump ? " dump" : "");
         Src s = file();
         s.line("import org.vnetnl.genl.AttributeWriter;");
         if (dump) {
@@ -939,6 +940,9 @@ public final class JavaGenerator {
         s.line(" */");
         s.open("public final class " + cls + " {");
         s.line("");
+        s.line("/** How errors name this request: the family and the operation" + (dump ? ", a dump" : "") + ". */");
+        s.line("public static final String OPERATION = " + JavaNames.literal(operation) + ";");
+        s.line("");
         s.line("private final " + clientClass + " client;");
         if (hasReply) {
             s.line("private final " + reader + " reply = new " + reader + "();");
@@ -946,6 +950,10 @@ public final class JavaGenerator {
         s.line("private AttributeWriter out;");
         if (hasReply && !dump) {
             s.line("private GenlMessage message;");
+        }
+        if (!dump) {
+            s.line("/** Whether this request was started in a {@code GenlBatch}, which sends it. */");
+            s.line("private boolean batched;");
         }
         if (dump) {
             s.line("private " + clientClass + ".ReplyHandler<? super " + reader + "> handler;");
@@ -968,8 +976,19 @@ public final class JavaGenerator {
         s.line("");
         s.open(cls + " start(AttributeWriter out) {");
         s.line("this.out = out;");
+        if (!dump) {
+            s.line("this.batched = false;");
+        }
         s.line("return this;");
         s.close("}");
+        if (!dump) {
+            s.line("");
+            s.open(cls + " startInBatch(AttributeWriter out) {");
+            s.line("this.out = out;");
+            s.line("this.batched = true;");
+            s.line("return this;");
+            s.close("}");
+        }
         setters(s, set, mode.request() == null ? List.of() : mode.request(), cls, "out", members);
         s.line("");
         s.line("/** The request's attributes, to append those the spec does not list (of a newer kernel, or invalid ones for tests). */");
@@ -1001,9 +1020,13 @@ public final class JavaGenerator {
             s.line("");
             s.line("/** As {@link #call()}, waiting at most {@code timeout}. */");
             s.open("public " + reader + " call(java.time.Duration timeout) throws NetlinkException {");
+            s.open("if (batched) {");
+            s.line("throw new IllegalStateException(OPERATION + \": this request was added to a GenlBatch: run it with\"");
+            s.line("        + \" GenlBatch.execute() and read its outcome with GenlBatch.reply(int)\");");
+            s.close("}");
             s.line("GenlMessage message = client.connection().transact(timeout);");
             s.open("if (message == null) {");
-            s.line("throw new IllegalStateException(\"" + spec.name() + " " + op.name() + ": the kernel acknowledged without a reply\");");
+            s.line("throw new IllegalStateException(OPERATION + \": the kernel acknowledged without a reply\");");
             s.close("}");
             s.line("this.message = message;");
             s.line("return reply.wrap(message);");
@@ -1016,6 +1039,10 @@ public final class JavaGenerator {
         } else {
             s.line("/** Sends the request and waits for the kernel's acknowledgement. */");
             s.open("public void call() throws NetlinkException {");
+            s.open("if (batched) {");
+            s.line("throw new IllegalStateException(OPERATION + \": this request was added to a GenlBatch: run it with\"");
+            s.line("        + \" GenlBatch.execute() and read its outcome with GenlBatch.reply(int)\");");
+            s.close("}");
             s.line("client.connection().transact(client.timeout());");
             s.close("}");
         }
@@ -1029,6 +1056,7 @@ public final class JavaGenerator {
         s.line("import java.util.Objects;");
         s.line("");
         s.line("import org.vnetnl.genl.Family;");
+        s.line("import org.vnetnl.genl.GenlBatch;");
         s.line("import org.vnetnl.genl.GenlConnection;");
         s.line("import org.vnetnl.genl.GenlMessage;");
         s.line("import org.vnetnl.genl.NetlinkException;");
@@ -1135,11 +1163,31 @@ public final class JavaGenerator {
             s.line("");
             s.line("/** Starts the {@code " + key[1] + "} request of {@code " + op.name() + "}. */");
             s.open("public " + r.getValue()[0] + " " + r.getValue()[1] + "() {");
-            s.line("return " + r.getValue()[1] + "Request.start(connection.prepare(family, " + familyClass + ".Cmd."
-                    + commandConstant.get(op.name()) + ", " + flags + ", " + JavaNames.literal(spec.name() + " " + op.name()
-                    + (dump ? " dump" : "")) + ", " + (policyConstant.containsKey(r.getKey())
-                    ? familyClass + ".Policy." + policyConstant.get(r.getKey()) : "null") + "));");
+            String arguments = "family, " + familyClass + ".Cmd." + commandConstant.get(op.name()) + ", " + flags + ", "
+                    + r.getValue()[0] + ".OPERATION, " + (policyConstant.containsKey(r.getKey())
+                    ? familyClass + ".Policy." + policyConstant.get(r.getKey()) : "null");
+            s.line("return " + r.getValue()[1] + "Request.start(connection.prepare(" + arguments + "));");
             s.close("}");
+            if (!dump) {
+                String reply = op.doMode().reply() == null ? null : readerClass.get(op.attributeSet());
+                s.line("");
+                s.line("/**");
+                s.line(" * Adds a {@code do} request of {@code " + op.name() + "} to {@code batch}: set its attributes, add more, then");
+                s.line(" * {@link GenlBatch#execute}. Entry {@code i}'s outcome is {@code batch.reply(i)}"
+                        + (reply == null ? " ({@code null}: acknowledged)" : ", read with a {@link " + reply + "}") + ",");
+                s.line(" * or the {@link NetlinkException} it throws. The same request object as {@link #" + r.getValue()[1]
+                        + "()}: filled before the next request.");
+                s.line(" *");
+                s.line(" * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room");
+                s.line(" */");
+                s.open("public " + r.getValue()[0] + " " + r.getValue()[1] + "(GenlBatch batch) {");
+                s.open("if (batch.connection() != connection) {");
+                s.line("throw new IllegalArgumentException(" + r.getValue()[0] + ".OPERATION + \": the batch belongs to another connection\"");
+                s.line("        + \" than this client's\");");
+                s.close("}");
+                s.line("return " + r.getValue()[1] + "Request.startInBatch(batch.add(" + arguments + "));");
+                s.close("}");
+            }
         }
         for (Map.Entry<String, String> g : groupConstant.entrySet()) {
             s.line("");

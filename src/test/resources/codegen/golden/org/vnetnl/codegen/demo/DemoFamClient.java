@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 import org.vnetnl.genl.Family;
+import org.vnetnl.genl.GenlBatch;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.NetlinkException;
@@ -93,17 +94,47 @@ public final class DemoFamClient {
 
     /** Starts the {@code do} request of {@code get}. */
     public GetRequest get() {
-        return getRequest.start(connection.prepare(family, DemoFam.Cmd.GET, 0, "demo-fam get", DemoFam.Policy.GET));
+        return getRequest.start(connection.prepare(family, DemoFam.Cmd.GET, 0, GetRequest.OPERATION, DemoFam.Policy.GET));
+    }
+
+    /**
+     * Adds a {@code do} request of {@code get} to {@code batch}: set its attributes, add more, then
+     * {@link GenlBatch#execute}. Entry {@code i}'s outcome is {@code batch.reply(i)}, read with a {@link MainReader},
+     * or the {@link NetlinkException} it throws. The same request object as {@link #get()}: filled before the next request.
+     *
+     * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
+     */
+    public GetRequest get(GenlBatch batch) {
+        if (batch.connection() != connection) {
+            throw new IllegalArgumentException(GetRequest.OPERATION + ": the batch belongs to another connection"
+                    + " than this client's");
+        }
+        return getRequest.startInBatch(batch.add(family, DemoFam.Cmd.GET, 0, GetRequest.OPERATION, DemoFam.Policy.GET));
     }
 
     /** Starts the {@code dump} request of {@code get}. */
     public GetDumpRequest getDump() {
-        return getDumpRequest.start(connection.prepare(family, DemoFam.Cmd.GET, NetlinkFlags.DUMP, "demo-fam get dump", null));
+        return getDumpRequest.start(connection.prepare(family, DemoFam.Cmd.GET, NetlinkFlags.DUMP, GetDumpRequest.OPERATION, null));
     }
 
     /** Starts the {@code do} request of {@code set}. */
     public SetRequest set() {
-        return setRequest.start(connection.prepare(family, DemoFam.Cmd.SET, NetlinkFlags.ACK, "demo-fam set", DemoFam.Policy.SET));
+        return setRequest.start(connection.prepare(family, DemoFam.Cmd.SET, NetlinkFlags.ACK, SetRequest.OPERATION, DemoFam.Policy.SET));
+    }
+
+    /**
+     * Adds a {@code do} request of {@code set} to {@code batch}: set its attributes, add more, then
+     * {@link GenlBatch#execute}. Entry {@code i}'s outcome is {@code batch.reply(i)} ({@code null}: acknowledged),
+     * or the {@link NetlinkException} it throws. The same request object as {@link #set()}: filled before the next request.
+     *
+     * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
+     */
+    public SetRequest set(GenlBatch batch) {
+        if (batch.connection() != connection) {
+            throw new IllegalArgumentException(SetRequest.OPERATION + ": the batch belongs to another connection"
+                    + " than this client's");
+        }
+        return setRequest.startInBatch(batch.add(family, DemoFam.Cmd.SET, NetlinkFlags.ACK, SetRequest.OPERATION, DemoFam.Policy.SET));
     }
 
     /** Joins the multicast group {@code events}. */

@@ -15,6 +15,9 @@ import org.vnetnl.genl.NetlinkException;
  */
 public final class GetDumpRequest {
 
+    /** How errors name this request: the family and the operation, a dump. */
+    public static final String OPERATION = "demo-fam get dump";
+
     private final DemoFamClient client;
     private final MainReader reply = new MainReader();
     private AttributeWriter out;

@@ -12,10 +12,15 @@ import org.vnetnl.genl.NetlinkException;
  */
 public final class GetRequest {
 
+    /** How errors name this request: the family and the operation. */
+    public static final String OPERATION = "demo-fam get";
+
     private final DemoFamClient client;
     private final MainReader reply = new MainReader();
     private AttributeWriter out;
     private GenlMessage message;
+    /** Whether this request was started in a {@code GenlBatch}, which sends it. */
+    private boolean batched;
 
     GetRequest(DemoFamClient client) {
         this.client = client;
@@ -23,6 +28,13 @@ public final class GetRequest {
 
     GetRequest start(AttributeWriter out) {
         this.out = out;
+        this.batched = false;
+        return this;
+    }
+
+    GetRequest startInBatch(AttributeWriter out) {
+        this.out = out;
+        this.batched = true;
         return this;
     }
 
@@ -44,9 +56,13 @@ public final class GetRequest {
 
     /** As {@link #call()}, waiting at most {@code timeout}. */
     public MainReader call(java.time.Duration timeout) throws NetlinkException {
+        if (batched) {
+            throw new IllegalStateException(OPERATION + ": this request was added to a GenlBatch: run it with"
+                    + " GenlBatch.execute() and read its outcome with GenlBatch.reply(int)");
+        }
         GenlMessage message = client.connection().transact(timeout);
         if (message == null) {
-            throw new IllegalStateException("demo-fam get: the kernel acknowledged without a reply");
+            throw new IllegalStateException(OPERATION + ": the kernel acknowledged without a reply");
         }
         this.message = message;
         return reply.wrap(message);

@@ -90,6 +90,10 @@ ROUND_TRIP_TARGETS = {
 ROUND_TRIP_TARGETS["module"] = ROUND_TRIP_TARGETS["vm"]
 # The generator's target: VnetClient's ECHO on the generated code against the hand-written path it replaced.
 GENERATED_VS_HANDWRITTEN = ("p50", "java-vnet-handwritten", 1.05)
+# The same two paths paired in one JVM (bench PairedEchoRun, in each round of the VM part): its result file.
+PAIRED_FILE = "paired.json"
+# The generated ECHO in JMH's average-time mode, for its gc.alloc.rate.norm alone (VnetEchoBenchmark, VM part).
+ALLOC_AVGT_FILE = "alloc-avgt.json"
 TARGET_ALLOC_BYTES = 1.0  # "0 B/op": below one byte per operation, i.e. nothing allocated per round trip
 BATCH_VS_C_BATCH = 0.95  # Java batch throughput at least this share of the C batch client's
 BATCH_VS_PING_PONG = 1.9  # Java batch throughput at least this multiple of raw C ping-pong
@@ -227,7 +231,15 @@ def read_c_run(result):
 def read_round(directory):
     """{"paths": {(target, path): figures}, "batch": {(target, path, size): figures}, "decode": {path: ns per
     attribute}, "jmh": [runs], "c": [results]} of one round."""
-    found = {"paths": {}, "batch": {}, "decode": {}, "jmh": jmh_runs(directory), "c": []}
+    found = {"paths": {}, "batch": {}, "decode": {}, "jmh": jmh_runs(directory), "c": [], "paired": None}
+    paired_file = directory / PAIRED_FILE
+    if paired_file.exists():
+        found["paired"] = json.loads(paired_file.read_text())
+    alloc_file = directory / ALLOC_AVGT_FILE
+    found["alloc_avgt"] = None
+    if alloc_file.exists():
+        for run in json.loads(alloc_file.read_text()):
+            found["alloc_avgt"] = run["secondaryMetrics"].get("gc.alloc.rate.norm", {}).get("score")
     for run in found["jmh"]:
         bench_class = run["benchmark"].rsplit(".", 1)[0]
         params = run.get("params", {})
@@ -384,8 +396,30 @@ def check(name, measured, limit, at_most, unit):
             "spread_crosses_limit": measured["min"] <= limit <= measured["max"]}
 
 
-def evaluate_targets(where, paths, batch, decode):
+def summarize_paired(rounds):
+    """The paired generated/hand-written runs: per round the median of its pair ratios, then over rounds."""
+    runs = [r["paired"] for r in rounds if r["paired"]]
+    if not runs:
+        return None
+    alloc = spread([r["alloc_avgt"] for r in rounds])
+    return {"pairs": runs[0]["pairs"], "block": runs[0]["block"], "warmup_seconds": runs[0]["warmup_seconds"],
+            "ratio": spread([run["ratio_p50_median"] for run in runs]),
+            "ratio_q1": spread([run["ratio_p50_q1"] for run in runs]),
+            "ratio_q3": spread([run["ratio_p50_q3"] for run in runs]),
+            "generated_p50": spread([run["generated_p50_ns_median"] for run in runs]),
+            "handwritten_p50": spread([run["handwritten_p50_ns_median"] for run in runs]),
+            "alloc_avgt": alloc}
+
+
+def evaluate_targets(where, paths, batch, decode, paired=None):
     checks = []
+    if paired:
+        stat, _, limit = GENERATED_VS_HANDWRITTEN
+        checks.append(check("java-vnet-client vnet: generated {} within {:.2f}x of hand-written, paired blocks in one "
+                            "JVM (PairedEchoRun)".format(stat, limit), paired["ratio"], limit, True, "x"))
+        if paired["alloc_avgt"]:
+            checks.append(check("java-vnet-client vnet: 0 B/op in JMH average-time mode (gc.alloc.rate.norm < {:.0f})"
+                                .format(TARGET_ALLOC_BYTES), paired["alloc_avgt"], TARGET_ALLOC_BYTES, True, "B/op"))
     for entry in paths:
         if entry["path"] not in ("java-vnet-client", "java-genl"):
             continue
@@ -402,8 +436,8 @@ def evaluate_targets(where, paths, batch, decode):
             stat, reference, limit = GENERATED_VS_HANDWRITTEN
             ratio = entry["ratios"].get("{} vs {}".format(stat, reference))
             if ratio:
-                checks.append(check("{}: generated {} within {:.2f}x of hand-written ({})".format(
-                    scope, stat, limit, reference), ratio, limit, True, "x"))
+                checks.append(check("{}: generated {} within {:.2f}x of hand-written ({}), JMH forks one after the "
+                                    "other".format(scope, stat, limit, reference), ratio, limit, True, "x"))
         checks.append(check("{}: 0 B/op (gc.alloc.rate.norm < {:.0f})".format(scope, TARGET_ALLOC_BYTES),
                             entry["stats"]["bytes_per_op"], TARGET_ALLOC_BYTES, True, "B/op"))
     for entry in batch:
@@ -571,6 +605,23 @@ def render_markdown(report, svg_names):
                 d["label"], d["path"], d["attributes"], fmt_spread(d["stats"]["ns_per_attribute"],
                                                                    lambda v: "{:.2f}".format(v)),
                 fmt_spread(d["stats"]["bytes_per_op"], fmt_bytes, "n/a (C)")))
+    paired = report.get("paired")
+    if paired:
+        lines.append("")
+        lines.append("#### Generated against hand-written ECHO, paired in one JVM")
+        lines.append("")
+        lines.append("`PairedEchoRun`: both paths on connections of their own in one JVM, warmed up together for "
+                     "{} s, then {} pairs of blocks of {} round trips in ABBA order; per block the p50, per pair "
+                     "the ratio generated/hand-written, per round the median of those ratios. Unlike the JMH rows "
+                     "above (one fork after the other), neighbouring blocks see the same emulated CPU speed.".format(
+                         paired["warmup_seconds"], paired["pairs"], paired["block"]))
+        lines.append("")
+        lines.append("| p50 generated | p50 hand-written | ratio (median of pairs) | its middle half, per round |")
+        lines.append("|---:|---:|---:|---:|")
+        lines.append("| {} | {} | {} | {}-{} |".format(
+            fmt_spread(paired["generated_p50"], fmt_ns), fmt_spread(paired["handwritten_p50"], fmt_ns),
+            fmt_spread(paired["ratio"], fmt_ratio), fmt_ratio(paired["ratio_q1"]["median"]),
+            fmt_ratio(paired["ratio_q3"]["median"])))
     if report["checks"]:
         lines.append("")
         lines.append("#### Targets (on the median over rounds; min-max over rounds in brackets)")
@@ -792,6 +843,7 @@ def command_render(args):
         sys.exit("report.py: no results in {}".format(directory))
     batch = summarize_batch(rounds)
     decode = summarize_decode(rounds)
+    paired = summarize_paired(rounds)
     first = rounds[0]
     jmh = first["jmh"]
     timed = [r for r in first["c"] if "batch" not in r]
@@ -816,7 +868,8 @@ def command_render(args):
         "paths": paths,
         "batch": batch,
         "decode": decode,
-        "checks": evaluate_targets(args.where, paths, batch, decode),
+        "paired": paired,
+        "checks": evaluate_targets(args.where, paths, batch, decode, paired),
     }
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,11 @@
   report.py ynl --input DIR --mode full|smoke --out-dir DIR --command TEXT
       The ynl part's report (YnlClient against the kernel's C and Python YNL), from the same kind of rounds.
 
+  report.py profile --title T --c-data F --c-json F --java-data F --java-json F [--steps-dir DIR] --seconds S
+                    --out FILE
+      bench/profile's tables: the perf profiles of a C client and of its Java twin split per operation into
+      kernel and user time and by symbol, and the rt-steps runs with and without an idle thread.
+
 Inputs beside the round trips:
   - JMH GenlBatchBenchmark, params target and batch: one operation is one whole batch.
   - C programs' JSON (bench/c/roundtrip.c's rt_report) with "batch": N: the samples time one batch of N requests.
@@ -64,12 +69,14 @@ JAVA_DECODE = ("java-attribute-reader", "Java, AttributeReader over mixed attrib
 JAVA_FIXED_DECODE = {  # by FixedAttributeDecodeBenchmark method
     "walk": ("java-walk", "Java, AttributeReader walk: next(), then u32() / u64() by type"),
     "index": ("java-index", "Java, AttributeIndex: one pass, then each attribute by its slot"),
+    "segment": ("java-segment", "Java, c-hand's loop on the MemorySegment, no AttributeReader (the FFM floor)"),
 }
+JAVA_DECODE_FLOOR = JAVA_FIXED_DECODE["segment"][0]
 C_DECODE_PATHS = {  # by bench/c/decode.c decoder
     "c-hand": "C, hand-written loop",
     "c-libnl": "C, libnl nla_parse + nla_get_u32 / nla_get_u64",
 }
-DECODE_ORDER = ["java-walk", "c-hand", "java-index", "c-libnl", "java-attribute-reader"]
+DECODE_ORDER = ["java-walk", "java-segment", "c-hand", "java-index", "c-libnl", "java-attribute-reader"]
 ORDER = ["c-raw", "java-vnet-client", "java-vnet-handwritten", "java-genl", "c-libnl-tuned", "c-libnl-default", "java-libnl-classic"]
 TARGET_ORDER = ["nlctrl", "ethtool", "vnet"]
 TARGET_LABELS = {
@@ -450,7 +457,8 @@ def evaluate_targets(where, paths, batch, decode, paired=None):
                             entry["ratios"].get("ops/s vs c-raw ping-pong"), BATCH_VS_PING_PONG, False, "x"))
         checks.append(check("{}: 0 B/op per request".format(scope), entry["stats"]["bytes_per_request"],
                             TARGET_ALLOC_BYTES, True, "B/op"))
-    java_fixed = [path for path, _ in JAVA_FIXED_DECODE.values()]
+    # The segment loop is a yardstick for the library's decoders, not one of them.
+    java_fixed = [path for path, _ in JAVA_FIXED_DECODE.values() if path != JAVA_DECODE_FLOOR]
     anchors = ["{} {:.2f} ns".format(e["path"], e["stats"]["ns_per_attribute"]["median"])
                for e in decode if e["path"] in C_DECODE_PATHS and e["stats"]["ns_per_attribute"]]
     for entry in decode:
@@ -1007,6 +1015,92 @@ def command_ynl(args):
     print("\n".join(lines))
 
 
+# ----------------------------------------------------------------------------------------------------------------
+# profile: where a round trip's time goes, Java against c-raw (bench/profile)
+
+PROFILE_TOP = 12
+PROFILE_TAIL_SECONDS = 3
+
+
+def perf_samples(data, last_seconds):
+    """The samples of the busiest thread of the profile's busiest process, in its last last_seconds: a list of
+    (symbol, in_kernel). perf script's fields: pid/tid time: ip symbol (dso)."""
+    text = subprocess.run(["perf", "script", "-i", str(data), "-F", "pid,tid,time,ip,sym,dso"], check=True,
+                          capture_output=True, text=True).stdout
+    pattern = re.compile(r"^\s*(\d+)/(\d+)\s+([\d.]+):\s+[0-9a-f]+\s+(.*?)\s+\((.*)\)\s*$")
+    records = []
+    for line in text.splitlines():
+        m = pattern.match(line)
+        if m:
+            records.append((m.group(2), float(m.group(3)), m.group(4), "kernel" in m.group(5)))
+    if not records:
+        sys.exit("report.py: no samples in {}".format(data))
+    threads = {}
+    for tid, _, _, _ in records:
+        threads[tid] = threads.get(tid, 0) + 1
+    busiest = max(sorted(threads), key=lambda t: threads[t])
+    # The last seconds hold what follows the timed loop (c-raw sorts its samples, JMH tears down): left out.
+    end = max(t for tid, t, _, _ in records if tid == busiest) - PROFILE_TAIL_SECONDS
+    return [(sym, kernel) for tid, t, sym, kernel in records
+            if tid == busiest and end - last_seconds <= t < end]
+
+
+def profile_split(samples, mean_ns):
+    """Per round trip: kernel and user ns, and ns by symbol, from the share of samples times the mean."""
+    n = len(samples)
+    by_symbol = {}
+    kernel = 0
+    for sym, in_kernel in samples:
+        key = ("[k] " if in_kernel else "[u] ") + sym
+        by_symbol[key] = by_symbol.get(key, 0) + 1
+        kernel += in_kernel
+    return {"samples": n, "mean_ns": mean_ns, "kernel_ns": mean_ns * kernel / n,
+            "user_ns": mean_ns * (n - kernel) / n, "by_symbol": {k: mean_ns * v / n for k, v in by_symbol.items()}}
+
+
+def command_profile(args):
+    c_mean = json.loads(Path(args.c_json).read_text())["mean"]
+    java_mean = next(run["primaryMetric"]["score"] for run in json.loads(Path(args.java_json).read_text())
+                     if run["mode"] == "avgt")
+    c = profile_split(perf_samples(args.c_data, args.seconds), c_mean)
+    java = profile_split(perf_samples(args.java_data, args.seconds), java_mean)
+    steps = {}
+    for f in sorted(Path(args.steps_dir).glob("*.json")) if args.steps_dir else []:
+        result = json.loads(f.read_text())
+        steps.setdefault(result["target"], []).append(result["p50"])
+    lines = ["### Where the time goes: {}".format(args.title), "",
+             "Both profiled with `perf record -e cpu-clock` (sampling slows both), {} s of the benchmark thread "
+             "ending {} s before its end; per operation, each part is its share of the samples times the mean "
+             "measured in the same run. The C clients time every operation (two clock reads, in their user "
+             "time); JMH's average-time mode does not.".format(args.seconds, PROFILE_TAIL_SECONDS),
+             "",
+             "| | mean under perf | kernel | user space | samples |",
+             "|---|---:|---:|---:|---:|"]
+    for name, p in (("C", c), ("Java", java)):
+        lines.append("| {} | {:,.0f} ns | {:,.0f} ns ({:.1f}%) | {:,.0f} ns | {:,} |".format(
+            name, p["mean_ns"], p["kernel_ns"], 100 * p["kernel_ns"] / p["mean_ns"], p["user_ns"], p["samples"]))
+    lines.append("| Java - C | {:+,.0f} ns | {:+,.0f} ns | {:+,.0f} ns | |".format(
+        java["mean_ns"] - c["mean_ns"], java["kernel_ns"] - c["kernel_ns"], java["user_ns"] - c["user_ns"]))
+    lines += ["", "Symbols whose time per operation differs most (ns, Java - C):", "",
+              "| symbol | C | Java | difference |", "|---|---:|---:|---:|"]
+    keys = set(c["by_symbol"]) | set(java["by_symbol"])
+    diff = sorted(keys, key=lambda k: (-abs(java["by_symbol"].get(k, 0) - c["by_symbol"].get(k, 0)), k))
+    for k in diff[:PROFILE_TOP]:
+        a, b = c["by_symbol"].get(k, 0), java["by_symbol"].get(k, 0)
+        lines.append("| `{}` | {:,.0f} | {:,.0f} | {:+,.0f} |".format(k[:90], a, b, b - a))
+    if steps:
+        lines += ["", "`rt-steps --steps 1` (c-raw reading as Java reads) alone and with an idle second thread, "
+                  "alternating, without perf; p50 (ns), the median over runs (min-max):", "",
+                  "| client | runs | p50 |", "|---|---:|---:|"]
+        for target in sorted(steps):
+            v = steps[target]
+            lines.append("| `{}` | {} | {:,.0f} ({:,.0f}-{:,.0f}) |".format(target, len(v), statistics.median(v),
+                                                                        min(v), max(v)))
+    text = "\n".join(lines) + "\n"
+    Path(args.out).write_text(text)
+    print(text)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -1027,8 +1121,19 @@ def main():
     ynl.add_argument("--mode", choices=["full", "smoke"], required=True)
     ynl.add_argument("--out-dir", required=True)
     ynl.add_argument("--command", dest="run_command", required=True)
+    profile = sub.add_parser("profile")
+    profile.add_argument("--c-data", required=True)
+    profile.add_argument("--c-json", required=True)
+    profile.add_argument("--java-data", required=True)
+    profile.add_argument("--java-json", required=True)
+    profile.add_argument("--steps-dir")
+    profile.add_argument("--title", required=True)
+    profile.add_argument("--seconds", type=float, required=True)
+    profile.add_argument("--out", required=True)
     args = parser.parse_args()
-    if args.command == "meta":
+    if args.command == "profile":
+        command_profile(args)
+    elif args.command == "meta":
         command_meta(args)
     elif args.command == "render":
         command_render(args)

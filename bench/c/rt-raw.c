@@ -14,6 +14,7 @@
  * steps (see steps[] below) to this floor, one at a time, to tell what each costs.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,25 +268,58 @@ static void round_trip(void *state, uint32_t n)
 	}
 }
 
+#ifdef RT_STEPS
+static void *idle(void *unused)
+{
+	(void)unused;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/*
+ * --idle-thread: a second thread that only sleeps, as a JVM always has many. A process with more than one thread
+ * shares its file table, so each system call on the socket takes and drops a reference to the file (fdget/fput
+ * with atomics) where a single-threaded process borrows it; the JVM pays that on every send and recv.
+ */
+static void start_idle_thread(void)
+{
+	pthread_t thread;
+	int error = pthread_create(&thread, NULL, idle, NULL);
+
+	if (error)
+		rt_fail(CLIENT, "pthread_create: %s", strerror(error));
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	static struct raw_client client;
 	struct rt_options options;
 
 #ifdef RT_STEPS
-	static char label[64];
+	static char label[80];
+	int threaded = 0;
 
 	if (argc < 3 || strcmp(argv[1], "--steps"))
-		rt_fail(CLIENT, "usage: rt-steps --steps 0..%d --target nlctrl|vnet [--iterations N] [--warmup N]", STEPS);
+		rt_fail(CLIENT, "usage: rt-steps --steps 0..%d [--idle-thread] --target nlctrl|vnet [--iterations N] "
+			"[--warmup N]", STEPS);
 	client.steps = atoi(argv[2]);
 	if (client.steps < 0 || client.steps > STEPS)
 		rt_fail(CLIENT, "--steps must be 0..%d", STEPS);
+	if (argc > 3 && !strcmp(argv[3], "--idle-thread")) {
+		threaded = 1;
+		start_idle_thread();
+		argv[3] = argv[0];
+		argc--;
+		argv++;
+	}
 	argv[2] = argv[0];
 	argc -= 2;
 	argv += 2;
 	rt_parse_args(argc, argv, CLIENT, &options);
-	snprintf(label, sizeof(label), "%s+%d%s%s", rt_target_name(options.target), client.steps,
-		 client.steps ? ":" : "", client.steps ? steps[client.steps - 1] : "");
+	snprintf(label, sizeof(label), "%s+%d%s%s%s", rt_target_name(options.target), client.steps,
+		 client.steps ? ":" : "", client.steps ? steps[client.steps - 1] : "", threaded ? "+idle-thread" : "");
 	options.target_label = label;
 #else
 	rt_parse_args(argc, argv, CLIENT, &options);

@@ -26,6 +26,14 @@ public final class AttributeIndex {
     private final int[] lengths;
     private final int[] rawTypes;
     private final int[] counts;
+    /**
+     * The pass in which each slot's entries were recorded: they belong to the current message only when it equals
+     * {@link #pass}. One increment per wrap instead of clearing every slot, which for a wide set (ethtool's have
+     * dozens of attributes) would cost more than indexing the few a reply carries.
+     */
+    private final int[] recordedIn;
+    /** Never 0, the value of a slot not recorded since the last clearing: so before any wrap, nothing is present. */
+    private int pass = 1;
 
     /**
      * An index of the attributes {@code types} (attribute numbers, one per slot), called {@code names} in
@@ -59,6 +67,12 @@ public final class AttributeIndex {
         lengths = new int[types.length];
         rawTypes = new int[types.length];
         counts = new int[types.length];
+        recordedIn = new int[types.length];
+    }
+
+    /** Sets the pass counter, so that a test can reach its wrap-around without 2^32 wraps. */
+    void setPassForTest(int value) {
+        pass = value;
     }
 
     /** Indexes the range {@code source} covers, keeping its validity. */
@@ -74,18 +88,25 @@ public final class AttributeIndex {
     }
 
     private AttributeIndex index() {
-        Arrays.fill(offsets, -1L);
-        Arrays.fill(counts, 0);
+        int current = ++pass;
+        if (current == 0) {
+            // After 2^32 passes the counter comes round: clear, so that no old entry can match a new pass.
+            Arrays.fill(recordedIn, 0);
+            current = pass = 1;
+        }
         while (attrs.next()) {
             int type = attrs.type();
             int slot = type < slotOfType.length ? slotOfType[type] : -1;
             if (slot >= 0) {
-                if (offsets[slot] < 0) {
+                if (recordedIn[slot] != current) {
+                    recordedIn[slot] = current;
                     offsets[slot] = attrs.offset();
                     lengths[slot] = attrs.length();
                     rawTypes[slot] = attrs.rawType();
+                    counts[slot] = 1;
+                } else {
+                    counts[slot]++;
                 }
-                counts[slot]++;
             }
         }
         return this;
@@ -99,13 +120,13 @@ public final class AttributeIndex {
     /** Whether the attribute of {@code slot} is present. */
     public boolean has(int slot) {
         attrs.requireValid();
-        return offsets[slot] >= 0;
+        return recordedIn[slot] == pass;
     }
 
     /** How many times the attribute of {@code slot} occurs. */
     public int count(int slot) {
         attrs.requireValid();
-        return counts[slot];
+        return recordedIn[slot] == pass ? counts[slot] : 0;
     }
 
     /**
@@ -114,12 +135,11 @@ public final class AttributeIndex {
      * @throws NoSuchElementException if it is absent, naming it
      */
     public AttributeReader at(int slot) {
-        long offset = offsets[slot];
-        if (offset < 0) {
+        if (recordedIn[slot] != pass) {
             attrs.requireValid();
             throw absent(slot);
         }
-        attrs.moveTo(offset, lengths[slot], rawTypes[slot]);
+        attrs.moveTo(offsets[slot], lengths[slot], rawTypes[slot]);
         return attrs;
     }
 
@@ -135,8 +155,9 @@ public final class AttributeIndex {
      */
     public AttributeReader nth(int slot, int index) {
         attrs.requireValid();
-        if (index < 0 || index >= counts[slot]) {
-            throw new IndexOutOfBoundsException(names[slot] + " has " + counts[slot] + " values, no index " + index);
+        int count = recordedIn[slot] == pass ? counts[slot] : 0;
+        if (index < 0 || index >= count) {
+            throw new IndexOutOfBoundsException(names[slot] + " has " + count + " values, no index " + index);
         }
         attrs.moveTo(offsets[slot], lengths[slot], rawTypes[slot]);
         for (int k = 0; k < index; ) {

@@ -207,7 +207,12 @@ public final class VnetClient implements AutoCloseable {
 
     /** As {@link #echo(CharSequence, long, boolean)}, waiting at most {@code timeout}. */
     public EchoReply echo(CharSequence message, long value, boolean flag, Duration timeout) throws NetlinkException {
-        return prepareEcho().message(message).value(value).flag(flag).send(timeout);
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(timeout, "timeout");
+        // Straight to the generated request: prepareEcho()'s builder checks each setter for a request abandoned
+        // or an attribute set twice, which cannot happen here, and costs on the hot path.
+        nextGeneration();
+        return sendEcho(generated.echo().msg(message).value(value).flag(flag ? 1 : 0), timeout);
     }
 
     /**

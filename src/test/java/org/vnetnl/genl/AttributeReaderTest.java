@@ -99,6 +99,41 @@ class AttributeReaderTest {
         assertFalse(reader.next(), "stays at the end");
     }
 
+    /**
+     * The string's end is its first NUL wherever it sits against the eight-byte reads of the scan: every payload
+     * length up to 40, the NUL at every position (or none), bytes around it of every kind (0x01, 0x7F, 0x80, 0xFF:
+     * the values next to zero's borrow), checked against a byte-by-byte scan.
+     */
+    @Test
+    void aStringEndsAtItsFirstNulAtEveryPositionOfTheWordScan() {
+        byte[] fillers = {1, 0x7F, (byte) 0x80, (byte) 0xFF, 'a'};
+        for (int length = 1; length <= 40; length++) {
+            for (int nul = -1; nul < length; nul++) {
+                for (byte filler : fillers) {
+                    byte[] payload = new byte[length];
+                    java.util.Arrays.fill(payload, filler);
+                    if (nul >= 0) {
+                        payload[nul] = 0;
+                        if (nul + 2 < length) {
+                            payload[nul + 2] = 0; // a second NUL after the first changes nothing
+                        }
+                    }
+                    byte[] attribute = new byte[4 + length];
+                    attribute[0] = (byte) (4 + length);
+                    attribute[2] = 7;
+                    System.arraycopy(payload, 0, attribute, 4, length);
+                    over(attribute);
+                    assertTrue(reader.next());
+                    if (nul < 0) {
+                        assertThrows(MalformedMessageException.class, reader::stringLength, "length " + length);
+                    } else {
+                        assertEquals(nul, reader.stringLength(), "length " + length + ", filler " + filler);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void readsFlagStringsAndBytes() {
         over(concat(FLAG, STRING_AB, STRING_EMPTY, STRING_UTF8, BINARY_5));

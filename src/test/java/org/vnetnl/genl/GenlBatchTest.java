@@ -76,6 +76,35 @@ class GenlBatchTest {
         }
     }
 
+    /**
+     * Once a group is joined the batch's datagrams are read with their sender's address and group (before, the
+     * kernel is the only possible sender and no address is asked for): the outcomes stay those of single requests,
+     * and the same batch object works across the switch.
+     */
+    @Test
+    void aBatchWorksTheSameBeforeAndAfterAGroupIsJoined() throws NetlinkException {
+        GenlBatch batch = connection.newBatch(names.size() + 1, 8192);
+        List<List<String>> rounds = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            if (round == 1) {
+                connection.joinGroup(nlctrl, "notify");
+            }
+            for (String name : names) {
+                batch.add(nlctrl, CTRL_CMD_GETFAMILY, 0, "GETFAMILY", null).putString(CTRL_ATTR_FAMILY_NAME, name);
+            }
+            batch.add(nlctrl, CTRL_CMD_GETFAMILY, 0, "GETFAMILY", null).putString(CTRL_ATTR_FAMILY_NAME, ABSENT);
+            batch.execute(TIMEOUT);
+            List<String> outcomes = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                outcomes.add(outcome(batch, i));
+            }
+            rounds.add(outcomes);
+        }
+        assertEquals(rounds.get(0), rounds.get(1), "before and after joining nlctrl's notify group");
+        assertEquals(1, batch.failures());
+        assertEquals("id " + nlctrl.id(), rounds.get(1).get(names.indexOf("nlctrl")));
+    }
+
     @Test
     void eachEntryGetsTheOutcomeASingleRequestGets() throws NetlinkException {
         List<String> asked = new ArrayList<>();

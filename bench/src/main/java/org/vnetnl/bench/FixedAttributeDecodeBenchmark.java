@@ -2,6 +2,7 @@ package org.vnetnl.bench;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,6 +33,10 @@ import org.vnetnl.genl.AttributeWriter;
  *   <li>{@code index}: {@link AttributeIndex} records where each attribute is (one pass), then each is read by
  *       its slot, as the generated readers do; the counterpart of libnl's {@code nla_parse} and
  *       {@code nla_get_u32} / {@code nla_get_u64}.</li>
+ *   <li>{@code segment}: no {@code AttributeReader}: c-hand's loop written against the {@link MemorySegment}
+ *       directly (header and payload length checked, the value read by type), so the distance from it to
+ *       {@code walk} is what the reader's own checks cost (a stale view, the current attribute, the byte order
+ *       flag), and from it to c-hand what a bounds- and liveness-checked segment costs.</li>
  * </ul>
  *
  * <p>The C anchor, {@code bench/c/decode.c}, decodes the same bytes (the same layout and values, the same
@@ -84,7 +89,7 @@ public class FixedAttributeDecodeBenchmark {
             expected += valueOf(type);
         }
         replyLength = writer.position();
-        if (walk() != expected || index() != expected) {
+        if (walk() != expected || index() != expected || segment() != expected) {
             throw new IllegalStateException("the decoder does not read back what was written");
         }
     }
@@ -102,6 +107,42 @@ public class FixedAttributeDecodeBenchmark {
         long sum = 0;
         while (attributes.next()) {
             sum += (attributes.type() & 1) != 0 ? attributes.u32() : attributes.u64();
+        }
+        return sum;
+    }
+
+    /** c-hand's loop (bench/c/decode.c) on the segment: the floor of decoding through the FFM API. */
+    @Benchmark
+    @OperationsPerInvocation(ATTRIBUTES)
+    public long segment() {
+        MemorySegment bytes = reply;
+        long at = 0;
+        long remaining = replyLength;
+        long sum = 0;
+        while (remaining >= 4) {
+            int header = bytes.get(ValueLayout.JAVA_INT_UNALIGNED, at);
+            int length = header & 0xFFFF;
+            int type = (header >>> 16) & 0x3FFF;
+            if (length < 4 || length > remaining) {
+                throw new IllegalStateException("malformed attribute at " + at);
+            }
+            if ((type & 1) != 0) {
+                if (length != 8) {
+                    throw new IllegalStateException("not a u32 at " + at);
+                }
+                sum += Integer.toUnsignedLong(bytes.get(ValueLayout.JAVA_INT_UNALIGNED, at + 4));
+            } else {
+                if (length != 12) {
+                    throw new IllegalStateException("not a u64 at " + at);
+                }
+                sum += bytes.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 4);
+            }
+            long aligned = (length + 3) & ~3L;
+            remaining -= aligned;
+            at += aligned;
+        }
+        if (remaining != 0) {
+            throw new IllegalStateException("trailing bytes");
         }
         return sum;
     }

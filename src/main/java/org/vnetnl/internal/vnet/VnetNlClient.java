@@ -112,10 +112,7 @@ public final class VnetNlClient {
      * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
      */
     public EchoRequest echo(GenlBatch batch) {
-        if (batch.connection() != connection) {
-            throw new IllegalArgumentException(EchoRequest.OPERATION + ": the batch belongs to another connection"
-                    + " than this client's");
-        }
+        requireOwn(batch, EchoRequest.OPERATION);
         return echoRequest.startInBatch(batch.add(family, VnetNl.Cmd.ECHO, 0, EchoRequest.OPERATION, VnetNl.Policy.ECHO));
     }
 
@@ -132,10 +129,7 @@ public final class VnetNlClient {
      * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
      */
     public GetStatsRequest getStats(GenlBatch batch) {
-        if (batch.connection() != connection) {
-            throw new IllegalArgumentException(GetStatsRequest.OPERATION + ": the batch belongs to another connection"
-                    + " than this client's");
-        }
+        requireOwn(batch, GetStatsRequest.OPERATION);
         return getStatsRequest.startInBatch(batch.add(family, VnetNl.Cmd.GET_STATS, 0, GetStatsRequest.OPERATION, VnetNl.Policy.GET_STATS));
     }
 
@@ -157,10 +151,7 @@ public final class VnetNlClient {
      * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
      */
     public SetLinkRequest setLink(GenlBatch batch) {
-        if (batch.connection() != connection) {
-            throw new IllegalArgumentException(SetLinkRequest.OPERATION + ": the batch belongs to another connection"
-                    + " than this client's");
-        }
+        requireOwn(batch, SetLinkRequest.OPERATION);
         return setLinkRequest.startInBatch(batch.add(family, VnetNl.Cmd.SET_LINK, NetlinkFlags.ACK, SetLinkRequest.OPERATION, VnetNl.Policy.SET_LINK));
     }
 
@@ -177,11 +168,14 @@ public final class VnetNlClient {
      * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
      */
     public ResetStatsRequest resetStats(GenlBatch batch) {
-        if (batch.connection() != connection) {
-            throw new IllegalArgumentException(ResetStatsRequest.OPERATION + ": the batch belongs to another connection"
-                    + " than this client's");
-        }
+        requireOwn(batch, ResetStatsRequest.OPERATION);
         return resetStatsRequest.startInBatch(batch.add(family, VnetNl.Cmd.RESET_STATS, NetlinkFlags.ACK, ResetStatsRequest.OPERATION, VnetNl.Policy.RESET_STATS));
+    }
+
+    private void requireOwn(GenlBatch batch, String operation) {
+        if (batch.connection() != connection) {
+            throw new IllegalArgumentException(operation + ": the batch belongs to another connection than this client's");
+        }
     }
 
     /** Joins the multicast group {@code events}. */

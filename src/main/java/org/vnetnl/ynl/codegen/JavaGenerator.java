@@ -257,7 +257,7 @@ public final class JavaGenerator {
             out.put(folder + writerClass.get(set.name()) + ".java", writer(set));
         }
         JavaNames clientMembers = new JavaNames("open", "connection", "family", "timeout", "checkKernel", "receiveNotification",
-                "ReplyHandler", "Notifications");
+                "ReplyHandler", "Notifications", "requireOwn");
         Map<String, String[]> requests = new LinkedHashMap<>();
         for (SpecOperation op : spec.operations().values()) {
             if (op.attributeSet() == null) {
@@ -1181,13 +1181,18 @@ public final class JavaGenerator {
                 s.line(" * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room");
                 s.line(" */");
                 s.open("public " + r.getValue()[0] + " " + r.getValue()[1] + "(GenlBatch batch) {");
-                s.open("if (batch.connection() != connection) {");
-                s.line("throw new IllegalArgumentException(" + r.getValue()[0] + ".OPERATION + \": the batch belongs to another connection\"");
-                s.line("        + \" than this client's\");");
-                s.close("}");
+                s.line("requireOwn(batch, " + r.getValue()[0] + ".OPERATION);");
                 s.line("return " + r.getValue()[1] + "Request.startInBatch(batch.add(" + arguments + "));");
                 s.close("}");
             }
+        }
+        if (requests.keySet().stream().anyMatch(k -> k.endsWith("/do"))) {
+            s.line("");
+            s.open("private void requireOwn(GenlBatch batch, String operation) {");
+            s.open("if (batch.connection() != connection) {");
+            s.line("throw new IllegalArgumentException(operation + \": the batch belongs to another connection than this client's\");");
+            s.close("}");
+            s.close("}");
         }
         for (Map.Entry<String, String> g : groupConstant.entrySet()) {
             s.line("");

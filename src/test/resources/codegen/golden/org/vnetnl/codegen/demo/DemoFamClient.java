@@ -105,10 +105,7 @@ public final class DemoFamClient {
      * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
      */
     public GetRequest get(GenlBatch batch) {
-        if (batch.connection() != connection) {
-            throw new IllegalArgumentException(GetRequest.OPERATION + ": the batch belongs to another connection"
-                    + " than this client's");
-        }
+        requireOwn(batch, GetRequest.OPERATION);
         return getRequest.startInBatch(batch.add(family, DemoFam.Cmd.GET, 0, GetRequest.OPERATION, DemoFam.Policy.GET));
     }
 
@@ -130,11 +127,14 @@ public final class DemoFamClient {
      * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
      */
     public SetRequest set(GenlBatch batch) {
-        if (batch.connection() != connection) {
-            throw new IllegalArgumentException(SetRequest.OPERATION + ": the batch belongs to another connection"
-                    + " than this client's");
-        }
+        requireOwn(batch, SetRequest.OPERATION);
         return setRequest.startInBatch(batch.add(family, DemoFam.Cmd.SET, NetlinkFlags.ACK, SetRequest.OPERATION, DemoFam.Policy.SET));
+    }
+
+    private void requireOwn(GenlBatch batch, String operation) {
+        if (batch.connection() != connection) {
+            throw new IllegalArgumentException(operation + ": the batch belongs to another connection than this client's");
+        }
     }
 
     /** Joins the multicast group {@code events}. */

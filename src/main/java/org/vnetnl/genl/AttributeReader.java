@@ -3,7 +3,6 @@ package org.vnetnl.genl;
 import static org.vnetnl.genl.WireLayouts.BIG_ENDIAN_INT;
 import static org.vnetnl.genl.WireLayouts.BIG_ENDIAN_LONG;
 import static org.vnetnl.genl.WireLayouts.BIG_ENDIAN_SHORT;
-import static org.vnetnl.genl.WireLayouts.LITTLE_ENDIAN_LONG;
 import static org.vnetnl.genl.WireLayouts.NATIVE_INT;
 import static org.vnetnl.genl.WireLayouts.NATIVE_LONG;
 import static org.vnetnl.genl.WireLayouts.NATIVE_SHORT;
@@ -527,17 +526,7 @@ public final class AttributeReader {
     public int stringLength() {
         int payloadLength = payloadLength();
         long payload = current + NLA_HDRLEN;
-        int i = 0;
-        // Eight bytes per read: (w - 0x01..01) & ~w & 0x80..80 has its lowest set bit in the first zero byte
-        // (borrows only mark bytes above a zero byte), read little-endian so that the lowest byte comes first.
-        for (; i + Long.BYTES <= payloadLength; i += Long.BYTES) {
-            long word = segment.get(LITTLE_ENDIAN_LONG, payload + i);
-            long zeros = (word - 0x0101_0101_0101_0101L) & ~word & 0x8080_8080_8080_8080L;
-            if (zeros != 0) {
-                return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
-            }
-        }
-        for (; i < payloadLength; i++) {
+        for (int i = 0; i < payloadLength; i++) {
             if (segment.get(ValueLayout.JAVA_BYTE, payload + i) == 0) {
                 return i;
             }

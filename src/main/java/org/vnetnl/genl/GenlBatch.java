@@ -27,7 +27,9 @@ import org.vnetnl.internal.libnl.LibNl;
  * <p><b>Memory.</b> The batch's send buffer ({@link GenlConnection.Options#sendBufferSize()} bytes, the largest
  * datagram the socket is set up to send) and its reply slots ({@link #capacity()} + 1 of
  * {@code replySize} bytes each, one datagram each) are allocated once, in the connection's arena, and freed
- * when the connection closes. A round allocates nothing on its success path; replies are flyweight views over
+ * when the connection closes. A round allocates nothing per entry on its success path (the JDK's errno capture
+ * of the {@code recvmmsg} downcall slices a 40-byte segment per call, which C2 usually, but not in every JVM,
+ * scalar-replaces); replies are flyweight views over
  * the reply slots, valid until the connection receives again (a request, a notification, the next
  * {@code execute}) or closes, after which they throw {@link IllegalStateException}.
  *

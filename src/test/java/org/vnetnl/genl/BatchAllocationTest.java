@@ -11,9 +11,16 @@ import org.junit.jupiter.api.Test;
 import org.vnetnl.internal.ThreadAllocation;
 
 /**
- * A batch round allocates nothing once warmed up, on the host kernel: 64 nlctrl GETFAMILY requests added in
- * place, one {@code execute}, each reply read in place. Measured in a JVM of its own, as
+ * A batch round allocates nothing per entry once warmed up, on the host kernel: 64 nlctrl GETFAMILY requests
+ * added in place, one {@code execute}, each reply read in place. Measured in a JVM of its own, as
  * {@link RoundTripAllocationTest} is (the fuzz tests' agent instruments classes in the test JVM).
+ *
+ * <p>What the bound leaves room for: the JDK slices the errno capture segment on every captured downcall
+ * ({@code SharedUtils.checkCaptureSegment}, a 40-byte {@code NativeMemorySegmentImpl}). C2 usually
+ * scalar-replaces it, but in about one JVM in six (JDK 25, seen by JFR allocation events) it keeps the slice in
+ * the code compiled for {@code recvmmsg}, and every later batch allocates it once per {@code recvmmsg} call (one
+ * or two per batch). Nothing in the library can take that slice away without giving up errno, so the bound
+ * allows two such objects per batch and no more: one object per entry would be 64 per batch.
  */
 class BatchAllocationTest {
 
@@ -22,8 +29,14 @@ class BatchAllocationTest {
     /** Rounds stop at the first one under {@value #SETTLED_BYTES} bytes (see {@link ThreadAllocation#bestRound}). */
     private static final int MAX_ROUNDS = 40;
     private static final long SETTLED_BYTES = 1024;
-    /** Room for the JIT and the measurement itself; one 16-byte object per batch would exceed it. */
-    private static final long ALLOWED_BYTES = 8 * 1024;
+    /** The JDK's errno capture slice, when C2 does not scalar-replace it (see above); one per recvmmsg call. */
+    private static final long CAPTURE_SLICE_BYTES = 48;
+    private static final long RECVMMSG_CALLS_PER_BATCH = 2;
+    /**
+     * Room for the JIT and the measurement itself, and for the capture slices; one 16-byte object per entry
+     * (64 per batch) would exceed it ten times over.
+     */
+    private static final long ALLOWED_BYTES = 8 * 1024 + ITERATIONS * RECVMMSG_CALLS_PER_BATCH * CAPTURE_SLICE_BYTES;
 
     @Test
     void aBatchRoundAllocatesNothing() throws Exception {

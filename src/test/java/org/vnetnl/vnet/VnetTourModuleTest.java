@@ -37,7 +37,7 @@ class VnetTourModuleTest {
             // end
 
             // tour:vnet-echo-batch
-            EchoBatch batch = client.newEchoBatch(16);          // made once, reused: nothing allocated per round
+            EchoBatch batch = client.newEchoBatch(16);          // made once, reused: nothing allocated per entry
             for (int i = 0; i < 16; i++) {
                 batch.add("hello", i, true);
             }

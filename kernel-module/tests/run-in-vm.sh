@@ -442,9 +442,9 @@ check_link_event_after_state_change() {
 # in its module init under one rtnl_lock() (1500 take about 20 s under TCG). Returns once RTNL is held (the
 # first device exists while the module is still initialising).
 rtnl_holder=
-hold_rtnl() {
+hold_rtnl() { # [devices]
 	modprobe -r dummy 2>/dev/null
-	modprobe dummy numdummies="${VNET_TEST_DUMMIES:-1500}" &
+	modprobe dummy numdummies="${1:-1500}" &
 	rtnl_holder=$!
 	poll 300 test -e /sys/class/net/dummy0 && rtnl_still_held
 }
@@ -463,18 +463,30 @@ release_rtnl() {
 # device to another namespace must not change the device there (lookup under
 # RTNL); and an ECHO sent while that SET_LINK waits for RTNL must not wait with
 # it (parallel_ops: no genl mutex held across the handler).
+# When RTNL was let go before the ECHO was over (a slow or loaded machine takes
+# longer to start the waiters), the ECHO proves nothing: the check runs again
+# with twice the devices, up to three times.
 check_rtnl_waiters() {
+	local devices=${VNET_TEST_DUMMIES:-1500} attempt
+	for attempt in 1 2 3; do
+		rtnl_waiters_once "$devices" && return
+		echo "     (RTNL was released before the ECHO was over: again, holding it with $((devices * 2)) devices)"
+		devices=$((devices * 2))
+	done
+	fail "ECHO while a SET_LINK waits for RTNL" "RTNL was released before the ECHO was over three times"
+}
+rtnl_waiters_once() { # devices; returns 1 when the ECHO's outcome proves nothing
 	local ns=vnet-moveto mover set_link echo_s echo_status held_after
-	ip netns add "$ns" || { fail "ip netns add $ns"; return; }
-	ip link add vnet-mv type vnet || { fail "ip link add vnet-mv"; ip netns del "$ns"; return; }
-	if ! hold_rtnl; then
+	ip netns add "$ns" || { fail "ip netns add $ns"; return 0; }
+	ip link add vnet-mv type vnet || { fail "ip link add vnet-mv"; ip netns del "$ns"; return 0; }
+	if ! hold_rtnl "$1"; then
 		fail "holding RTNL with modprobe dummy (the module loaded too fast or not at all)"
 		release_rtnl
 		ip link del vnet-mv 2>/dev/null
 		ip netns del "$ns"
-		return
+		return 0
 	fi
-	build_race_tool || return
+	build_race_tool || return 0
 	# One request, so one wait for RTNL (ip would look the name up first).
 	"$race_tool" move "$(cat /sys/class/net/vnet-mv/ifindex)" "/run/netns/$ns" &
 	mover=$!
@@ -492,6 +504,11 @@ check_rtnl_waiters() {
 	local set_link_status=$?
 	release_rtnl
 
+	if [ "$echo_status" = 0 ] && [ "$held_after" = 0 ]; then
+		ip link del vnet-mv 2>/dev/null
+		ip netns del "$ns"
+		return 1
+	fi
 	if [ "$echo_status" = 0 ] && [ "$held_after" = 1 ]; then
 		pass "ECHO answers in $echo_s s while a SET_LINK waits for RTNL (parallel ops)"
 	else
@@ -508,6 +525,7 @@ check_rtnl_waiters() {
 			"in $ns: $state"
 	fi
 	ip netns del "$ns"
+	return 0
 }
 
 # The kernel's own YNL client speaks the family from the spec alone.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -64,7 +65,8 @@ class GenlConnectionMisuseTest {
         prepareLongDump();
         int[] seen = {0};
         DumpResult whole = connection.dump(TIMEOUT, DumpInterruptPolicy.retry(3), part -> seen[0]++);
-        assertTrue(whole.messages() > 200, "a dump of several 8 KiB datagrams: " + whole.messages() + " messages");
+        assertTrue(whole.messages() >= 200, "a dump of several 8 KiB datagrams (200 messages on 6.12, more later): "
+                + whole.messages() + " messages");
 
         for (int round = 0; round < 3; round++) {
             prepareLongDump();
@@ -177,6 +179,8 @@ class GenlConnectionMisuseTest {
         Process ss = new ProcessBuilder("ss", "-f", "netlink", "-a", "-m", "-n").redirectErrorStream(true).start();
         String output = new String(ss.getInputStream().readAllBytes());
         ss.waitFor();
+        // iproute2 6.15 (Debian 13) prints no skmem for netlink sockets at all, netlink_diag loaded or not.
+        assumeTrue(output.contains("skmem:"), "this ss shows no netlink socket memory (iproute2 6.15 does not)");
         Matcher line = Pattern.compile(":" + portId + "\\s.*?skmem:\\(([^)]*)\\)", Pattern.DOTALL).matcher(output);
         assertTrue(line.find(), "ss lists port " + portId + ":\n" + output);
         Matcher rb = Pattern.compile("rb(\\d+)").matcher(line.group(1));

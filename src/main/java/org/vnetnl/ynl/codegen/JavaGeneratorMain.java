@@ -7,8 +7,9 @@ import org.vnetnl.ynl.SpecLoader;
 
 /**
  * Runs {@link JavaGenerator} from a build without a plugin: {@code java -cp vnet-nl.jar:snakeyaml-engine.jar
- * org.vnetnl.ynl.codegen.JavaGeneratorMain SPEC.yaml JAVA_PACKAGE OUTPUT_DIR}. Exits with status 2 and the
- * spec's file, line and construct on a spec it cannot generate from.
+ * org.vnetnl.ynl.codegen.JavaGeneratorMain SPEC.yaml JAVA_PACKAGE OUTPUT_DIR}; the Maven plugin runs it so too.
+ * Exits with status 2 and one line on a spec it cannot generate from (its file, line and construct) or a package
+ * name that is not one.
  */
 public final class JavaGeneratorMain {
 
@@ -24,6 +25,9 @@ public final class JavaGeneratorMain {
             System.out.println(files + " Java sources for " + args[0] + " in " + args[2]);
         } catch (MalformedSpecException e) {
             System.err.println(e.getMessage());
+            System.exit(2);
+        } catch (IllegalArgumentException e) {
+            System.err.println("javaPackage: " + e.getMessage());
             System.exit(2);
         }
     }

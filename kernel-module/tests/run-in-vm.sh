@@ -531,7 +531,8 @@ rtnl_waiters_once() { # devices; returns 1 when the ECHO's outcome proves nothin
 
 # The kernel's own YNL client speaks the family from the spec alone.
 check_ynl_cli() {
-	local ynl=${VNET_YNL_DIR:-$tests_dir/../../.vm/cache/linux-source-6.12}/tools/net/ynl/cli.py
+	local ynl
+	ynl=${VNET_YNL_DIR:-$("$tests_dir/../linux-source" 2>/dev/null || true)}/tools/net/ynl/cli.py
 	local cli=(/usr/bin/python3 "$ynl" --spec "$tests_dir/../vnet_nl.yaml" --no-schema --output-json)
 	if [ ! -f "$ynl" ]; then
 		fail "cli.py of the kernel's YNL at $ynl (kernel-module/regenerate extracts it)"

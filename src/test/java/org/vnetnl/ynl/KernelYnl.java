@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 /**
  * The kernel's own YNL (its specs, {@code tools/net/ynl/cli.py} and the Python library), the oracle of the spec
  * tests. Taken from Debian's {@code linux-source-6.12} package: installed when missing (as root), and the parts
- * this project uses extracted once by {@code kernel-module/linux-source} (into {@code .vm/cache}, outside the build
+ * this project uses extracted once by {@code kernel-module/linux-source} (into the folder pom.xml names, outside the build
  * folder, so reruns start at once), or read from the kernel tree given as {@code LINUX_SRC}. Tests that need it skip with the reason when it cannot be had (no root,
  * no apt).
  */
@@ -37,7 +37,7 @@ public final class KernelYnl {
         if (!Files.isRegularFile(TARBALL) && System.getenv("LINUX_SRC") == null) {
             aptInstall(PACKAGE);
         }
-        // The one extraction of the project (LINUX_SRC, or the package's parts once into .vm/cache).
+        // The one extraction of the project (LINUX_SRC, or the package's parts once into the pom's vnet.ynlSource).
         Path script = Path.of("").toAbsolutePath().resolve("kernel-module/linux-source");
         Process p = new ProcessBuilder(script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

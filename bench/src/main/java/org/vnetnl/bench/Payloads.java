@@ -47,12 +47,16 @@ final class Payloads {
     }
 
     /**
-     * The kernel's YNL specs, the source of the ethtool and YNL benchmarks' numbers: {@code -Dvnet.ynlSpecs}, by
-     * default the extraction of linux-source-6.12 that the tests and {@code kernel-module/regenerate} share.
+     * The kernel's YNL specs, the source of the ethtool and YNL benchmarks' numbers: {@code -Dvnet.ynlSpecs}, which
+     * bench/run sets to the specs of {@code kernel-module/linux-source}'s tree.
      */
     static Path specs() {
-        return Path.of(System.getProperty("vnet.ynlSpecs",
-                "../.vm/cache/linux-source-6.12/Documentation/netlink/specs"));
+        String specs = System.getProperty("vnet.ynlSpecs");
+        if (specs == null) {
+            throw new IllegalStateException("-Dvnet.ynlSpecs=DIR (the kernel's Documentation/netlink/specs) is not"
+                    + " set: run the benchmarks with bench/run");
+        }
+        return Path.of(specs);
     }
 
     /** {@code -Dvnet.benchNetns=NAME}: the network namespace (where the veth device is), or null for this one. */

@@ -9,6 +9,9 @@ import static org.vnetnl.genl.Nlctrl.CTRL_CMD_GETFAMILY;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 import org.vnetnl.genl.AttributeReader;
@@ -98,5 +101,25 @@ class GenlTourTest {
         }
         assertTrue(printed.getLast().startsWith("ENOENT: resolve generic netlink family \"vnet_nl_missing\""),
                 printed.getLast());
+    }
+
+    /** The README's thread model: a connection per (virtual) thread. */
+    @Test
+    void connectionPerThread() throws Exception {
+        List<Future<Integer>> ids = new ArrayList<>();
+        // tour:threads
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String name : List.of("nlctrl", "netdev", "nlctrl")) {
+                ids.add(pool.submit(() -> {
+                    try (GenlConnection connection = GenlConnection.open()) {   // this thread's own
+                        return connection.family(name).id();
+                    }
+                }));
+            }
+        }
+        // end
+        assertEquals(16, ids.get(0).get());
+        assertTrue(ids.get(1).get() > 16, "netdev's id " + ids.get(1).get());
+        assertEquals(16, ids.get(2).get());
     }
 }

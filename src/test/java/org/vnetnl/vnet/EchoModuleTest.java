@@ -30,7 +30,7 @@ import org.vnetnl.genl.AttributePolicy;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.internal.Errno;
-import org.vnetnl.internal.libnl.LibNl;
+import org.vnetnl.internal.libnl.LibNlForTests;
 import org.vnetnl.internal.uapi.VnetNlUapi;
 import org.vnetnl.internal.vnet.VnetNl;
 import org.vnetnl.internal.vnet.VnetNlClient;
@@ -159,7 +159,7 @@ class EchoModuleTest {
         NetlinkException error = assertThrows(NetlinkException.class,
                 () -> client.prepareEcho().message("flag").flagByte(2).send());
 
-        assertEquals(LibNl.ERANGE(), error.errno(), error.getMessage());
+        assertEquals(LibNlForTests.ERANGE(), error.errno(), error.getMessage());
         assertTrue(error.extAckMessage().isPresent(), error.getMessage());
         assertEquals(Optional.of("VNET_NL_ATTR_FLAG"), error.attributeName(), error.getMessage());
     }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -335,6 +336,7 @@ public final class SpecLoader {
         }
         List<SpecAttribute> attributes = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        Map<Integer, String> byValue = new HashMap<>();
         int value = 1;
         for (Yaml a : s.list("attributes", ATTRIBUTE)) {
             String attrName = a.string("name");
@@ -356,6 +358,12 @@ public final class SpecLoader {
             } else if (value > MAX_ATTRIBUTE_TYPE) {
                 throw a.error("name", "attribute '" + attrName + "' counts on to type " + value + ", past "
                         + MAX_ATTRIBUTE_TYPE + ": an attribute type is 14 bits");
+            }
+            String before = byValue.putIfAbsent(value, attrName);
+            if (before != null) {
+                // Replies are decoded by type: two names for one type would make one of them unreachable.
+                throw a.error("name", "attribute '" + attrName + "' has type " + value + ", which '" + before
+                        + "' of set '" + name + "' has already");
             }
             attributes.add(readAttribute(a, attrName, value));
             value++;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -128,7 +129,7 @@ public record SpecSchema(String family, int version, List<String> multicastGroup
     private static AttributePolicy policy(YnlSpec spec, AttributeSet set, List<String> names,
                                           NestedPolicies nested) {
         AttributePolicy.Builder policy = AttributePolicy.builder();
-        for (String name : names) {
+        for (String name : new LinkedHashSet<>(names)) { // a request may list an attribute twice
             set.attribute(name).flatMap(a -> attributeSpec(spec, set, a, nested)).ifPresent(policy::add);
         }
         return policy.build();
@@ -163,6 +164,11 @@ public record SpecSchema(String family, int version, List<String> multicastGroup
             built.put(set.name(), policy);
             return policy;
         }
+    }
+
+    /** Compares two values of an integer {@code kind}: unsigned ones as unsigned. */
+    private static int compare(AttributeKind kind, long a, long b) {
+        return kind.isSigned() ? Long.compare(a, b) : Long.compareUnsigned(a, b);
     }
 
     private static Optional<AttributePolicy.AttributeSpec> attributeSpec(YnlSpec spec, AttributeSet set,
@@ -213,6 +219,11 @@ public record SpecSchema(String family, int version, List<String> multicastGroup
             boolean hasRange = specMin != null || specMax != null;
             long min = specMin != null ? specMin : kind.lowest();
             long max = specMax != null ? specMax : kind.highest();
+            if (compare(kind, min, max) > 0 || compare(kind, min, kind.lowest()) < 0
+                    || compare(kind, max, kind.highest()) > 0) {
+                // Enum entries the type cannot hold, or checks that exclude all of them: no range to compare.
+                return Optional.empty();
+            }
             return Optional.of(new AttributePolicy.AttributeSpec(a.value(), name, kind, kind.fixedSize(),
                     kind.fixedSize(), hasRange, min, max, Optional.empty()));
         }

@@ -161,7 +161,11 @@ final class RequestEncoder {
                 String s = string(v, path);
                 long length = s.getBytes(StandardCharsets.UTF_8).length;
                 checkLength(length, c, path);
-                w.putString(a.value(), s);
+                try {
+                    w.putString(a.value(), s);
+                } catch (IllegalArgumentException notAString) {
+                    throw bad(path, notAString.getMessage()); // a NUL or an unpaired surrogate inside
+                }
             }
             case BINARY -> {
                 byte[] bytes;

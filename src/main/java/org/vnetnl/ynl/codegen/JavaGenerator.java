@@ -1261,7 +1261,9 @@ public final class JavaGenerator {
         s.line(familyClass + ".SCHEMA.check(connection, family, timeout, everyOperation);");
         s.close("}");
         for (Map.Entry<String, String[]> r : requests.entrySet()) {
-            String[] key = r.getKey().split("/");
+            // "operation/do" or "operation/dump"; an operation's name may hold a slash itself.
+            int slash = r.getKey().lastIndexOf('/');
+            String[] key = {r.getKey().substring(0, slash), r.getKey().substring(slash + 1)};
             SpecOperation op = spec.operation(key[0]);
             boolean dump = key[1].equals("dump");
             boolean ack = !dump && op.doMode().reply() == null;

@@ -25,6 +25,9 @@ public final class JavaGeneratorMain {
         } catch (MalformedSpecException e) {
             System.err.println(e.getMessage());
             System.exit(2);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage()); // e.g. a package name that is not one
+            System.exit(2);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Set;
 
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -24,6 +26,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.parser.Parser;
 import org.snakeyaml.engine.v2.parser.ParserImpl;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
 
@@ -32,7 +35,10 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
  * {@code tools/net/ynl/lib/nlspec.py}: attribute and operation numbers counted on from the last explicit
  * {@code value}, subsets sharing their parent's attributes, flags as bit positions. Keys are checked against
  * the schema's vocabulary and every reference (enum, struct, attribute set, attribute, const, group) is resolved,
- * so a malformed spec fails here naming its file, line and key instead of misbehaving later.
+ * so a malformed spec fails here naming its file, line and key instead of misbehaving later. Numbers are read
+ * exactly and checked against what they become on the wire (a command is one byte, an attribute type 14 bits, a
+ * flag a bit of 64), and struct sizes against what a message can hold, so that nothing is truncated later; YAML
+ * nested deeper than {@value #MAX_NESTING} levels is refused before it is built.
  */
 public final class SpecLoader {
 
@@ -63,6 +69,17 @@ public final class SpecLoader {
     private static final Set<String> DISPLAY_HINTS = Set.of("hex", "mac", "fddi", "ipv4", "ipv6", "uuid");
     private static final Set<String> OP_FLAGS = Set.of("admin-perm", "uns-admin-perm");
 
+    /** The deepest YAML nesting read; the kernel's specs nest 6 levels, and deeper text would exhaust the stack. */
+    static final int MAX_NESTING = 64;
+    /** genlmsghdr's cmd and version are single bytes. */
+    private static final long MAX_COMMAND = 0xFF;
+    /** The attribute type is 14 bits of nla_type (NLA_TYPE_MASK). */
+    private static final long MAX_ATTRIBUTE_TYPE = org.vnetnl.genl.AttributeWriter.MAX_TYPE;
+    /** A struct, a member and a length check hold at most one attribute's payload. */
+    private static final long MAX_PAYLOAD = org.vnetnl.genl.AttributeWriter.MAX_PAYLOAD_LENGTH;
+    /** Flags are bit positions of a 64-bit value. */
+    private static final long MAX_FLAG_BIT = 63;
+
     private final Path file;
     private final Map<String, SpecConstant> constants = new LinkedHashMap<>();
     private final Map<String, SpecEnum> enums = new LinkedHashMap<>();
@@ -70,6 +87,8 @@ public final class SpecLoader {
     private final Map<String, AttributeSet> attributeSets = new LinkedHashMap<>();
     private final Map<String, SpecOperation> operations = new LinkedHashMap<>();
     private final Map<String, McastGroup> groups = new LinkedHashMap<>();
+    /** The size of each struct whose size is checked, by name. */
+    private final Map<String, Long> structSizes = new LinkedHashMap<>();
 
     private SpecLoader(Path file) {
         this.file = file;
@@ -92,8 +111,11 @@ public final class SpecLoader {
         try {
             LoadSettings settings = LoadSettings.builder().setLabel(file.toString())
                     .setMaxAliasesForCollections(10_000).build(); // devlink.yaml reuses anchors a lot
-            Composer composer = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, reader)));
-            root = composer.getSingleNode().orElse(null);
+            Parser parser = new DepthLimitedParser(new ParserImpl(settings, new StreamReader(settings, reader)));
+            root = new Composer(settings, parser).getSingleNode().orElse(null);
+        } catch (TooDeepException e) {
+            throw new MalformedSpecException(file, e.line, null, "YAML nested deeper than " + MAX_NESTING
+                    + " levels");
         } catch (MarkedYamlEngineException e) {
             int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
             throw new MalformedSpecException(file, line, null, "not valid YAML: " + e.getProblem());
@@ -110,7 +132,8 @@ public final class SpecLoader {
             throw top.error("protocol", "'" + protocol + "' is not a generic netlink protocol; expected one of "
                     + sorted(PROTOCOLS));
         }
-        int version = top.optLong("version").orElse(1L).intValue();
+        int version = top.has("version") ? (int) top.longValue("version", 0, MAX_COMMAND,
+                "the family version is one byte") : 1;
         String kernelPolicy = top.optString("kernel-policy").orElse(null);
         if (kernelPolicy != null && !Set.of("split", "per-op", "global").contains(kernelPolicy)) {
             throw top.error("kernel-policy", "'" + kernelPolicy + "' is not split, per-op or global");
@@ -121,6 +144,15 @@ public final class SpecLoader {
         }
         for (Yaml d : definitions) {
             checkStructReferences(d);
+        }
+        Map<String, Yaml> structDefinitions = new LinkedHashMap<>();
+        for (Yaml d : definitions) {
+            if (d.string("type").equals("struct")) {
+                structDefinitions.put(d.string("name"), d);
+            }
+        }
+        for (Yaml d : structDefinitions.values()) {
+            checkStructSize(d, structDefinitions, new ArrayList<>());
         }
         List<Yaml> sets = top.list("attribute-sets", ATTR_SET);
         for (Yaml s : sets) {
@@ -182,11 +214,22 @@ public final class SpecLoader {
         switch (type) {
             case "const" -> {
                 BigInteger number = parseInteger(d.string("value"));
+                if (number != null) {
+                    d.requireRange("value", number, BigInteger.valueOf(Long.MIN_VALUE),
+                            BigInteger.valueOf(Long.MAX_VALUE), "a const is a signed 64-bit number");
+                }
                 constants.put(name, new SpecConstant(name, d.string("value"),
-                        number == null ? null : number.longValueExact()));
+                        number == null ? null : number.longValue()));
             }
             case "enum", "flags" -> {
-                long next = d.has("value-start") ? resolveNumber(d, "value-start").longValue() : 0;
+                boolean flags = type.equals("flags");
+                // An enum's numbers are signed 64-bit values; a flag's are its bit positions in 64 bits.
+                long low = flags ? 0 : Long.MIN_VALUE;
+                long high = flags ? MAX_FLAG_BIT : Long.MAX_VALUE;
+                String why = flags ? "a flag is a bit position of a 64-bit value" : "an enum value is a signed"
+                        + " 64-bit number";
+                BigInteger next = d.has("value-start") ? d.requireRange("value-start", resolveNumber(d, "value-start"),
+                        BigInteger.valueOf(low), BigInteger.valueOf(high), why) : BigInteger.ZERO;
                 List<SpecEnum.Entry> entries = new ArrayList<>();
                 for (Yaml e : d.list("entries", ENTRY)) {
                     String entryName;
@@ -197,13 +240,17 @@ public final class SpecLoader {
                         entryName = e.string("name");
                         doc = e.optString("doc").orElse(null);
                         if (e.has("value")) {
-                            next = e.longValue("value");
+                            next = BigInteger.valueOf(e.longValue("value", low, high, why));
                         }
                     }
-                    entries.add(new SpecEnum.Entry(entryName, next, doc));
-                    next++;
+                    if (next.compareTo(BigInteger.valueOf(high)) > 0) {
+                        throw e.error(null, "entry '" + entryName + "' counts on to " + next + ", past " + high
+                                + ": " + why);
+                    }
+                    entries.add(new SpecEnum.Entry(entryName, next.longValue(), doc));
+                    next = next.add(BigInteger.ONE);
                 }
-                enums.put(name, new SpecEnum(name, type.equals("flags"), entries));
+                enums.put(name, new SpecEnum(name, flags, entries));
             }
             case "struct" -> {
                 List<SpecStruct.Member> members = new ArrayList<>();
@@ -214,7 +261,9 @@ public final class SpecLoader {
                         throw m.error("type", "'" + memberType.yamlName() + "' cannot be a struct member");
                     }
                     String struct = m.optString("struct").orElse(null);
-                    int len = m.has("len") ? resolveNumber(m, "len").intValueExact() : 0;
+                    int len = m.has("len") ? m.requireRange("len", resolveNumber(m, "len"), BigInteger.ZERO,
+                            BigInteger.valueOf(MAX_PAYLOAD), "a struct holds at most one attribute's payload")
+                            .intValue() : 0;
                     if (!memberType.isFixedScalar() && struct == null && !m.has("len")) {
                         throw m.error("len", "a " + memberType.yamlName() + " member needs a len");
                     }
@@ -243,6 +292,37 @@ public final class SpecLoader {
         }
     }
 
+    /**
+     * The size of struct {@code d}, checked: no struct contains itself, directly or through others, and none is
+     * larger than an attribute's payload. {@code within} holds the structs being measured around it.
+     */
+    private long checkStructSize(Yaml d, Map<String, Yaml> definitions, List<String> within)
+            throws MalformedSpecException {
+        String name = d.string("name");
+        Long known = structSizes.get(name);
+        if (known != null) {
+            return known;
+        }
+        if (within.contains(name)) {
+            throw d.error("name", "struct '" + name + "' contains itself: "
+                    + String.join(" > ", within.subList(within.indexOf(name), within.size())) + " > " + name);
+        }
+        within.add(name);
+        long size = 0;
+        for (SpecStruct.Member m : structs.get(name).members()) {
+            size += m.type() == SpecType.BINARY && m.structName() != null
+                    ? checkStructSize(definitions.get(m.structName()), definitions, within)
+                    : m.type().isFixedScalar() ? m.type().fixedSize() : m.len();
+        }
+        within.removeLast();
+        if (size > MAX_PAYLOAD) {
+            throw d.error("members", "struct '" + name + "' is " + size + " bytes, more than the " + MAX_PAYLOAD
+                    + " an attribute's payload can hold");
+        }
+        structSizes.put(name, size);
+        return size;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Attribute sets
 
@@ -256,6 +336,7 @@ public final class SpecLoader {
         }
         List<SpecAttribute> attributes = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        Map<Integer, String> byValue = new HashMap<>();
         int value = 1;
         for (Yaml a : s.list("attributes", ATTRIBUTE)) {
             String attrName = a.string("name");
@@ -273,7 +354,16 @@ public final class SpecLoader {
                 continue;
             }
             if (a.has("value")) {
-                value = (int) a.longValue("value");
+                value = (int) a.longValue("value", 0, MAX_ATTRIBUTE_TYPE, "an attribute type is 14 bits");
+            } else if (value > MAX_ATTRIBUTE_TYPE) {
+                throw a.error("name", "attribute '" + attrName + "' counts on to type " + value + ", past "
+                        + MAX_ATTRIBUTE_TYPE + ": an attribute type is 14 bits");
+            }
+            String before = byValue.putIfAbsent(value, attrName);
+            if (before != null) {
+                // Replies are decoded by type: two names for one type would make one of them unreachable.
+                throw a.error("name", "attribute '" + attrName + "' has type " + value + ", which '" + before
+                        + "' of set '" + name + "' has already");
             }
             attributes.add(readAttribute(a, attrName, value));
             value++;
@@ -303,7 +393,7 @@ public final class SpecLoader {
         if (subType == SpecType.NEST && nested == null) {
             throw a.error("nested-attributes", "an indexed-array of nests needs nested-attributes");
         }
-        Checks checks = a.has("checks") ? readChecks(a.map("checks", CHECKS)) : Checks.NONE;
+        Checks checks = a.has("checks") ? readChecks(a.map("checks", CHECKS), type) : Checks.NONE;
         List<String> typeValue = new ArrayList<>();
         for (Yaml t : a.optList("type-value", null)) {
             typeValue.add(t.scalar());
@@ -313,16 +403,47 @@ public final class SpecLoader {
                 a.optString("sub-message").orElse(null), a.optString("selector").orElse(null), a.line());
     }
 
-    private Checks readChecks(Yaml c) throws MalformedSpecException {
+    private Checks readChecks(Yaml c, SpecType type) throws MalformedSpecException {
         String flagsMask = c.optString("flags-mask").orElse(null);
         if (flagsMask != null && !enums.containsKey(flagsMask)) {
             throw c.error("flags-mask", "unknown flags '" + flagsMask + "'; defined: " + enums.keySet());
         }
-        return new Checks(c.has("min") ? resolveNumber(c, "min") : null, c.has("max") ? resolveNumber(c, "max") : null,
-                c.has("min-len") ? resolveNumber(c, "min-len").longValueExact() : null,
-                c.has("max-len") ? resolveNumber(c, "max-len").longValueExact() : null,
-                c.has("exact-len") ? resolveNumber(c, "exact-len").longValueExact() : null,
-                c.optBoolean("unterminated-ok"), flagsMask);
+        BigInteger min = c.has("min") ? resolveNumber(c, "min") : null;
+        BigInteger max = c.has("max") ? resolveNumber(c, "max") : null;
+        if (type.isInteger()) {
+            BigInteger[] range = range(type);
+            String why = "the range of " + type.yamlName();
+            if (min != null) {
+                c.requireRange("min", min, range[0], range[1], why);
+            }
+            if (max != null) {
+                c.requireRange("max", max, range[0], range[1], why);
+            }
+        }
+        if (min != null && max != null && min.compareTo(max) > 0) {
+            throw c.error("max", "max " + max + " is below min " + min);
+        }
+        Long minLen = length(c, "min-len");
+        Long maxLen = length(c, "max-len");
+        if (minLen != null && maxLen != null && minLen > maxLen) {
+            throw c.error("max-len", "max-len " + maxLen + " is below min-len " + minLen);
+        }
+        return new Checks(min, max, minLen, maxLen, length(c, "exact-len"), c.optBoolean("unterminated-ok"),
+                flagsMask);
+    }
+
+    private Long length(Yaml c, String key) throws MalformedSpecException {
+        return c.has(key) ? c.requireRange(key, resolveNumber(c, key), BigInteger.ZERO, BigInteger.valueOf(MAX_PAYLOAD),
+                "an attribute's payload is at most " + MAX_PAYLOAD + " bytes").longValue() : null;
+    }
+
+    /** The values an integer attribute of {@code type} can carry. */
+    private static BigInteger[] range(SpecType type) {
+        int bits = type.fixedSize() > 0 ? 8 * type.fixedSize() : 64; // uint and sint are up to 64 bits
+        BigInteger unsignedTop = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
+        BigInteger signedTop = BigInteger.ONE.shiftLeft(bits - 1).subtract(BigInteger.ONE);
+        return type.isSigned() ? new BigInteger[] {signedTop.add(BigInteger.ONE).negate(), signedTop}
+                : new BigInteger[] {BigInteger.ZERO, unsignedTop};
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -356,7 +477,7 @@ public final class SpecLoader {
             int reply;
             if (enumModel.equals("unified")) {
                 if (o.has("value")) {
-                    value = (int) o.longValue("value");
+                    value = commandValue(o);
                 }
                 request = value;
                 reply = value;
@@ -365,7 +486,7 @@ public final class SpecLoader {
                 // nlspec.py's directional numbering: requests and replies counted apart.
                 if (notify != null || event != null) {
                     if (o.has("value")) {
-                        replyValue = (int) o.longValue("value");
+                        replyValue = commandValue(o);
                     }
                     request = -1;
                     reply = replyValue;
@@ -373,11 +494,11 @@ public final class SpecLoader {
                 } else if (doMode != null || dumpMode != null) {
                     Yaml mode = o.map(o.has("do") ? "do" : "dump", MODE);
                     if (mode.has("request") && mode.map("request", MESSAGE).has("value")) {
-                        requestValue = (int) mode.map("request", MESSAGE).longValue("value");
+                        requestValue = commandValue(mode.map("request", MESSAGE));
                     }
                     boolean hasReply = mode.has("reply");
                     if (hasReply && mode.map("reply", MESSAGE).has("value")) {
-                        replyValue = (int) mode.map("reply", MESSAGE).longValue("value");
+                        replyValue = commandValue(mode.map("reply", MESSAGE));
                     }
                     request = requestValue;
                     reply = hasReply ? replyValue : -1;
@@ -388,6 +509,10 @@ public final class SpecLoader {
                 } else {
                     throw o.error("name", "a directional operation needs do, dump, notify or event");
                 }
+            }
+            if (Math.max(request, reply) > MAX_COMMAND) {
+                throw o.error("name", "operation '" + name + "' counts on to command " + Math.max(request, reply)
+                        + ", past " + MAX_COMMAND + ": a generic netlink command is one byte");
             }
             String attributeSet = o.optString("attribute-set").orElse(null);
             if (attributeSet != null) {
@@ -456,6 +581,10 @@ public final class SpecLoader {
             throw n.error(null, where + " lists '" + attr + "', which attribute set '" + attrs.name()
                     + "' does not have; it has " + attrs.names());
         }
+    }
+
+    private static int commandValue(Yaml y) throws MalformedSpecException {
+        return (int) y.longValue("value", 0, MAX_COMMAND, "a generic netlink command is one byte");
     }
 
     private SpecOperation.Mode mode(Yaml m) throws MalformedSpecException {
@@ -596,6 +725,62 @@ public final class SpecLoader {
         return y;
     }
 
+    /**
+     * The parser as the composer sees it, counting how deep collections nest: the composer recurses once per
+     * level, so text nested thousands deep would exhaust the stack; it stops at {@value #MAX_NESTING} levels.
+     */
+    private static final class DepthLimitedParser implements Parser {
+        private final Parser parser;
+        private int depth;
+
+        DepthLimitedParser(Parser parser) {
+            this.parser = parser;
+        }
+
+        @Override
+        public boolean checkEvent(Event.ID id) {
+            return parser.checkEvent(id);
+        }
+
+        @Override
+        public Event peekEvent() {
+            return parser.peekEvent();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return parser.hasNext();
+        }
+
+        @Override
+        public Event next() {
+            Event event = parser.next();
+            switch (event.getEventId()) {
+                case SequenceStart, MappingStart -> {
+                    if (++depth > MAX_NESTING) {
+                        throw new TooDeepException(event.getStartMark().map(m -> m.getLine() + 1).orElse(0));
+                    }
+                }
+                case SequenceEnd, MappingEnd -> depth--;
+                default -> {
+                    // scalars, aliases, documents: no nesting
+                }
+            }
+            return event;
+        }
+    }
+
+    /** Thrown through the composer by {@link DepthLimitedParser}; becomes a {@link MalformedSpecException}. */
+    private static final class TooDeepException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int line;
+
+        TooDeepException(int line) {
+            super(null, null, false, false);
+            this.line = line;
+        }
+    }
+
     /** A YAML node with its path of keys, so every error names the file, the line and the key. */
     private final class Yaml {
         private final Node node;
@@ -681,18 +866,24 @@ public final class SpecLoader {
             return has(key) ? Optional.of(string(key)) : Optional.empty();
         }
 
-        long longValue(String key) throws MalformedSpecException {
+        /** The integer at {@code key}, which must be within {@code min..max} ({@code why} says why). */
+        long longValue(String key, long min, long max, String why) throws MalformedSpecException {
             Yaml value = required(key);
             BigInteger n = parseInteger(value.scalar());
-            if (n == null || n.bitLength() > 63) {
+            if (n == null) {
                 throw new MalformedSpecException(file, value.line(), value.path, "'" + value.scalar()
                         + "' is not an integer");
             }
-            return n.longValue();
+            return requireRange(key, n, BigInteger.valueOf(min), BigInteger.valueOf(max), why).longValue();
         }
 
-        Optional<Long> optLong(String key) throws MalformedSpecException {
-            return has(key) ? Optional.of(longValue(key)) : Optional.empty();
+        /** {@code n}, the value at {@code key}, if it is within {@code min..max}; else fails saying {@code why}. */
+        BigInteger requireRange(String key, BigInteger n, BigInteger min, BigInteger max, String why)
+                throws MalformedSpecException {
+            if (n.compareTo(min) < 0 || n.compareTo(max) > 0) {
+                throw error(key, n + " is out of range " + min + ".." + max + ": " + why);
+            }
+            return n;
         }
 
         boolean optBoolean(String key) throws MalformedSpecException {

@@ -1,12 +1,5 @@
 package org.vnetnl.ynl.client;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,11 +38,6 @@ import org.vnetnl.ynl.YnlSpec;
  */
 public final class YnlClient implements AutoCloseable {
 
-    // Exact integers; one JSON value and nothing after it; a key given twice is an error, not the last one winning.
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     /** nlmsghdr (16) + genlmsghdr (4): where a family's fixed header starts. */
     private static final int GENL_HEADERS = 20;
 
@@ -151,7 +139,7 @@ public final class YnlClient implements AutoCloseable {
 
     /** {@link #call(String, Map)} with the request as a JSON object. */
     public Map<String, Object> call(String operation, String jsonRequest) throws NetlinkException {
-        return call(operation, parse(jsonRequest));
+        return call(operation, JsonRequest.parse(jsonRequest));
     }
 
     /** Runs the {@code dump} of {@code operation} and returns every part as named values. */
@@ -179,7 +167,7 @@ public final class YnlClient implements AutoCloseable {
 
     /** {@link #dump(String, Map)} with the request as a JSON object. */
     public List<Map<String, Object>> dump(String operation, String jsonRequest) throws NetlinkException {
-        return dump(operation, parse(jsonRequest));
+        return dump(operation, JsonRequest.parse(jsonRequest));
     }
 
     /**
@@ -266,37 +254,5 @@ public final class YnlClient implements AutoCloseable {
                 e.missingAttributeType().orElse(-1));
         named.initCause(e);
         return named;
-    }
-
-    private static String at(JsonProcessingException e) {
-        JsonLocation l = e.getLocation();
-        return l == null ? "" : l.getLineNr() > 1 ? " at line " + l.getLineNr() + ", column " + l.getColumnNr()
-                : " at column " + l.getColumnNr();
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> parse(String json) {
-        if (json == null || json.isBlank()) {
-            return Map.of();
-        }
-        Object value;
-        try {
-            value = JSON.readValue(json, Object.class);
-        } catch (MismatchedInputException e) {
-            // The one mismatch reading into Object can give: FAIL_ON_TRAILING_TOKENS.
-            throw new IllegalArgumentException("the request has more text after its JSON object" + at(e), e);
-        } catch (JsonProcessingException e) {
-            if (e.getOriginalMessage().startsWith("Duplicate field")
-                    && e.getProcessor() instanceof JsonParser parser) {
-                String path = parser.getParsingContext().pathAsPointer().toString().substring(1).replace('/', '.');
-                throw new IllegalArgumentException(path + ": is given twice in the request", e);
-            }
-            throw new IllegalArgumentException("the request is not valid JSON" + at(e) + ": "
-                    + e.getOriginalMessage().replace('\n', ' '), e);
-        }
-        if (value instanceof Map<?, ?> m) {
-            return (Map<String, Object>) m;
-        }
-        throw new IllegalArgumentException("the request must be a JSON object, got: " + json);
     }
 }

@@ -75,7 +75,7 @@ class HostileRequestTest {
     }
 
     private static String refusedJson(String json) {
-        return assertThrows(IllegalArgumentException.class, () -> encode(YnlClient.parse(json))).getMessage();
+        return assertThrows(IllegalArgumentException.class, () -> encode(JsonRequest.parse(json))).getMessage();
     }
 
     private static byte[] payload(byte[] attribute) {

@@ -86,7 +86,7 @@ class RequestFuzzTest {
         MemorySegment buffer = MemorySegment.ofArray(new byte[AttributeWriter.MAX_PAYLOAD_LENGTH]);
         AttributeWriter w = new AttributeWriter().wrap(buffer, 0, buffer.byteSize());
         try {
-            new RequestEncoder(FUZZ).encode(w, "main", YnlClient.parse(json), null, null);
+            new RequestEncoder(FUZZ).encode(w, "main", JsonRequest.parse(json), null, null);
         } catch (IllegalArgumentException refused) {
             String message = refused.getMessage();
             assertTrue(message != null && !message.isBlank(), "a refusal says why");

@@ -42,11 +42,24 @@ require_family_registered() {
 	family_registered || { echo "FAIL vnet_nl is not registered at start"; echo "0 passed, 1 failed"; exit 1; }
 }
 
-dmesg_mark() { dmesg | wc -l; }
-# Lines the kernel logged since a mark that show a bug (ours or the kernel's).
+# A mark in the kernel log: the time stamp of its last record. A count of
+# lines would stop moving once the log buffer is full and wraps (the rename
+# check fills it), and hide everything logged after.
+dmesg_mark() {
+	dmesg | awk 'match($0, /^\[ *[0-9]+\.[0-9]+\]/) { t = substr($0, 2, RLENGTH - 2) }
+		END { gsub(/ /, "", t); print (t == "" ? "0" : t) }'
+}
+# Lines the kernel logged after a mark (a record's continuation lines, which
+# have no time stamp, go with it).
+dmesg_since() {
+	dmesg | awk -v mark="$1" 'match($0, /^\[ *[0-9]+\.[0-9]+\]/) { after = substr($0, 2, RLENGTH - 2) + 0 > mark + 0 }
+		after'
+}
+# What in the kernel log shows a bug (ours or the kernel's).
+readonly kernel_problem_pattern='WARNING:|BUG:|Oops|general protection|Call Trace:|KASAN|UBSAN|refcount_t:|corruption|lockup|blocked for more than|stall'
+# Lines the kernel logged since a mark that show a bug.
 dmesg_problems_since() {
-	dmesg | tail -n +"$(($1 + 1))" |
-		grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace:|KASAN|UBSAN|refcount_t:|corruption|lockup|blocked for more than|stall'
+	dmesg_since "$1" | grep -E "$kernel_problem_pattern"
 }
 # check_kernel_log MARK WHAT [PASSED]: one check that nothing went wrong in the
 # kernel log since MARK, named after WHAT ran in between; PASSED, if given,

@@ -21,12 +21,20 @@
  *       contradicted.
  *   move IFINDEX NETNS_PATH
  *       Moves a device to another network namespace with a single request.
+ *   rename-vs-get IFINDEX NAME_A NAME_B SECONDS
+ *       One thread renames the (down) device IFINDEX from NAME_A to NAME_B
+ *       and back with SIOCSIFNAME as fast as it can; the main thread sends
+ *       GET_STATS by IFINDEX meanwhile. The IFNAME of every reply must be
+ *       NAME_A or NAME_B, whole, with its NUL as the payload's last byte.
+ *       Prints the replies, the renames and the bad names (the first ones
+ *       escaped on stderr); fails if any name was bad or no rename was made.
  *
  * Exit status: 0 when every check held, 1 when one failed, 2 usage, 3 setup.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -35,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -93,6 +102,9 @@ static double now_s(void)
 struct stats_reply {
 	bool got;
 	bool link_up;
+	/* IFNAME as received, at most sizeof(ifname) bytes of it; ifname_len: its payload length. */
+	unsigned char ifname[32];
+	int ifname_len;
 	uint64_t counters[VNET_NL_STATS_MAX + 1];
 	bool malformed;
 };
@@ -115,6 +127,11 @@ static int stats_cb(struct nl_msg *msg, void *arg)
 	}
 	r->got = true;
 	r->link_up = nla_get_u8(tb[VNET_NL_ATTR_LINK_UP]);
+	if (tb[VNET_NL_ATTR_IFNAME]) {
+		r->ifname_len = nla_len(tb[VNET_NL_ATTR_IFNAME]);
+		memcpy(r->ifname, nla_data(tb[VNET_NL_ATTR_IFNAME]),
+		       r->ifname_len < (int)sizeof(r->ifname) ? (size_t)r->ifname_len : sizeof(r->ifname));
+	}
 	for (i = 1; i <= VNET_NL_STATS_MAX; i++)
 		if (st[i] && i != VNET_NL_STATS_PAD)
 			r->counters[i] = nla_get_u64(st[i]);
@@ -394,6 +411,108 @@ static int link_follow(const char *ifname, unsigned long count, double seconds)
 	return f.stale || atomic_load(&f.failed) ? EXIT_FAILED : 0;
 }
 
+/* ---- rename-vs-get ------------------------------------------------------------ */
+
+struct renaming {
+	const char *names[2];
+	uint64_t renames;
+	atomic_int error;
+};
+
+/* Renames the device back and forth until stopped; a failed rename ends the loop. */
+static void *renamer(void *arg)
+{
+	struct renaming *rn = arg;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	int from = 0;
+
+	while (fd >= 0 && !atomic_load(&stop)) {
+		struct ifreq ifr = { 0 };
+
+		strncpy(ifr.ifr_name, rn->names[from], IFNAMSIZ - 1);
+		strncpy(ifr.ifr_newname, rn->names[!from], IFNAMSIZ - 1);
+		if (ioctl(fd, SIOCSIFNAME, &ifr) < 0) {
+			atomic_store(&rn->error, errno);
+			break;
+		}
+		rn->renames++;
+		from = !from;
+	}
+	if (fd < 0)
+		atomic_store(&rn->error, errno);
+	else
+		close(fd);
+	return NULL;
+}
+
+/* Whether the received IFNAME is one of the two names, whole and NUL-terminated. */
+static bool name_is_whole(const struct stats_reply *r, const char *const names[2])
+{
+	int i;
+
+	if (r->ifname_len < 1 || r->ifname_len > IFNAMSIZ || r->ifname[r->ifname_len - 1] != '\0' ||
+	    strnlen((const char *)r->ifname, r->ifname_len) != (size_t)r->ifname_len - 1)
+		return false;
+	for (i = 0; i < 2; i++)
+		if (!strcmp((const char *)r->ifname, names[i]))
+			return true;
+	return false;
+}
+
+static void print_name(const struct stats_reply *r)
+{
+	int i, n = r->ifname_len < (int)sizeof(r->ifname) ? r->ifname_len : (int)sizeof(r->ifname);
+
+	fprintf(stderr, "%s: IFNAME of %d bytes: \"", prog, r->ifname_len);
+	for (i = 0; i < n; i++) {
+		if (r->ifname[i] >= 0x20 && r->ifname[i] < 0x7f && r->ifname[i] != '"' && r->ifname[i] != '\\')
+			fputc(r->ifname[i], stderr);
+		else
+			fprintf(stderr, "\\x%02x", r->ifname[i]);
+	}
+	fprintf(stderr, "\"\n");
+}
+
+static int rename_vs_get(unsigned int ifindex, const char *name_a, const char *name_b, double seconds)
+{
+	struct renaming rn = { .names = { name_a, name_b } };
+	struct nl_sock *sk = open_socket();
+	uint64_t replies = 0, bad = 0;
+	double end = now_s() + seconds;
+	pthread_t thread;
+	struct stats_reply r;
+	int status = 0;
+
+	pthread_create(&thread, NULL, renamer, &rn);
+	while (now_s() < end && !atomic_load(&rn.error)) {
+		int err = request(sk, VNET_NL_CMD_GET_STATS, NULL, ifindex, &r);
+
+		if (err != 0 || !r.got) {
+			fprintf(stderr, "%s: GET_STATS of ifindex %u failed (%d)\n", prog, ifindex, err);
+			status = EXIT_FAILED;
+			break;
+		}
+		replies++;
+		if (!name_is_whole(&r, rn.names)) {
+			if (bad++ < 10)
+				print_name(&r);
+			status = EXIT_FAILED;
+		}
+	}
+	atomic_store(&stop, true);
+	pthread_join(thread, NULL);
+	if (atomic_load(&rn.error)) {
+		fprintf(stderr, "%s: SIOCSIFNAME: %s\n", prog, strerror(atomic_load(&rn.error)));
+		status = EXIT_FAILED;
+	} else if (!rn.renames) {
+		fprintf(stderr, "%s: no rename was made\n", prog);
+		status = EXIT_FAILED;
+	}
+	printf("%" PRIu64 " replies, %" PRIu64 " renames, %" PRIu64 " torn or unterminated names\n",
+	       replies, rn.renames, bad);
+	return status;
+}
+
 /* ---- move ------------------------------------------------------------------------ */
 
 /*
@@ -449,7 +568,11 @@ int main(int argc, char **argv)
 		return move((unsigned int)strtoul(argv[2], NULL, 10), argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "link-follow"))
 		return link_follow(argv[2], strtoul(argv[3], NULL, 10), atof(argv[4]));
+	if (argc == 6 && !strcmp(argv[1], "rename-vs-get"))
+		return rename_vs_get((unsigned int)strtoul(argv[2], NULL, 10), argv[3], argv[4],
+				     atof(argv[5]));
 	fprintf(stderr, "usage: %s get-loop IFNAME SECONDS | reset-vs-get IFNAME SECONDS |\n"
-		"       %s link-follow IFNAME COUNT SECONDS | move IFINDEX NETNS_PATH\n", prog, prog);
+		"       %s link-follow IFNAME COUNT SECONDS | move IFINDEX NETNS_PATH |\n"
+		"       %s rename-vs-get IFINDEX NAME_A NAME_B SECONDS\n", prog, prog, prog);
 	return EXIT_USAGE;
 }

@@ -10,6 +10,11 @@
 # VNET_NL_CLIENT. Arguments, if any, name the checks to run (e.g.
 # rtnl_waiters ynl_cli); by default all run. One line per check, then "N passed, M failed"; the exit
 # status is non-zero if any check failed.
+#
+# Where the module is loaded already (the Vagrant machine), the checks that do
+# not unload it run too, as root, with the client from PATH:
+# PktgenAndRenameModuleTest runs pktgen and rename_vs_get_stats that way in
+# mvn verify.
 set -u
 
 tests_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -18,11 +23,14 @@ tests_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 scratch=$(mktemp -d)
 trap 'jobs -p | xargs -r kill 2>/dev/null; rm -rf "$scratch"' EXIT
+# Where the test tools are built: the VM runner's work directory, or scratch.
+tools_dir=${VNET_VM_WORK:-$scratch}/bin
 
 # ---- Load, unload, load ---------------------------------------------------------
 
 check_load_cycles() {
 	local cycle mark
+	require_module_file "load cycles" || return
 	mark=$(dmesg_mark)
 	for cycle in 1 2 3; do
 		if ! rmmod vnet_nl 2>"$scratch/err"; then
@@ -314,6 +322,7 @@ check_traffic() {
 
 check_unload_with_clients() {
 	local listener mark
+	require_module_file "unload with clients" || return
 	mark=$(dmesg_mark)
 	"$client" --listen --timeout 60 >"$scratch/events" 2>"$scratch/listen.err" &
 	listener=$!
@@ -345,8 +354,8 @@ check_unload_with_clients() {
 race_tool=
 build_race_tool() {
 	[ -n "$race_tool" ] && return 0
-	if make -s -C "$tests_dir/race" OUT="$VNET_VM_WORK/bin" >"$scratch/build" 2>&1; then
-		race_tool=$VNET_VM_WORK/bin/vnet-nl-race
+	if make -s -C "$tests_dir/race" OUT="$tools_dir" >"$scratch/build" 2>&1; then
+		race_tool=$tools_dir/vnet-nl-race
 	else
 		fail "building the race tool" "$(cat "$scratch/build")"
 		return 1
@@ -359,8 +368,8 @@ build_race_tool() {
 # of the one and 200 of the other: the tool keeps each index's message the
 # same whatever the selection).
 check_strict_header_and_per_op_policy() {
-	local tool=$VNET_VM_WORK/bin/vnet-nl-hostile category
-	if ! make -s -C "$tests_dir/hostile" OUT="$VNET_VM_WORK/bin" >"$scratch/build" 2>&1; then
+	local tool=$tools_dir/vnet-nl-hostile category
+	if ! make -s -C "$tests_dir/hostile" OUT="$tools_dir" >"$scratch/build" 2>&1; then
 		fail "building the hostile-input tool" "$(cat "$scratch/build")"
 		return
 	fi
@@ -548,14 +557,16 @@ stats_words() { "$client" --stats "$ifname" | grep -oE '(rx|tx)_[a-z]+=[0-9]+'; 
 # plain run must then be clean: every packet counted once each way, exactly,
 # and no drop.
 check_pktgen() {
-	local mark count=20000 size=200 problems=() result word
+	local mark count=20000 size=200 problems=() result word was_up=0
 	mark=$(dmesg_mark)
 	if ! modprobe pktgen 2>"$scratch/err"; then
 		fail "modprobe pktgen (CONFIG_NET_PKTGEN)" "$(cat "$scratch/err")"
 		return
 	fi
+	# No IPv6 on the device: its autoconfiguration traffic would add to the counters.
 	sysctl -qw "net.ipv6.conf.$ifname.disable_ipv6=1"
 	ip addr replace 192.0.2.1/24 dev "$ifname"
+	(($(cat "/sys/class/net/$ifname/flags") & 1)) && was_up=1
 	ip link set "$ifname" up
 	pktgen_set kpktgend_0 rem_device_all
 	if ! pktgen_set kpktgend_0 "add_device $ifname"; then
@@ -604,6 +615,7 @@ check_pktgen() {
 		fail "pktgen run of $count packets of $size bytes on $ifname" "${problems[@]}"
 	fi
 	modprobe -r pktgen
+	[ "$was_up" = 1 ] || ip link set "$ifname" down
 	check_kernel_log "$mark" "pktgen"
 }
 

@@ -26,15 +26,23 @@ public record SpecOperation(String name, int requestValue, int replyValue, Strin
                             Set<String> flags, Set<String> dontValidate, int line) {
 
     /**
-     * A {@code do} or {@code dump} form: which attributes its request and reply carry.
+     * A {@code do} or {@code dump} form: which attributes its request and reply carry, and under which message
+     * numbers (in the directional model a {@code do} and a {@code dump} may each name their own).
      *
-     * @param request the request's attribute names, or null when the form declares no request
-     * @param reply   the reply's attribute names, or null when it has no reply
+     * @param request      the request's attribute names, or null when the form declares no request
+     * @param reply        the reply's attribute names, or null when it has no reply
+     * @param requestValue the request's command or message type, or -1 for the operation's
+     * @param replyValue   the reply's command or message type, or -1 for the operation's
      */
-    public record Mode(List<String> request, List<String> reply) {
+    public record Mode(List<String> request, List<String> reply, int requestValue, int replyValue) {
         public Mode {
             request = request == null ? null : List.copyOf(request);
             reply = reply == null ? null : List.copyOf(reply);
+        }
+
+        /** A form whose numbers are the operation's. */
+        public Mode(List<String> request, List<String> reply) {
+            this(request, reply, -1, -1);
         }
     }
 
@@ -57,6 +65,16 @@ public record SpecOperation(String name, int requestValue, int replyValue, Strin
     /** Whether it needs CAP_NET_ADMIN ({@code admin-perm}) or CAP_NET_ADMIN in the user namespace ({@code uns-admin-perm}). */
     public boolean needsAdmin() {
         return flags.contains("admin-perm") || flags.contains("uns-admin-perm");
+    }
+
+    /** The command or message type of the request of {@code mode} ({@code do} or {@code dump}). */
+    public int requestValue(Mode mode) {
+        return mode != null && mode.requestValue() >= 0 ? mode.requestValue() : requestValue;
+    }
+
+    /** The command or message type of the reply of {@code mode} ({@code do} or {@code dump}). */
+    public int replyValue(Mode mode) {
+        return mode != null && mode.replyValue() >= 0 ? mode.replyValue() : replyValue;
     }
 
     /** The modes present, in the order do, dump, notify, event. */

@@ -20,9 +20,17 @@ public record SpecStruct(String name, List<Member> members) {
      * @param len         the length of a pad or binary member (0 when it is a nested struct)
      * @param displayHint how to show the value (mac, ipv4, ipv6, uuid, hex), or null
      * @param structName  the struct a binary member holds, or null
+     * @param enumAsFlags an enum whose entries are bit positions here ({@code enum-as-flags}, netlink-raw)
      */
     public record Member(String name, SpecType type, ByteOrder byteOrder, String enumName, int len,
-                         String displayHint, String structName) {}
+                         String displayHint, String structName, boolean enumAsFlags) {
+
+        /** A member whose enum, if any, is read as values. */
+        public Member(String name, SpecType type, ByteOrder byteOrder, String enumName, int len, String displayHint,
+                      String structName) {
+            this(name, type, byteOrder, enumName, len, displayHint, structName, false);
+        }
+    }
 
     public SpecStruct {
         members = List.copyOf(members);

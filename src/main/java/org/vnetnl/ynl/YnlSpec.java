@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A generic netlink family as its YNL spec describes it ({@code protocol} genetlink, genetlink-c or
- * genetlink-legacy): definitions, attribute sets, operations and multicast groups, with every reference between
+ * A netlink family as its YNL spec describes it: a generic netlink family ({@code protocol} genetlink,
+ * genetlink-c or genetlink-legacy) or a netlink-raw one (rtnetlink, tc, nftables: a netlink protocol of its own,
+ * with fixed message types and multicast group numbers, and sub-messages): definitions, attribute sets, operations and multicast groups, with every reference between
  * them checked when the spec was loaded ({@link SpecLoader#load}). Immutable; pure Java.
  */
 public final class YnlSpec {
@@ -25,11 +26,13 @@ public final class YnlSpec {
     private final Map<String, AttributeSet> attributeSets;
     private final Map<String, SpecOperation> operations;
     private final Map<String, McastGroup> mcastGroups;
+    private final int protonum;
+    private final Map<String, SpecSubMessage> subMessages;
 
     YnlSpec(Path file, String name, String protocol, int version, String kernelPolicy, String enumModel,
             Map<String, SpecConstant> constants, Map<String, SpecEnum> enums, Map<String, SpecStruct> structs,
             Map<String, AttributeSet> attributeSets, Map<String, SpecOperation> operations,
-            Map<String, McastGroup> mcastGroups) {
+            Map<String, McastGroup> mcastGroups, int protonum, Map<String, SpecSubMessage> subMessages) {
         this.file = file;
         this.name = name;
         this.protocol = protocol;
@@ -42,6 +45,8 @@ public final class YnlSpec {
         this.attributeSets = attributeSets;
         this.operations = operations;
         this.mcastGroups = mcastGroups;
+        this.protonum = protonum;
+        this.subMessages = subMessages;
     }
 
     /** The file it was loaded from. */
@@ -54,9 +59,29 @@ public final class YnlSpec {
         return name;
     }
 
-    /** genetlink, genetlink-c or genetlink-legacy. */
+    /** genetlink, genetlink-c, genetlink-legacy or netlink-raw. */
     public String protocol() {
         return protocol;
+    }
+
+    /** Whether this is a netlink-raw family: a netlink protocol of its own, without generic netlink's header. */
+    public boolean isNetlinkRaw() {
+        return protocol.equals("netlink-raw");
+    }
+
+    /** The netlink protocol of its socket: {@code protonum} for netlink-raw, NETLINK_GENERIC (16) otherwise. */
+    public int protonum() {
+        return protonum;
+    }
+
+    /** The sub-message formats of a netlink-raw family, by name. */
+    public Map<String, SpecSubMessage> subMessages() {
+        return subMessages;
+    }
+
+    /** The sub-message called {@code subMessageName}; an unknown name fails listing the valid ones. */
+    public SpecSubMessage subMessage(String subMessageName) {
+        return lookup(subMessages, subMessageName, "sub-message");
     }
 
     /** The family version sent in the generic netlink header (default 1). */

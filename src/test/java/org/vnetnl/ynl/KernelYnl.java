@@ -70,6 +70,13 @@ public final class KernelYnl {
         return specs;
     }
 
+    /** Every spec the kernel ships, generic netlink and netlink-raw. */
+    public static List<Path> allSpecs() throws IOException, InterruptedException {
+        try (Stream<Path> files = Files.list(root().resolve("Documentation/netlink/specs"))) {
+            return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+
     static Path cli() throws IOException, InterruptedException {
         return root().resolve("tools/net/ynl/cli.py");
     }

@@ -25,14 +25,15 @@ import org.junit.jupiter.api.Test;
 class SpecLoaderTest {
 
     /**
-     * Every generic netlink spec of the 6.12 source loads, and its numbers are those the kernel's own nlspec.py
-     * computes: operation request/reply values and modes, every attribute's value and type, every enum and flags
-     * entry's wire value, the multicast groups.
+     * Every spec of the 6.12 source loads, generic netlink and netlink-raw alike, and its numbers are those the
+     * kernel's own nlspec.py computes: the protocol number, operation request/reply values and modes, every
+     * attribute's value and type, every enum and flags entry's wire value, the multicast groups and their numbers,
+     * the sub-messages' formats.
      */
     @Test
     void everyKernelSpecLoadsAsTheKernelsNlspecReadsIt() throws Exception {
-        List<Path> specs = KernelYnl.genetlinkSpecs();
-        assertTrue(specs.size() >= 14, "genetlink specs found: " + specs);
+        List<Path> specs = KernelYnl.allSpecs();
+        assertEquals(19, specs.size(), "the 6.12 source ships 19 specs: " + specs);
         List<String> command = new ArrayList<>(List.of(KernelYnl.PYTHON.toString(),
                 resource("nlspec_model.py").toString(), KernelYnl.root().resolve("tools/net/ynl/lib").toString()));
         specs.forEach(p -> command.add(p.toString()));
@@ -78,6 +79,24 @@ class SpecLoaderTest {
             }
             assertEquals(new ObjectMapper().convertValue(expected.get("groups"), List.class),
                     spec.mcastGroups().keySet().stream().sorted().toList(), spec.name());
+            for (McastGroup g : spec.mcastGroups().values()) {
+                assertEquals(expected.get("group_values").get(g.name()).asInt(), g.value(), spec.name() + " group "
+                        + g.name());
+            }
+            assertEquals(expected.get("protonum").asInt(), spec.protonum(), spec.name() + " protonum");
+            assertEquals(fieldNames(expected.get("sub_msgs")), List.copyOf(spec.subMessages().keySet()), spec.name());
+            for (SpecSubMessage m : spec.subMessages().values()) {
+                JsonNode e = expected.get("sub_msgs").get(m.name());
+                assertEquals(fieldNames(e), m.values(), spec.name() + " sub-message " + m.name());
+                for (SpecSubMessage.Format f : m.formats()) {
+                    String where = spec.name() + " sub-message " + m.name() + " " + f.value();
+                    assertEquals(e.get(f.value()).get(0).isNull() ? null : e.get(f.value()).get(0).asText(),
+                            f.fixedHeader(), where);
+                    assertEquals(e.get(f.value()).get(1).isNull() ? null : e.get(f.value()).get(1).asText(),
+                            f.attributeSet(), where);
+                    compared++;
+                }
+            }
         }
         System.out.println("SpecLoaderTest: " + specs.size() + " specs, " + compared
                 + " operations, attributes and enum entries agree with nlspec.py");
@@ -271,10 +290,15 @@ class SpecLoaderTest {
     }
 
     @Test
-    void netlinkRawIsRefused() {
+    void netlinkRawNeedsItsProtocolNumberAndGenericNetlinkHasNone() {
         MalformedSpecException e = malformed(GOOD.replace("protocol: genetlink", "protocol: netlink-raw"));
-        assertEquals(3, e.line());
-        assertFalse(e.getMessage().isEmpty());
+        assertEquals("protonum", e.key());
+        assertTrue(e.getMessage().contains("missing"), e.getMessage());
+        e = malformed(GOOD.replace("protocol: genetlink", "protocol: genetlink\nprotonum: 0"));
+        assertEquals("protonum", e.key());
+        assertTrue(e.getMessage().contains("only a netlink-raw spec"), e.getMessage());
+        e = malformed(GOOD.replace("protocol: genetlink", "protocol: netlink-raw\nprotonum: 32"));
+        assertTrue(e.getMessage().contains("0..31"), e.getMessage());
     }
 
     private static YnlSpec load(String text) throws IOException {

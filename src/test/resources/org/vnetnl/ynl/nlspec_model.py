@@ -20,5 +20,9 @@ for path in sys.argv[2:]:
         'enums': {n: {e: entry.user_value() for e, entry in c.entries.items()}
                   for n, c in f.consts.items() if hasattr(c, 'entries')},
         'groups': sorted(f.mcast_groups.keys()),
+        'group_values': {n: num(g.value) for n, g in f.mcast_groups.items()},
+        'protonum': f.yaml.get('protonum', 16),
+        'sub_msgs': {n: {v: [fm.fixed_header, fm.attr_set] for v, fm in m.formats.items()}
+                     for n, m in f.sub_msgs.items()},
     }
 print(json.dumps(out))

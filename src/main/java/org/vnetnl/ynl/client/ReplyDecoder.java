@@ -262,7 +262,7 @@ final class ReplyDecoder {
                 value = new String(b, 0, n, StandardCharsets.UTF_8);
             } else {
                 long raw = scalar(s, at, m.type(), m.byteOrder());
-                value = m.enumName() != null ? enumValue(raw, spec.enumeration(m.enumName()), false)
+                value = m.enumName() != null ? enumValue(raw, spec.enumeration(m.enumName()), m.enumAsFlags())
                         : m.displayHint() != null ? DisplayHints.formatInteger(raw, size, m.displayHint())
                         : number(raw, m.type());
             }

@@ -98,7 +98,8 @@ final class RequestEncoder {
                 s.asSlice(at, size).fill((byte) 0);
                 MemorySegment.copy(MemorySegment.ofArray(b), 0, s, at, b.length);
             } else {
-                long n = integer(v, m.type(), m.enumName() == null ? null : spec.enumeration(m.enumName()), false,
+                long n = integer(v, m.type(), m.enumName() == null ? null : spec.enumeration(m.enumName()),
+                        m.enumAsFlags(),
                         m.displayHint(), Checks.NONE, where);
                 ByteOrder o = m.byteOrder() == null ? ByteOrder.nativeOrder() : m.byteOrder();
                 switch (size) {

@@ -500,6 +500,23 @@ public final class AttributeWriter {
     }
 
     /**
+     * Appends {@code bytes} without an attribute header, padded to 4 bytes: the struct that starts the payload of
+     * a netlink-raw sub-message (tc's {@code options} of some qdiscs), before its attributes.
+     *
+     * @throws IllegalStateException if they do not fit
+     */
+    public AttributeWriter putUnframed(byte[] bytes) {
+        long needed = nlaAlign((long) bytes.length);
+        long left = effectiveLimit() - position;
+        if (needed > left) {
+            throw new IllegalStateException(bytes.length + " unframed bytes need " + needed + " but only " + left
+                    + " are left");
+        }
+        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, segment, position, bytes.length);
+        return finish(position, bytes.length);
+    }
+
+    /**
      * Closes the innermost open nested attribute, setting its length to cover everything put since
      * {@link #beginNested(int)}.
      *

@@ -128,6 +128,12 @@ public final class GenlConnection implements AutoCloseable {
     private static final SocketOpener KERNEL = (arena, options) ->
             new NativeNetlinkSocket(arena, options.socketReceiveBufferSize(), options.sendBufferSize());
 
+    /** The opener of a socket of netlink {@code protocol}: NETLINK_GENERIC for generic netlink. */
+    private static SocketOpener kernel(int protocol) {
+        return protocol == NativeNetlinkSocket.NETLINK_GENERIC ? KERNEL : (arena, options) ->
+                new NativeNetlinkSocket(arena, protocol, options.socketReceiveBufferSize(), options.sendBufferSize());
+    }
+
     private static final Cleaner CLEANER = Cleaner.create();
 
     /** Room kept after the receive buffer for the acknowledgement read behind a reply. */
@@ -156,6 +162,8 @@ public final class GenlConnection implements AutoCloseable {
     }
 
     private final Options options;
+    /** The netlink protocol of the socket: NETLINK_GENERIC, or a netlink-raw family's (NETLINK_ROUTE is 0). */
+    private final int protocol;
     private final Thread owner;
     /** IDLE, BUSY while the owner is inside a call, CLOSE_REQUESTED by another thread meanwhile, CLOSED. */
     private final AtomicInteger state = new AtomicInteger(IDLE);
@@ -187,7 +195,12 @@ public final class GenlConnection implements AutoCloseable {
     private int unfinishedDump;
 
     GenlConnection(Options options, SocketOpener opener) throws NetlinkException {
+        this(options, opener, NativeNetlinkSocket.NETLINK_GENERIC);
+    }
+
+    GenlConnection(Options options, SocketOpener opener, int protocol) throws NetlinkException {
         this.options = options;
+        this.protocol = protocol;
         this.owner = Thread.currentThread();
         // Shared, so that close() from another thread and the Cleaner may free it.
         Arena arena = Arena.ofShared();
@@ -237,6 +250,38 @@ public final class GenlConnection implements AutoCloseable {
      *         its opening is attached as suppressed)
      */
     public static GenlConnection openInNamespace(String namespace, Options options) throws NetlinkException {
+        return inNamespace(namespace, options, NativeNetlinkSocket.NETLINK_GENERIC);
+    }
+
+    /**
+     * Opens a connection on a socket of netlink {@code protocol}, for a netlink-raw family (rtnetlink is
+     * NETLINK_ROUTE, 0): requests are written with {@link #prepareRaw} and sent with {@link #transact} or
+     * {@link #dump}; there are no generic netlink families on it ({@link #family} and {@link #controller} refuse).
+     *
+     * @throws IllegalArgumentException if {@code protocol} is not 0..31
+     */
+    public static GenlConnection openRaw(int protocol, Options options) throws NetlinkException {
+        Objects.requireNonNull(options, "options");
+        checkProtocol(protocol);
+        NativeAccess.ensureAvailable();
+        return new GenlConnection(options, kernel(protocol), protocol);
+    }
+
+    /** {@link #openRaw} with the socket in network namespace {@code namespace}, as {@link #openInNamespace}. */
+    public static GenlConnection openRawInNamespace(String namespace, int protocol, Options options)
+            throws NetlinkException {
+        checkProtocol(protocol);
+        return inNamespace(namespace, options, protocol);
+    }
+
+    private static void checkProtocol(int protocol) {
+        if (protocol < 0 || protocol > 31) {
+            throw new IllegalArgumentException("netlink protocols are 0..31, got " + protocol);
+        }
+    }
+
+    private static GenlConnection inNamespace(String namespace, Options options, int protocol)
+            throws NetlinkException {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(options, "options");
         if (namespace.isEmpty() || namespace.indexOf('\0') >= 0) {
@@ -280,7 +325,7 @@ public final class GenlConnection implements AutoCloseable {
                 GenlConnection connection = null;
                 Throwable failure = null;
                 try {
-                    connection = new GenlConnection(options, KERNEL);
+                    connection = new GenlConnection(options, kernel(protocol), protocol);
                 } catch (NetlinkException | RuntimeException | Error e) {
                     failure = e;
                 }
@@ -341,7 +386,17 @@ public final class GenlConnection implements AutoCloseable {
     /** The controller queries of this connection: families and policies. */
     public Controller controller() {
         checkOwner();
+        if (protocol != NativeNetlinkSocket.NETLINK_GENERIC) {
+            // nlctrl's numbers mean something else in another protocol (type 16 is rtnetlink's RTM_NEWLINK).
+            throw new IllegalStateException("this connection speaks netlink protocol " + protocol
+                    + ", which has no generic netlink families");
+        }
         return controller;
+    }
+
+    /** The netlink protocol of the socket: 16 (NETLINK_GENERIC) unless opened with {@link #openRaw}. */
+    public int protocol() {
+        return protocol;
     }
 
     /** {@link Controller#family} with {@link #DEFAULT_TIMEOUT}. */
@@ -387,6 +442,29 @@ public final class GenlConnection implements AutoCloseable {
     public AttributeWriter prepare(Family family, int command, int flags, String operation, AttributePolicy schema) {
         Objects.requireNonNull(family, "family");
         return prepare(request, family.id(), command, family.version(), flags, family, operation, schema);
+    }
+
+    /**
+     * Writes the netlink header of a netlink-raw request (no generic netlink header) and {@code headerSize}
+     * zeroed bytes for the family's fixed header (e.g. rtnetlink's {@code ifinfomsg}), which the caller fills in
+     * through {@link AttributeWriter#segment()} at offset 16, and returns the writer for the attributes after
+     * them. Sent as {@link #prepare} requests are: {@link #transact}, or {@link #dump} with {@code NLM_F_DUMP} in
+     * {@code flags}.
+     *
+     * @param messageType the nlmsg_type, e.g. RTM_GETLINK (18)
+     * @param flags       NLM_F_* flags besides NLM_F_REQUEST
+     * @param operation   how errors name this request; null for the message type
+     * @throws IllegalStateException on a generic netlink connection
+     */
+    public AttributeWriter prepareRaw(int messageType, int flags, int headerSize, String operation) {
+        checkOwner();
+        if (protocol == NativeNetlinkSocket.NETLINK_GENERIC) {
+            throw new IllegalStateException("a generic netlink connection sends requests of a family: use prepare");
+        }
+        if (inDump) {
+            throw new IllegalStateException("a dump handler cannot start another request on the same connection");
+        }
+        return request.prepareRaw(messageType, flags, headerSize, operation, nextSequence(), portId);
     }
 
     /** Prepares a dump request (NLM_F_DUMP) for {@code command}; run it with {@link #dump}. */
@@ -847,6 +925,34 @@ public final class GenlConnection implements AutoCloseable {
             if (rc < 0) {
                 throw new NetlinkException(-rc, "leave " + family.name() + " group \"" + groupName + "\"", 0,
                         "setsockopt failed");
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Joins multicast group number {@code group}: a netlink-raw family's groups have fixed numbers (rtnetlink's
+     * RTNLGRP_LINK is 1).
+     */
+    public void joinGroup(int group) throws NetlinkException {
+        changeGroup(group, true);
+    }
+
+    /** Leaves multicast group number {@code group}. */
+    public void leaveGroup(int group) throws NetlinkException {
+        changeGroup(group, false);
+    }
+
+    private void changeGroup(int group, boolean join) throws NetlinkException {
+        if (group <= 0) {
+            throw new IllegalArgumentException("netlink group numbers start at 1, got " + group);
+        }
+        enter();
+        try {
+            int rc = join ? socket.joinGroup(group) : socket.leaveGroup(group);
+            if (rc < 0) {
+                throw new NetlinkException(-rc, (join ? "join" : "leave") + " group " + group, 0, "setsockopt failed");
             }
         } finally {
             exit();

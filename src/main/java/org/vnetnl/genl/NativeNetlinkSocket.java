@@ -22,7 +22,8 @@ import org.vnetnl.internal.libnl.msghdr;
 import org.vnetnl.internal.libnl.sockaddr_nl;
 
 /**
- * The generic netlink socket of the kernel: opened through libnl ({@code nl_socket_alloc}, {@code genl_connect}),
+ * A netlink socket to the kernel, of generic netlink or (netlink-raw families such as rtnetlink) another netlink
+ * protocol: opened through libnl ({@code nl_socket_alloc}, {@code genl_connect} or {@code nl_connect}),
  * connected to the kernel (port 0), then written with {@code send} and read with {@code recv} on libnl's
  * descriptor, with errno captured per socket. Everything it holds lives in the arena it is opened in, the libnl
  * handle included (freed by the arena's close), so closing that arena is the one way to release it.
@@ -46,7 +47,9 @@ final class NativeNetlinkSocket implements NetlinkSocket {
     private static final int SOCKADDR_NL_SIZE = (int) sockaddr_nl.layout().byteSize();
     private static final int CONTROL_SIZE = 64;
     private static final int TRUNC_DONTWAIT = LibNl.MSG_TRUNC() | LibNl.MSG_DONTWAIT();
-    private static final String OPEN = "open generic netlink socket";
+    private static final String OPEN_GENERIC = "open generic netlink socket";
+    /** linux/netlink.h */
+    static final int NETLINK_GENERIC = 16;
 
     /** {@code struct mmsghdr}: a message header and the length recvmmsg received into it. */
     private static final StructLayout MMSGHDR = MemoryLayout.structLayout(msghdr.layout().withName("msg_hdr"),
@@ -56,6 +59,8 @@ final class NativeNetlinkSocket implements NetlinkSocket {
     private static final long IOV_SIZE = iovec.layout().byteSize();
 
     private final int fd;
+    /** How errors of opening name it. */
+    private final String open;
     private final Arena arena;
     private final int portId;
     private final MemorySegment errnoState;
@@ -79,7 +84,17 @@ final class NativeNetlinkSocket implements NetlinkSocket {
      * @throws NetlinkException with the errno of the call that failed; closing the arena frees what was opened
      */
     NativeNetlinkSocket(Arena arena, int socketReceiveBufferSize, int sendBufferSize) throws NetlinkException {
+        this(arena, NETLINK_GENERIC, socketReceiveBufferSize, sendBufferSize);
+    }
+
+    /**
+     * Opens a netlink socket of {@code protocol} (NETLINK_ROUTE is 0, NETLINK_GENERIC 16) whose memory and libnl
+     * handle belong to {@code arena}; otherwise as {@link #NativeNetlinkSocket(Arena, int, int)}.
+     */
+    NativeNetlinkSocket(Arena arena, int protocol, int socketReceiveBufferSize, int sendBufferSize)
+            throws NetlinkException {
         this.arena = arena;
+        this.open = protocol == NETLINK_GENERIC ? OPEN_GENERIC : "open netlink socket of protocol " + protocol;
         errnoState = Syscalls.allocateErrnoState(arena);
         kernelAddress = arena.allocate(sockaddr_nl.layout());
         senderAddress = arena.allocate(sockaddr_nl.layout());
@@ -90,7 +105,7 @@ final class NativeNetlinkSocket implements NetlinkSocket {
 
         MemorySegment allocated = LibNl.nl_socket_alloc();
         if (allocated.equals(MemorySegment.NULL)) {
-            throw new NetlinkException(LibNl.ENOMEM(), OPEN, 0, "nl_socket_alloc returned NULL");
+            throw new NetlinkException(LibNl.ENOMEM(), open, 0, "nl_socket_alloc returned NULL");
         }
         // Bound to the arena: its close frees the handle (and closes the descriptor), after every segment above
         // is done with, on whatever path the arena is closed.
@@ -99,14 +114,16 @@ final class NativeNetlinkSocket implements NetlinkSocket {
         // reads and writes the descriptor itself, but keeps libnl consistent for anything that uses the handle.
         LibNl.nl_socket_disable_auto_ack(socket);
         LibNl.nl_socket_disable_msg_peek(socket);
-        int rc = Syscalls.genlConnect(errnoState, socket);
+        int rc = protocol == NETLINK_GENERIC ? Syscalls.genlConnect(errnoState, socket)
+                : Syscalls.nlConnect(errnoState, socket, protocol);
         if (rc < 0) {
             int errno = Syscalls.errno(errnoState);
             MemorySegment text = LibNl.nl_geterror(rc);
             String libnl = text.equals(MemorySegment.NULL) ? "libnl error " + rc
                     : "libnl: " + text.reinterpret(Long.MAX_VALUE).getString(0);
             // errno is 0 only when libnl failed without a system call failing; then libnl's code is all there is.
-            throw new NetlinkException(errno != 0 ? errno : Errno.EPROTO, OPEN, 0, "genl_connect failed (" + libnl + ")");
+            throw new NetlinkException(errno != 0 ? errno : Errno.EPROTO, open, 0, (protocol == NETLINK_GENERIC
+                    ? "genl_connect" : "nl_connect of protocol " + protocol) + " failed (" + libnl + ")");
         }
         fd = LibNl.nl_socket_get_fd(socket);
         portId = LibNl.nl_socket_get_local_port(socket);
@@ -114,7 +131,7 @@ final class NativeNetlinkSocket implements NetlinkSocket {
         sockaddr_nl.nl_family(kernelAddress, (short) LibNl.AF_NETLINK());
         // Port 0 and no groups: the kernel.
         if (Syscalls.connect(errnoState, fd, kernelAddress, SOCKADDR_NL_SIZE) < 0) {
-            throw new NetlinkException(Syscalls.errno(errnoState), OPEN, 0, "connect to the kernel failed");
+            throw new NetlinkException(Syscalls.errno(errnoState), open, 0, "connect to the kernel failed");
         }
         // Between genl_connect's bind and the connect any process could unicast to the new port; nothing sent
         // then is a reply (no request went out yet), so whatever is queued goes.
@@ -158,7 +175,7 @@ final class NativeNetlinkSocket implements NetlinkSocket {
     private void setOption(int level, int option, int value, String what) throws NetlinkException {
         int rc = setIntOption(level, option, value);
         if (rc < 0) {
-            throw new NetlinkException(-rc, OPEN, 0, "setsockopt " + what + " failed");
+            throw new NetlinkException(-rc, open, 0, "setsockopt " + what + " failed");
         }
     }
 

@@ -22,5 +22,17 @@ public final class NetlinkFlags {
     /** Set by the kernel on a dump part when the dumped set changed during the dump. */
     public static final int DUMP_INTR = LibNl.NLM_F_DUMP_INTR();
 
+
+    // The flags of new requests (linux/netlink.h), which generic netlink families do not use and the generated
+    // bindings therefore lack; netlink-raw families such as rtnetlink read them.
+    /** Replace an existing object (NLM_F_REPLACE). */
+    public static final int REPLACE = 0x100;
+    /** Fail if the object exists already (NLM_F_EXCL). */
+    public static final int EXCL = 0x200;
+    /** Create the object if it does not exist (NLM_F_CREATE). */
+    public static final int CREATE = 0x400;
+    /** Add to the end of the object's list (NLM_F_APPEND). */
+    public static final int APPEND = 0x800;
+
     private NetlinkFlags() {}
 }

@@ -83,6 +83,38 @@ final class Request {
     }
 
     /**
+     * Writes a netlink-raw request's netlink header at the start of the buffer and {@code headerSize} zeroed bytes
+     * for its fixed header, and returns the writer for the attributes after them.
+     */
+    AttributeWriter prepareRaw(int messageType, int flags, int headerSize, String operation, int sequence,
+                               int portId) {
+        if (messageType < 0 || messageType > 0xFFFF) {
+            throw new IllegalArgumentException("netlink message types are 0..65535, got " + messageType);
+        }
+        if ((flags & ~0xFFFF) != 0) {
+            throw new IllegalArgumentException("netlink flags are 16 bits, got 0x" + Integer.toHexString(flags));
+        }
+        int start = NetlinkAlignment.NLMSG_HDRLEN + NetlinkAlignment.nlaAlign(headerSize);
+        if (headerSize < 0 || start > buffer.byteSize()) {
+            throw new IllegalArgumentException("a fixed header of " + headerSize + " bytes does not fit the send"
+                    + " buffer");
+        }
+        this.flags = LibNl.NLM_F_REQUEST() | flags;
+        this.sequence = sequence;
+        MessageHeader.writeNetlink(buffer, 0, messageType, this.flags, sequence, portId);
+        buffer.asSlice(NetlinkAlignment.NLMSG_HDRLEN, start - NetlinkAlignment.NLMSG_HDRLEN).fill((byte) 0);
+        this.start = 0;
+        this.attributesStart = start;
+        this.family = null;
+        this.familyId = messageType;
+        this.command = -1;
+        this.operation = operation;
+        this.schema = null;
+        this.prepared = true;
+        return writer.reset(buffer, start, buffer.byteSize() - start);
+    }
+
+    /**
      * Completes the message for sending and marks it sent: a request goes out once.
      *
      * @return its length
@@ -148,6 +180,9 @@ final class Request {
     String operation() {
         if (operation != null) {
             return operation;
+        }
+        if (command < 0) {
+            return "netlink message type " + familyId;
         }
         return (family != null ? family.name() : "family " + familyId) + " command " + command;
     }

@@ -80,6 +80,16 @@ public final class MessageHeader {
         segment.set(JAVA_INT_UNALIGNED, message + SEQUENCE, sequence);
     }
 
+    /** Writes a netlink header alone (netlink-raw); the length is filled in when the message is done. */
+    public static void writeNetlink(MemorySegment segment, long message, int type, int flags, int sequence,
+                                    int portId) {
+        segment.set(JAVA_INT_UNALIGNED, message + LENGTH, NetlinkAlignment.NLMSG_HDRLEN);
+        segment.set(JAVA_SHORT_UNALIGNED, message + TYPE, (short) type);
+        segment.set(JAVA_SHORT_UNALIGNED, message + FLAGS, (short) flags);
+        segment.set(JAVA_INT_UNALIGNED, message + SEQUENCE, sequence);
+        segment.set(JAVA_INT_UNALIGNED, message + PORT_ID, portId);
+    }
+
     /** Writes a netlink header and a generic netlink header; the length is filled in when the message is done. */
     public static void writeGenl(MemorySegment segment, long message, int type, int flags, int sequence,
                                  int portId, int command, int version) {

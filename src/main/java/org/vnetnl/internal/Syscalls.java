@@ -75,6 +75,12 @@ public final class Syscalls {
             SymbolLookup.libraryLookup("libnl-genl-3.so.200", Arena.global()), "genl_connect",
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
+    // libnl's nl_connect: socket() and bind() of a netlink socket of any protocol (genl_connect is it for
+    // NETLINK_GENERIC); like genl_connect, its failures lose the errno, captured here.
+    private static final MethodHandle NL_CONNECT = errnoCapturing(
+            SymbolLookup.libraryLookup("libnl-3.so.200", Arena.global()), "nl_connect",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+
     private Syscalls() {}
 
     private static MethodHandle errnoCapturing(String name, FunctionDescriptor descriptor,
@@ -185,6 +191,14 @@ public final class Syscalls {
     public static int genlConnect(MemorySegment errnoState, MemorySegment socket) {
         try {
             return (int) GENL_CONNECT.invokeExact(errnoState, socket);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int nlConnect(MemorySegment errnoState, MemorySegment socket, int protocol) {
+        try {
+            return (int) NL_CONNECT.invokeExact(errnoState, socket, protocol);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -16,6 +16,8 @@ import org.vnetnl.ynl.AttributeSet;
 import org.vnetnl.ynl.SpecAttribute;
 import org.vnetnl.ynl.SpecEnum;
 import org.vnetnl.ynl.SpecStruct;
+import org.vnetnl.ynl.SpecSubMessage;
+import org.vnetnl.internal.NetlinkAlignment;
 import org.vnetnl.ynl.SpecType;
 import org.vnetnl.ynl.YnlSpec;
 
@@ -35,8 +37,29 @@ final class ReplyDecoder {
 
     /** Decodes every attribute of {@code attrs} (already wrapped) in attribute set {@code setName}. */
     Map<String, Object> decode(AttributeReader attrs, String setName) {
+        return decode(attrs, setName, null);
+    }
+
+    /**
+     * The values decoded so far in one nest and those around it, where a sub-message's selector is looked up:
+     * in its own nest first (it comes before the sub-message there), then outwards.
+     */
+    private record Scope(Map<String, Object> values, Scope outer) {
+        Object lookup(String name) {
+            for (Scope s = this; s != null; s = s.outer) {
+                Object v = s.values.get(name);
+                if (v != null) {
+                    return v;
+                }
+            }
+            return null;
+        }
+    }
+
+    private Map<String, Object> decode(AttributeReader attrs, String setName, Scope outer) {
         AttributeSet set = setName == null ? null : spec.attributeSet(setName);
         Map<String, Object> out = new LinkedHashMap<>();
+        Scope scope = new Scope(out, outer);
         while (attrs.next()) {
             SpecAttribute a = set == null ? null : set.attribute(attrs.type()).orElse(null);
             if (a == null) {
@@ -45,7 +68,7 @@ final class ReplyDecoder {
             }
             Object value;
             try {
-                value = decodeOne(attrs, a);
+                value = decodeOne(attrs, a, scope);
             } catch (MalformedMessageException | IllegalArgumentException e) {
                 value = new Undecoded(DisplayHints.hex(attrs.bytesCopy()), e.getMessage());
             }
@@ -92,10 +115,11 @@ final class ReplyDecoder {
         private static final long serialVersionUID = 1L;
     }
 
-    private Object decodeOne(AttributeReader r, SpecAttribute a) {
+    private Object decodeOne(AttributeReader r, SpecAttribute a, Scope scope) {
         SpecType t = a.type();
         return switch (t) {
-            case NEST -> decode(r.nested(), a.nestedAttributes());
+            case NEST -> decode(r.nested(), a.nestedAttributes(), scope);
+            case SUB_MESSAGE -> subMessage(r, a, scope);
             case STRING -> string(r);
             case FLAG -> Boolean.TRUE;
             case BINARY -> binary(r, a);
@@ -180,6 +204,34 @@ final class ReplyDecoder {
         return DisplayHints.formatBytes(raw, a.displayHint());
     }
 
+    /**
+     * A sub-message in the format its selector chooses: the format's fixed header, then its attributes. A
+     * selector value the spec has no format for (a newer kernel's link kind) leaves the bytes undecoded.
+     */
+    private Object subMessage(AttributeReader r, SpecAttribute a, Scope scope) {
+        SpecSubMessage sub = spec.subMessage(a.subMessage());
+        Object selected = scope.lookup(a.selector());
+        SpecSubMessage.Format format = selected == null ? null : sub.format(String.valueOf(selected)).orElse(null);
+        if (format == null) {
+            return new Undecoded(DisplayHints.hex(r.bytesCopy()), selected == null ? "no '" + a.selector()
+                    + "' chooses its format" : a.subMessage() + " has no format for '" + selected + "'");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        byte[] raw = r.bytesCopy();
+        int offset = 0;
+        if (format.fixedHeader() != null) {
+            offset = spec.structSize(format.fixedHeader());
+            out.putAll(struct(MemorySegment.ofArray(raw), 0, Math.min(offset, raw.length), format.fixedHeader()));
+        }
+        if (format.attributeSet() != null && offset < raw.length) {
+            int start = NetlinkAlignment.nlaAlign(offset);
+            AttributeReader inner = new AttributeReader().wrap(MemorySegment.ofArray(raw), Math.min(start, raw.length),
+                    raw.length - Math.min(start, raw.length));
+            out.putAll(decode(inner, format.attributeSet(), scope));
+        }
+        return out;
+    }
+
     private Object indexedArray(AttributeReader r, SpecAttribute a) {
         List<Object> out = new ArrayList<>();
         AttributeReader items = r.nested();
@@ -187,7 +239,7 @@ final class ReplyDecoder {
             SpecType sub = a.subType();
             if (sub == SpecType.NEST) {
                 Map<String, Object> item = new LinkedHashMap<>();
-                item.put(Integer.toString(items.type()), decode(items.nested(), a.nestedAttributes()));
+                item.put(Integer.toString(items.type()), decode(items.nested(), a.nestedAttributes(), null));
                 out.add(item);
             } else if (sub == SpecType.BINARY) {
                 out.add(DisplayHints.formatBytes(items.bytesCopy(), a.displayHint()));

@@ -17,6 +17,7 @@ import org.vnetnl.ynl.Checks;
 import org.vnetnl.ynl.SpecAttribute;
 import org.vnetnl.ynl.SpecEnum;
 import org.vnetnl.ynl.SpecStruct;
+import org.vnetnl.ynl.SpecSubMessage;
 import org.vnetnl.ynl.SpecType;
 import org.vnetnl.ynl.YnlSpec;
 
@@ -72,7 +73,23 @@ final class RequestEncoder {
                 attrs.put(k, v);
             }
         });
-        writeSet(w, spec.attributeSet(setName), attrs, "", allowed);
+        writeSet(w, spec.attributeSet(setName), attrs, "", allowed, null);
+    }
+
+    /**
+     * The values of one nest and those around it, where a sub-message's selector is looked up: in its own nest
+     * first, then outwards (tc's action options are chosen by the action's kind one level up).
+     */
+    private record Scope(Map<String, ?> values, Scope outer) {
+        Object lookup(String name) {
+            for (Scope s = this; s != null; s = s.outer) {
+                Object v = s.values.get(name);
+                if (v != null) {
+                    return v;
+                }
+            }
+            return null;
+        }
     }
 
     /** Writes the fixed header's members from {@code values} at {@code offset} of {@code s} (missing ones are 0). */
@@ -114,8 +131,10 @@ final class RequestEncoder {
     }
 
     private void writeSet(AttributeWriter w, AttributeSet set, Map<?, ?> values, String path,
-                          List<String> allowed) {
-        for (Map.Entry<String, ?> e : named(values, path).entrySet()) {
+                          List<String> allowed, Scope outer) {
+        Map<String, ?> named = named(values, path);
+        Scope scope = new Scope(named, outer);
+        for (Map.Entry<String, ?> e : named.entrySet()) {
             String name = e.getKey();
             SpecAttribute a = set.attribute(name).orElseThrow(() -> bad(path + name, "is not an attribute of set '"
                     + set.name() + "'; valid: " + (allowed != null ? allowed : set.names())));
@@ -126,15 +145,15 @@ final class RequestEncoder {
             if (a.multiAttr() && v instanceof Collection<?> items) {
                 int i = 0;
                 for (Object item : items) {
-                    writeOne(w, a, item, path + name + "[" + i++ + "]");
+                    writeOne(w, a, item, path + name + "[" + i++ + "]", scope);
                 }
             } else {
-                writeOne(w, a, v, path + name);
+                writeOne(w, a, v, path + name, scope);
             }
         }
     }
 
-    private void writeOne(AttributeWriter w, SpecAttribute a, Object v, String path) {
+    private void writeOne(AttributeWriter w, SpecAttribute a, Object v, String path, Scope scope) {
         if (v == null) {
             throw bad(path, "needs a value");
         }
@@ -145,8 +164,66 @@ final class RequestEncoder {
                 Map<?, ?> inner = map(v, path);
                 written.add(new Written(offset, path));
                 int token = w.beginNested(a.value());
-                writeSet(w, spec.attributeSet(a.nestedAttributes()), inner, path + ".", null);
+                writeSet(w, spec.attributeSet(a.nestedAttributes()), inner, path + ".", null, scope);
                 w.endNested(token);
+                return;
+            }
+            case SUB_MESSAGE -> {
+                SpecSubMessage.Format format = subMessageFormat(a, scope.lookup(a.selector()), path);
+                Map<?, ?> inner = map(v, path);
+                written.add(new Written(offset, path));
+                int token = w.beginNested(a.value());
+                Map<String, Object> attrs = new LinkedHashMap<>(named(inner, path + "."));
+                if (format.fixedHeader() != null) {
+                    byte[] header = new byte[spec.structSize(format.fixedHeader())];
+                    encodeStruct(MemorySegment.ofArray(header), 0, format.fixedHeader(), inner, path + ".");
+                    w.putUnframed(header);
+                    spec.struct(format.fixedHeader()).members().forEach(m -> attrs.remove(m.name()));
+                }
+                if (format.attributeSet() != null) {
+                    writeSet(w, spec.attributeSet(format.attributeSet()), attrs, path + ".", null, scope);
+                } else if (!attrs.isEmpty()) {
+                    throw bad(path + "." + attrs.keySet().iterator().next(), "is not part of the '"
+                            + format.value() + "' format of " + a.subMessage() + ", which has no attributes");
+                }
+                w.endNested(token);
+                return;
+            }
+            case INDEXED_ARRAY -> {
+                if (!(v instanceof Collection<?> items)) {
+                    throw bad(path, "is an indexed-array: it takes a list, got " + describe(v));
+                }
+                written.add(new Written(offset, path));
+                int token = w.beginNested(a.value());
+                int i = 0;
+                for (Object item : items) {
+                    writeArrayItem(w, a, item, i++, path + "[" + (i - 1) + "]", scope);
+                }
+                w.endNested(token);
+                return;
+            }
+            case NEST_TYPE_VALUE -> {
+                Map<String, ?> inner = named(map(v, path), path + ".");
+                written.add(new Written(offset, path));
+                Map<String, Object> attrs = new LinkedHashMap<>(inner);
+                int[] tokens = new int[a.typeValue().size() + 1];
+                tokens[0] = w.beginNested(a.value());
+                int level = 1;
+                for (String levelName : a.typeValue()) {
+                    Object type = attrs.remove(levelName);
+                    if (type == null) {
+                        throw bad(path + "." + levelName, "is a level of this nest-type-value and needs a value");
+                    }
+                    long n = integer(type, SpecType.U16, null, false, null, Checks.NONE, path + "." + levelName);
+                    if (n < 1 || n > AttributeWriter.MAX_TYPE) {
+                        throw bad(path + "." + levelName, n + " is not an attribute type 1.." + AttributeWriter.MAX_TYPE);
+                    }
+                    tokens[level++] = w.beginNested((int) n);
+                }
+                writeSet(w, spec.attributeSet(a.nestedAttributes()), attrs, path + ".", null, scope);
+                for (int l = tokens.length - 1; l >= 0; l--) {
+                    w.endNested(tokens[l]);
+                }
                 return;
             }
             case FLAG -> {
@@ -212,6 +289,69 @@ final class RequestEncoder {
             default -> throw bad(path, "is of type " + a.type().yamlName() + ", which requests cannot carry yet");
         }
         written.add(new Written(offset, path));
+    }
+
+    /**
+     * One item of an indexed-array: its type is its index. A nest item may come as the decoder shows it, one
+     * index naming the nest's values ({@code {"1": {...}}}); otherwise items are numbered from 1, as tc numbers
+     * its actions (the kernel reads a table's items by index and ignores index 0 there).
+     */
+    private void writeArrayItem(AttributeWriter w, SpecAttribute a, Object item, int i, String path, Scope scope) {
+        if (item == null) {
+            throw bad(path, "needs a value");
+        }
+        int index = i + 1;
+        SpecType sub = a.subType();
+        if (sub == SpecType.NEST) {
+            Map<?, ?> values = map(item, path);
+            if (values.size() == 1 && values.keySet().iterator().next() instanceof String key
+                    && parseInteger(key) != null && values.get(key) instanceof Map<?, ?> inner) {
+                BigInteger n = parseInteger(key);
+                if (n.signum() < 1 || n.compareTo(BigInteger.valueOf(AttributeWriter.MAX_TYPE)) > 0) {
+                    throw bad(path, "index " + n + " is not an attribute type 1.." + AttributeWriter.MAX_TYPE);
+                }
+                index = n.intValue();
+                values = inner;
+            }
+            if (index > AttributeWriter.MAX_TYPE) {
+                throw bad(path, "an indexed-array holds at most " + AttributeWriter.MAX_TYPE + " items");
+            }
+            int token = w.beginNested(index);
+            writeSet(w, spec.attributeSet(a.nestedAttributes()), values, path + ".", null, scope);
+            w.endNested(token);
+            return;
+        }
+        if (index > AttributeWriter.MAX_TYPE) {
+            throw bad(path, "an indexed-array holds at most " + AttributeWriter.MAX_TYPE + " items");
+        }
+        if (sub == SpecType.BINARY) {
+            w.putBytes(index, item instanceof byte[] b ? b : bytes(string(item, path), a.displayHint(), path));
+        } else if (sub.isFixedScalar()) {
+            long n = integer(item, sub, null, false, a.displayHint(), Checks.NONE, path);
+            switch (sub) {
+                case U8 -> w.putU8(index, (int) n);
+                case S8 -> w.putS8(index, (int) n);
+                case U16 -> w.putU16(index, (int) n, a.byteOrder());
+                case S16 -> w.putS16(index, (int) n);
+                case U32 -> w.putU32(index, n, a.byteOrder());
+                case S32 -> w.putS32(index, (int) n);
+                case U64 -> w.putU64(index, n, a.byteOrder());
+                default -> w.putS64(index, n);
+            }
+        } else {
+            throw bad(path, "an indexed-array of " + sub.yamlName() + " cannot be written");
+        }
+    }
+
+    /** The format of sub-message attribute {@code a} that its selector's value {@code selected} chooses. */
+    private SpecSubMessage.Format subMessageFormat(SpecAttribute a, Object selected, String path) {
+        SpecSubMessage sub = spec.subMessage(a.subMessage());
+        if (selected == null) {
+            throw bad(path, "is chosen by '" + a.selector() + "', which the request does not give; its values: "
+                    + sub.values());
+        }
+        return sub.format(String.valueOf(selected)).orElseThrow(() -> bad(path, "'" + a.selector() + "' is '"
+                + selected + "', for which " + a.subMessage() + " has no format; it has " + sub.values()));
     }
 
     /**

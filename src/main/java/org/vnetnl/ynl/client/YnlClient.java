@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.vnetnl.genl.AttributeReader;
 import org.vnetnl.genl.AttributeWriter;
 import org.vnetnl.genl.DumpHandler;
 import org.vnetnl.genl.DumpInterruptPolicy;
@@ -15,12 +16,26 @@ import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.genl.NetlinkFlags;
 import org.vnetnl.internal.NetlinkAlignment;
+import org.vnetnl.ynl.McastGroup;
 import org.vnetnl.ynl.SpecOperation;
 import org.vnetnl.ynl.SpecSchema;
 import org.vnetnl.ynl.YnlSpec;
 
 /**
- * Any generic netlink family, driven by its YNL spec: operations, attributes, enums and groups by name.
+ * Any netlink family, driven by its YNL spec: operations, attributes, enums and groups by name. A generic netlink
+ * family is resolved by name through the controller; a netlink-raw family (rtnetlink's {@code rt_link},
+ * {@code rt_addr}, {@code rt_route}, {@code tc}) talks on a socket of its own protocol ({@code protonum}) with the
+ * message types, fixed header and multicast group numbers of its spec:
+ *
+ * <pre>{@code
+ * try (YnlClient rt = YnlClient.open(SpecLoader.load(Path.of(".../rt_addr.yaml")))) {
+ *     rt.call("newaddr", Map.of("ifa-family", 2, "ifa-prefixlen", 24, "ifa-index", 1, "ifa-local", "10.0.0.1"),
+ *             NetlinkFlags.CREATE | NetlinkFlags.EXCL);
+ *     List<Map<String, Object>> addresses = rt.dump("getaddr", Map.of());
+ * }
+ * }</pre>
+ *
+ * A generic netlink family:
  *
  * <pre>{@code
  * YnlSpec ethtool = SpecLoader.load(Path.of(".../ethtool.yaml"));
@@ -40,6 +55,8 @@ public final class YnlClient implements AutoCloseable {
 
     /** nlmsghdr (16) + genlmsghdr (4): where a family's fixed header starts. */
     private static final int GENL_HEADERS = 20;
+    /** nlmsghdr: where a netlink-raw family's fixed header starts. */
+    private static final int NETLINK_HEADER = 16;
 
     private final YnlSpec spec;
     private final GenlConnection connection;
@@ -54,15 +71,28 @@ public final class YnlClient implements AutoCloseable {
         this.spec = spec;
         this.connection = connection;
         this.ownsConnection = ownsConnection;
-        this.family = connection.family(spec.name());
-        SpecSchema.checkFixedHeader(spec, family);
+        if (spec.isNetlinkRaw()) {
+            if (connection.protocol() != spec.protonum()) {
+                throw new IllegalArgumentException(spec.name() + " is netlink protocol " + spec.protonum()
+                        + ", the connection speaks protocol " + connection.protocol()
+                        + " (open one with GenlConnection.openRaw)");
+            }
+            this.family = null;
+        } else {
+            this.family = connection.family(spec.name());
+            SpecSchema.checkFixedHeader(spec, family);
+        }
         this.encoder = new RequestEncoder(spec);
         this.decoder = new ReplyDecoder(spec);
     }
 
-    /** Opens a connection of its own (closed with the client) and resolves the spec's family. */
+    /**
+     * Opens a connection of its own (closed with the client) and resolves the spec's family; for a netlink-raw
+     * spec, a socket of its protocol.
+     */
     public static YnlClient open(YnlSpec spec) throws NetlinkException {
-        return own(spec, GenlConnection.open());
+        return own(spec, spec.isNetlinkRaw() ? GenlConnection.openRaw(spec.protonum(), GenlConnection.Options.defaults())
+                : GenlConnection.open());
     }
 
     /**
@@ -70,7 +100,9 @@ public final class YnlClient implements AutoCloseable {
      * {@code ip netns add} or a path); see {@link GenlConnection#openInNamespace}.
      */
     public static YnlClient openInNamespace(YnlSpec spec, String namespace) throws NetlinkException {
-        return own(spec, GenlConnection.openInNamespace(namespace, GenlConnection.Options.defaults()));
+        return own(spec, spec.isNetlinkRaw()
+                ? GenlConnection.openRawInNamespace(namespace, spec.protonum(), GenlConnection.Options.defaults())
+                : GenlConnection.openInNamespace(namespace, GenlConnection.Options.defaults()));
     }
 
     private static YnlClient own(YnlSpec spec, GenlConnection connection) throws NetlinkException {
@@ -91,7 +123,7 @@ public final class YnlClient implements AutoCloseable {
         return spec;
     }
 
-    /** The family as the kernel registered it. */
+    /** The family as the kernel registered it; null for a netlink-raw family, which is not registered by name. */
     public Family family() {
         return family;
     }
@@ -110,6 +142,10 @@ public final class YnlClient implements AutoCloseable {
      * @throws org.vnetnl.ynl.SchemaMismatchException naming each attribute that differs
      */
     public void checkKernel(boolean everyOperation) throws NetlinkException {
+        if (spec.isNetlinkRaw()) {
+            throw new IllegalStateException(spec.name() + " is a netlink-raw family: the kernel publishes no policy"
+                    + " of it to check against");
+        }
         SpecSchema.of(spec).check(connection, family, timeout, everyOperation);
     }
 
@@ -127,8 +163,17 @@ public final class YnlClient implements AutoCloseable {
      *                                  outside the spec's checks: nothing was sent
      */
     public Map<String, Object> call(String operation, Map<String, ?> request) throws NetlinkException {
+        return call(operation, request, 0);
+    }
+
+    /**
+     * {@link #call(String, Map)} with request flags besides NLM_F_REQUEST and NLM_F_ACK: {@link NetlinkFlags#CREATE},
+     * {@link NetlinkFlags#EXCL}, {@link NetlinkFlags#REPLACE}, {@link NetlinkFlags#APPEND}, which netlink-raw
+     * families read (an rtnetlink {@code newroute} needs CREATE).
+     */
+    public Map<String, Object> call(String operation, Map<String, ?> request, int flags) throws NetlinkException {
         SpecOperation op = operation(operation, "do");
-        prepare(op, op.doMode().request(), request, NetlinkFlags.ACK);
+        prepare(op, op.doMode(), request, NetlinkFlags.ACK | flags);
         try {
             GenlMessage reply = connection.transact(timeout);
             return reply == null ? null : decodeMessage(reply, op);
@@ -142,10 +187,21 @@ public final class YnlClient implements AutoCloseable {
         return call(operation, JsonRequest.parse(jsonRequest));
     }
 
+    /** {@link #call(String, Map, int)} with the request as a JSON object. */
+    public Map<String, Object> call(String operation, String jsonRequest, int flags) throws NetlinkException {
+        return call(operation, JsonRequest.parse(jsonRequest), flags);
+    }
+
     /** Runs the {@code dump} of {@code operation} and returns every part as named values. */
     public List<Map<String, Object>> dump(String operation, Map<String, ?> request) throws NetlinkException {
+        return dump(operation, request, 0);
+    }
+
+    /** {@link #dump(String, Map)} with request flags besides NLM_F_REQUEST and NLM_F_DUMP. */
+    public List<Map<String, Object>> dump(String operation, Map<String, ?> request, int flags)
+            throws NetlinkException {
         SpecOperation op = operation(operation, "dump");
-        prepare(op, op.dumpMode().request(), request, NetlinkFlags.DUMP);
+        prepare(op, op.dumpMode(), request, NetlinkFlags.DUMP | flags);
         List<Map<String, Object>> parts = new ArrayList<>();
         try {
             connection.dump(timeout, interruptPolicy, new DumpHandler() {
@@ -170,6 +226,11 @@ public final class YnlClient implements AutoCloseable {
         return dump(operation, JsonRequest.parse(jsonRequest));
     }
 
+    /** {@link #dump(String, Map, int)} with the request as a JSON object. */
+    public List<Map<String, Object>> dump(String operation, String jsonRequest, int flags) throws NetlinkException {
+        return dump(operation, JsonRequest.parse(jsonRequest), flags);
+    }
+
     /**
      * Joins the multicast group {@code group}. Group ids come from the kernel, so a group the spec does not list
      * (6.12's ethtool spec omits its {@code monitor} group) can still be joined.
@@ -177,6 +238,16 @@ public final class YnlClient implements AutoCloseable {
      * @throws IllegalArgumentException if the kernel's family has no such group (the valid ones are listed)
      */
     public void subscribe(String group) throws NetlinkException {
+        if (spec.isNetlinkRaw()) {
+            // A netlink-raw family's groups are numbers fixed by its spec (rtnetlink's RTNLGRP_*).
+            McastGroup known = spec.mcastGroups().get(group);
+            if (known == null || known.value() < 0) {
+                throw new IllegalArgumentException(spec.name() + " has no multicast group '" + group + "'; valid: "
+                        + spec.mcastGroups().keySet());
+            }
+            connection.joinGroup(known.value());
+            return;
+        }
         if (family.multicastGroup(group).isEmpty()) {
             throw new IllegalArgumentException("family " + spec.name() + " has no multicast group '" + group
                     + "'; valid: " + family.multicastGroups().keySet());
@@ -191,11 +262,14 @@ public final class YnlClient implements AutoCloseable {
      */
     public Notification nextNotification(Duration wait) throws NetlinkException {
         GenlMessage message = connection.receiveNotification(wait);
-        SpecOperation op = spec.notificationByValue(message.command())
-                .or(() -> spec.operationByReplyValue(message.command())).orElse(null);
+        // A netlink-raw message's type is its command; generic netlink's is the family id.
+        int command = spec.isNetlinkRaw() ? message.familyId() : message.command();
+        SpecOperation op = spec.notificationByValue(command)
+                .or(() -> spec.operationByReplyValue(command)).orElse(null);
         if (op == null) {
-            return new Notification("UnknownCommand(" + message.command() + ")", decoder.decode(
-                    message.attributes(family.headerSize()), null));
+            return new Notification("UnknownCommand(" + command + ")", spec.isNetlinkRaw()
+                    ? decoder.decode(rawAttributes(message, 0), null)
+                    : decoder.decode(message.attributes(family.headerSize()), null));
         }
         return new Notification(op.name(), decodeMessage(message, op));
     }
@@ -221,23 +295,36 @@ public final class YnlClient implements AutoCloseable {
         return op;
     }
 
-    private void prepare(SpecOperation op, List<String> requestAttributes, Map<String, ?> request, int flags) {
+    private void prepare(SpecOperation op, SpecOperation.Mode mode, Map<String, ?> request, int flags) {
         Objects.requireNonNull(request, "request");
-        AttributeWriter w = connection.prepare(family, op.requestValue(), flags, spec.name() + " " + op.name(), null);
+        String name = spec.name() + " " + op.name();
+        int header = op.fixedHeader() == null ? 0 : spec.structSize(op.fixedHeader());
+        AttributeWriter w = spec.isNetlinkRaw()
+                ? connection.prepareRaw(op.requestValue(mode), flags, header, name)
+                : connection.prepare(family, op.requestValue(), flags, name, null);
         if (op.fixedHeader() != null) {
-            encoder.encodeStruct(w.segment(), GENL_HEADERS, op.fixedHeader(), request, "");
+            encoder.encodeStruct(w.segment(), spec.isNetlinkRaw() ? NETLINK_HEADER : GENL_HEADERS, op.fixedHeader(),
+                    request, "");
         }
-        encoder.encode(w, op.attributeSet(), request, requestAttributes, op.fixedHeader());
+        encoder.encode(w, op.attributeSet(), request, mode.request(), op.fixedHeader());
     }
 
     private Map<String, Object> decodeMessage(GenlMessage message, SpecOperation op) {
         int header = op.fixedHeader() == null ? 0 : spec.structSize(op.fixedHeader());
-        Map<String, Object> out = decoder.decode(message.attributes(NetlinkAlignment.nlaAlign(header)),
-                op.attributeSet());
+        int headers = spec.isNetlinkRaw() ? NETLINK_HEADER : GENL_HEADERS;
+        Map<String, Object> out = decoder.decode(spec.isNetlinkRaw() ? rawAttributes(message, header)
+                : message.attributes(NetlinkAlignment.nlaAlign(header)), op.attributeSet());
         if (header > 0) {
-            out.putAll(decoder.struct(message.segment(), message.offset() + GENL_HEADERS, header, op.fixedHeader()));
+            out.putAll(decoder.struct(message.segment(), message.offset() + headers,
+                    Math.min(header, Math.max(0, message.length() - headers)), op.fixedHeader()));
         }
         return out;
+    }
+
+    /** The attributes of a netlink-raw message, after its netlink header and a fixed header of {@code header} bytes. */
+    private static AttributeReader rawAttributes(GenlMessage message, int header) {
+        long start = Math.min(message.length(), NETLINK_HEADER + (long) NetlinkAlignment.nlaAlign(header));
+        return new AttributeReader().wrap(message.segment(), message.offset() + start, message.length() - start);
     }
 
     /** The kernel's error with the offending attribute named by its path in the spec. */

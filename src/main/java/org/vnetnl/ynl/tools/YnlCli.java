@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.NetlinkException;
+import org.vnetnl.genl.NetlinkFlags;
 import org.vnetnl.genl.NetlinkTimeoutException;
 import org.vnetnl.ynl.MalformedSpecException;
 import org.vnetnl.ynl.SchemaMismatchException;
@@ -67,7 +68,27 @@ public final class YnlCli implements Callable<Integer> {
 
         @Option(names = "--list-ops", description = "list the spec's operations and their modes")
         boolean listOps;
+
+        @Option(names = "--list-msgs", description = "list every message of the spec, notifications and events"
+                + " included, and their modes")
+        boolean listMsgs;
     }
+
+    @Option(names = "--create", description = "request flag NLM_F_CREATE: create the object if it does not exist")
+    boolean create;
+
+    @Option(names = "--excl", description = "request flag NLM_F_EXCL: fail if the object exists")
+    boolean excl;
+
+    @Option(names = "--replace", description = "request flag NLM_F_REPLACE: replace an existing object")
+    boolean replace;
+
+    @Option(names = "--append", description = "request flag NLM_F_APPEND: add to the end of the object's list")
+    boolean append;
+
+    @Option(names = "--process-unknown", negatable = true, description = "accepted as cli.py takes it: attributes"
+            + " the spec does not describe are always shown, as UnknownAttr(type)")
+    boolean processUnknown;
 
     @Option(names = "--subscribe", paramLabel = "GROUP", description = "join a multicast group; print what it"
             + " sent at the end")
@@ -141,6 +162,9 @@ public final class YnlCli implements Callable<Integer> {
     /** The first error of the user's among the options alone, or null. */
     private String optionError() {
         boolean sends = action != null && (action.doOperation != null || action.dumpOperation != null);
+        if ((create || excl || replace || append) && !sends) {
+            return "--create, --excl, --replace and --append need --do or --dump: they are flags of its request";
+        }
         if (json != null && !sends) {
             return "--json needs --do or --dump: it is the request they send";
         }
@@ -148,7 +172,7 @@ public final class YnlCli implements Callable<Integer> {
             return "--sleep " + sleep + ": it takes a number of seconds, 0 or more";
         }
         if (action == null && subscribe == null && sleep == null) {
-            return "nothing to do: give --do, --dump, --list-ops or --subscribe";
+            return "nothing to do: give --do, --dump, --list-ops, --list-msgs or --subscribe";
         }
         return null;
     }
@@ -179,9 +203,10 @@ public final class YnlCli implements Callable<Integer> {
             error("--spec " + spec + ": cannot be read" + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             return USER_ERROR;
         }
-        if (action != null && action.listOps) {
+        if (action != null && (action.listOps || action.listMsgs)) {
+            // As cli.py prints them: --list-ops the requests, --list-msgs every message.
             for (SpecOperation op : family.operations().values()) {
-                if (op.isCall()) {
+                if (op.isCall() || action.listMsgs) {
                     out.println(op.name() + "  [ " + String.join(", ", op.modes()) + " ]");
                 }
             }
@@ -190,7 +215,9 @@ public final class YnlCli implements Callable<Integer> {
         GenlConnection inNamespace = null;
         if (netns != null) {
             try {
-                inNamespace = GenlConnection.openInNamespace(netns, GenlConnection.Options.defaults());
+                inNamespace = family.isNetlinkRaw()
+                        ? GenlConnection.openRawInNamespace(netns, family.protonum(), GenlConnection.Options.defaults())
+                        : GenlConnection.openInNamespace(netns, GenlConnection.Options.defaults());
             } catch (NetlinkException | IllegalArgumentException e) {
                 // Nothing was sent yet: the namespace named is missing, not one, or not enterable.
                 error("--netns " + netns + ": " + (e instanceof NetlinkException n
@@ -208,9 +235,9 @@ public final class YnlCli implements Callable<Integer> {
                 Thread.sleep(Duration.ofSeconds(sleep));
             }
             if (action != null && action.doOperation != null) {
-                print(client.call(action.doOperation, json));
+                print(client.call(action.doOperation, json, requestFlags()));
             } else if (action != null && action.dumpOperation != null) {
-                print(client.dump(action.dumpOperation, json));
+                print(client.dump(action.dumpOperation, json, requestFlags()));
             }
             if (subscribe != null) {
                 List<Notification> received = new ArrayList<>();
@@ -234,6 +261,11 @@ public final class YnlCli implements Callable<Integer> {
             error(e.getMessage());
             return USER_ERROR;
         }
+    }
+
+    private int requestFlags() {
+        return (create ? NetlinkFlags.CREATE : 0) | (excl ? NetlinkFlags.EXCL : 0)
+                | (replace ? NetlinkFlags.REPLACE : 0) | (append ? NetlinkFlags.APPEND : 0);
     }
 
     /** One line a script can rely on: errno name and description, the kernel's message, the attribute's path. */

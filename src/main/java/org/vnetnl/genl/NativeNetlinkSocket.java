@@ -50,6 +50,8 @@ final class NativeNetlinkSocket implements NetlinkSocket {
     private static final String OPEN_GENERIC = "open generic netlink socket";
     /** linux/netlink.h */
     static final int NETLINK_GENERIC = 16;
+    /** linux/netlink.h; not among the generated bindings, which cover what generic netlink uses. */
+    private static final int NETLINK_GET_STRICT_CHK = 12;
 
     /** {@code struct mmsghdr}: a message header and the length recvmmsg received into it. */
     private static final StructLayout MMSGHDR = MemoryLayout.structLayout(msghdr.layout().withName("msg_hdr"),
@@ -149,6 +151,11 @@ final class NativeNetlinkSocket implements NetlinkSocket {
         // whole request back (which could exceed the receive buffer for large requests).
         setOption(LibNl.SOL_NETLINK(), LibNl.NETLINK_EXT_ACK(), 1, "NETLINK_EXT_ACK");
         setOption(LibNl.SOL_NETLINK(), LibNl.NETLINK_CAP_ACK(), 1, "NETLINK_CAP_ACK");
+        if (protocol != NETLINK_GENERIC) {
+            // rtnetlink then checks dump requests strictly and applies their filters (a getaddr dump for one
+            // ifa_index lists that link's addresses only), as the kernel's YNL asks for too.
+            setOption(LibNl.SOL_NETLINK(), NETLINK_GET_STRICT_CHK, 1, "NETLINK_GET_STRICT_CHK");
+        }
         // genl_connect leaves libnl's 32 KiB SO_SNDBUF and SO_RCVBUF behind: put back the system's defaults (or the
         // caller's size), so the Options mean what they say and a request is not capped near 64 KiB.
         int receive = socketReceiveBufferSize > 0 ? socketReceiveBufferSize : systemDefault("rmem_default");

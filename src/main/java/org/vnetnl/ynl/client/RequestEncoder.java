@@ -171,21 +171,29 @@ final class RequestEncoder {
             case SUB_MESSAGE -> {
                 SpecSubMessage.Format format = subMessageFormat(a, scope.lookup(a.selector()), path);
                 Map<?, ?> inner = map(v, path);
-                written.add(new Written(offset, path));
-                int token = w.beginNested(a.value());
                 Map<String, Object> attrs = new LinkedHashMap<>(named(inner, path + "."));
+                byte[] header = null;
                 if (format.fixedHeader() != null) {
-                    byte[] header = new byte[spec.structSize(format.fixedHeader())];
+                    header = new byte[spec.structSize(format.fixedHeader())];
+                    requireMembersOrAttributes(inner, format, path + ".");
                     encodeStruct(MemorySegment.ofArray(header), 0, format.fixedHeader(), inner, path + ".");
-                    w.putUnframed(header);
                     spec.struct(format.fixedHeader()).members().forEach(m -> attrs.remove(m.name()));
                 }
-                if (format.attributeSet() != null) {
-                    writeSet(w, spec.attributeSet(format.attributeSet()), attrs, path + ".", null, scope);
-                } else if (!attrs.isEmpty()) {
-                    throw bad(path + "." + attrs.keySet().iterator().next(), "is not part of the '"
-                            + format.value() + "' format of " + a.subMessage() + ", which has no attributes");
+                if (format.attributeSet() == null) {
+                    if (!attrs.isEmpty()) {
+                        throw bad(path + "." + attrs.keySet().iterator().next(), "is not part of the '"
+                                + format.value() + "' format of " + a.subMessage() + ", which has no attributes");
+                    }
+                    // The struct alone, not nested (pfifo's tc-fifo-qopt), as the kernel's YNL writes it.
+                    w.putBytes(a.value(), header == null ? new byte[0] : header);
+                    break;
                 }
+                written.add(new Written(offset, path));
+                int token = w.beginNested(a.value());
+                if (header != null) {
+                    w.putUnframed(header);
+                }
+                writeSet(w, spec.attributeSet(format.attributeSet()), attrs, path + ".", null, scope);
                 w.endNested(token);
                 return;
             }
@@ -340,6 +348,20 @@ final class RequestEncoder {
             }
         } else {
             throw bad(path, "an indexed-array of " + sub.yamlName() + " cannot be written");
+        }
+    }
+
+    /** Fails on a key that is neither a member of the format's fixed header nor an attribute of its set. */
+    private void requireMembersOrAttributes(Map<?, ?> values, SpecSubMessage.Format format, String path) {
+        List<String> valid = new ArrayList<>();
+        spec.struct(format.fixedHeader()).members().forEach(m -> valid.add(m.name()));
+        if (format.attributeSet() != null) {
+            valid.addAll(spec.attributeSet(format.attributeSet()).names());
+        }
+        for (String key : named(values, path).keySet()) {
+            if (!valid.contains(key)) {
+                throw bad(path + key, "is not part of the '" + format.value() + "' format; valid: " + valid);
+            }
         }
     }
 

@@ -201,7 +201,9 @@ public final class YnlClient implements AutoCloseable {
     public List<Map<String, Object>> dump(String operation, Map<String, ?> request, int flags)
             throws NetlinkException {
         SpecOperation op = operation(operation, "dump");
-        prepare(op, op.dumpMode(), request, NetlinkFlags.DUMP | flags);
+        // 6.12's rtnetlink specs describe some dumps the kernel answers by their do form alone (tc's getqdisc):
+        // as the kernel's YNL does, such a dump is sent with it.
+        prepare(op, op.dumpMode() != null ? op.dumpMode() : op.doMode(), request, NetlinkFlags.DUMP | flags);
         List<Map<String, Object>> parts = new ArrayList<>();
         try {
             connection.dump(timeout, interruptPolicy, new DumpHandler() {
@@ -284,6 +286,10 @@ public final class YnlClient implements AutoCloseable {
 
     private SpecOperation operation(String name, String mode) {
         SpecOperation op = spec.operations().get(name);
+        if (op != null && mode.equals("dump") && op.dumpMode() == null && op.doMode() != null
+                && spec.isNetlinkRaw()) {
+            return op;
+        }
         if (op == null || (mode.equals("do") ? op.doMode() : op.dumpMode()) == null) {
             List<String> valid = spec.operations().values().stream()
                     .filter(o -> (mode.equals("do") ? o.doMode() : o.dumpMode()) != null).map(SpecOperation::name)

@@ -89,7 +89,7 @@ class YnlCliErrorsTest {
         userError("error: Invalid value for option '--sleep': 'soon' is not an int (ynl --help lists the options)",
                 "--spec", nlctrl.toString(), "--sleep", "soon");
         userError("error: Missing required option: '--spec=FILE' (ynl --help lists the options)", "--list-ops");
-        userError("error: nothing to do: give --do, --dump, --list-ops or --subscribe", "--spec", nlctrl.toString());
+        userError("error: nothing to do: give --do, --dump, --list-ops, --list-msgs or --subscribe", "--spec", nlctrl.toString());
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -1,0 +1,205 @@
+package org.vnetnl.ynl.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.vnetnl.genl.NetlinkFlags;
+import org.vnetnl.genl.NetlinkTimeoutException;
+import org.vnetnl.ynl.KernelYnl;
+import org.vnetnl.ynl.SpecLoader;
+import org.vnetnl.ynl.YnlSpec;
+
+/**
+ * {@link YnlClient} on rtnetlink's netlink-raw specs (Linux 6.12's rt_link, rt_route, tc) against the host
+ * kernel, in a network namespace of its own, checked with iproute2's {@code ip -j} and {@code tc -j}. Needs root.
+ */
+class RtnetlinkClientTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NS = "vnetnl-rtnl-" + ProcessHandle.current().pid();
+    private static boolean namespaceMade;
+    private static YnlSpec rtLink;
+    private static YnlSpec rtRoute;
+    private static YnlSpec tc;
+
+    @BeforeAll
+    static void namespace() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "creates a network namespace: run as root");
+        rtLink = SpecLoader.load(KernelYnl.spec("rt_link"));
+        rtRoute = SpecLoader.load(KernelYnl.spec("rt_route"));
+        tc = SpecLoader.load(KernelYnl.spec("tc"));
+        sh("ip", "netns", "add", NS);
+        namespaceMade = true;
+        sh("ip", "-n", NS, "link", "set", "lo", "up");
+        sh("ip", "-n", NS, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1");
+        sh("ip", "-n", NS, "addr", "add", "10.66.0.1/24", "dev", "veth0");
+        sh("ip", "-n", NS, "link", "set", "veth0", "up");
+        sh("ip", "-n", NS, "link", "set", "veth1", "up");
+    }
+
+    @AfterAll
+    static void removeNamespace() throws Exception {
+        if (namespaceMade) {
+            sh("ip", "netns", "del", NS);
+        }
+    }
+
+    @Test
+    void getlinkDumpListsExactlyTheLinksIpLists() throws Exception {
+        Set<String> ip = new TreeSet<>();
+        for (JsonNode link : JSON.readTree(sh("ip", "-j", "-n", NS, "link", "show"))) {
+            ip.add(link.get("ifindex").asInt() + " " + link.get("ifname").asText());
+        }
+        Set<String> dumped = new TreeSet<>();
+        try (YnlClient client = YnlClient.openInNamespace(rtLink, NS)) {
+            for (Map<String, Object> link : client.dump("getlink", Map.of())) {
+                dumped.add(link.get("ifi-index") + " " + link.get("ifname"));
+            }
+            Map<String, Object> veth0 = client.call("getlink", Map.of("ifname", "veth0"));
+            assertEquals("veth", ((Map<?, ?>) veth0.get("linkinfo")).get("kind"), "linkinfo: " + veth0);
+        }
+        assertEquals(ip, dumped);
+    }
+
+    /** Subscribed to rtnetlink's link group by its name in the spec, a client sees each down and up. */
+    @Test
+    void linkMonitorSeesEveryDownAndUp() throws Exception {
+        try (YnlClient monitor = YnlClient.openInNamespace(rtLink, NS)) {
+            monitor.subscribe("rtnlgrp-link");
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                sh("ip", "-n", NS, "link", "set", "veth1", "down");
+                expected.add("down");
+                sh("ip", "-n", NS, "link", "set", "veth1", "up");
+                expected.add("up");
+            }
+            List<String> seen = new ArrayList<>();
+            while (seen.size() < expected.size()) {
+                Notification n;
+                try {
+                    n = monitor.nextNotification(Duration.ofSeconds(5));
+                } catch (NetlinkTimeoutException e) {
+                    fail("saw " + seen + ", expected " + expected);
+                    return;
+                }
+                if (!"veth1".equals(n.msg().get("ifname")) || !n.name().equals("getlink")) {
+                    continue; // the peer's carrier, IPv6 and other changes come on the same group
+                }
+                boolean up = ((List<?>) n.msg().get("ifi-flags")).contains("up");
+                String state = up ? "up" : "down";
+                if (seen.isEmpty() || !seen.getLast().equals(state)) {
+                    seen.add(state);
+                }
+            }
+            assertEquals(expected, seen);
+        }
+    }
+
+    /**
+     * Sub-messages written as the kernel reads them: a bridge's linkinfo data (attributes chosen by kind) and a
+     * pfifo qdisc's options (a fixed header alone, tc-fifo-qopt), read back by iproute2 and by the client.
+     */
+    @Test
+    void subMessagesAreWrittenAsTheKernelReadsThem() throws Exception {
+        try (YnlClient link = YnlClient.openInNamespace(rtLink, NS);
+             YnlClient qdisc = YnlClient.openInNamespace(tc, NS)) {
+            boolean bridge = true;
+            try {
+                link.call("newlink", Map.of("ifname", "br9", "linkinfo", Map.of("kind", "bridge",
+                        "data", Map.of("forward-delay", 800, "max-age", 1500))), NetlinkFlags.CREATE | NetlinkFlags.EXCL);
+            } catch (org.vnetnl.genl.NetlinkException e) {
+                bridge = false; // a kernel without the bridge driver: EOPNOTSUPP
+            }
+            if (bridge) {
+                JsonNode info = JSON.readTree(sh("ip", "-j", "-d", "-n", NS, "link", "show", "br9")).get(0)
+                        .get("linkinfo");
+                assertEquals("bridge", info.get("info_kind").asText());
+                assertEquals(800, info.get("info_data").get("forward_delay").asInt(), info.toString());
+                assertEquals(1500, info.get("info_data").get("max_age").asInt(), info.toString());
+                Map<?, ?> data = (Map<?, ?>) ((Map<?, ?>) link.call("getlink", Map.of("ifname", "br9"))
+                        .get("linkinfo")).get("data");
+                assertEquals(800L, ((Number) data.get("forward-delay")).longValue());
+            }
+            int veth0 = Integer.parseInt(ifindex("veth0"));
+            qdisc.call("newqdisc", Map.of("family", 0, "ifindex", veth0, "handle", 0x10000,
+                    "parent", 0xFFFF_FFFFL, "kind", "pfifo", "options", Map.of("limit", 37)),
+                    NetlinkFlags.CREATE | NetlinkFlags.EXCL);
+            JsonNode shown = JSON.readTree(sh("tc", "-j", "-n", NS, "qdisc", "show", "dev", "veth0"));
+            assertEquals("pfifo", shown.get(0).get("kind").asText(), shown.toString());
+            assertEquals(37, shown.get(0).get("options").get("limit").asInt(), shown.toString());
+            boolean read = false;
+            for (Map<String, Object> q : qdisc.dump("getqdisc", Map.of())) {
+                if (Integer.valueOf(veth0).equals(((Number) q.get("ifindex")).intValue())
+                        && "pfifo".equals(q.get("kind"))) {
+                    assertEquals(37L, ((Number) ((Map<?, ?>) q.get("options")).get("limit")).longValue(), q.toString());
+                    read = true;
+                }
+            }
+            assertTrue(read, "getqdisc lists veth0's pfifo");
+        }
+    }
+
+    /** A dump of 10,000 routes, streamed part by part, has exactly the routes {@code ip -j route} lists. */
+    @Test
+    void aDumpOfTenThousandRoutesHasEveryRoute() throws Exception {
+        Path batch = Files.createTempFile("routes", ".batch");
+        try {
+            StringBuilder commands = new StringBuilder();
+            for (int i = 0; i < 10_000; i++) {
+                commands.append("route add 10.").append(100 + i / 65536).append('.').append(i / 256 % 256).append('.')
+                        .append(i % 256).append("/32 via 10.66.0.2 dev veth0\n");
+            }
+            Files.writeString(batch, commands);
+            sh("ip", "-n", NS, "-batch", batch.toString());
+        } finally {
+            Files.delete(batch);
+        }
+        int ip = JSON.readTree(sh("ip", "-j", "-n", NS, "route", "show", "table", "main")).size();
+        int dumped = 0;
+        int ours = 0;
+        try (YnlClient client = YnlClient.openInNamespace(rtRoute, NS)) {
+            for (Map<String, Object> route : client.dump("getroute", Map.of("rtm-family", 2))) {
+                if (((Number) route.get("rtm-table")).intValue() == 254) {
+                    dumped++;
+                    if ("10.66.0.2".equals(route.get("rta-gateway"))) {
+                        ours++;
+                    }
+                }
+            }
+        }
+        assertEquals(10_000, ours);
+        assertEquals(ip, dumped);
+    }
+
+    private static String ifindex(String device) throws Exception {
+        String out = sh("ip", "-n", NS, "-o", "link", "show", device);
+        return out.substring(0, out.indexOf(':')).trim();
+    }
+
+    private static String sh(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+}

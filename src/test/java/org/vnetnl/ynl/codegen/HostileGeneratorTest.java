@@ -20,7 +20,6 @@ import org.vnetnl.genl.AttributeReader;
 import org.vnetnl.ynl.HostileSpecs;
 import org.vnetnl.ynl.KernelYnl;
 import org.vnetnl.ynl.MalformedSpecException;
-
 import org.vnetnl.ynl.SpecLoader;
 import org.vnetnl.ynl.SpecSchema;
 import org.vnetnl.ynl.YnlSpec;

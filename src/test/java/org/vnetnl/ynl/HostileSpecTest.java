@@ -237,40 +237,11 @@ class HostileSpecTest {
     // ---------------------------------------------------------------------------------------------------------
     // Row 2: sets nested in themselves
 
-    /** A set with {@code fanout} nests of itself, requested by one operation. */
-    static String selfNesting(int fanout) {
-        StringBuilder attrs = new StringBuilder("      - { name: id, type: u32 }\n");
-        StringBuilder names = new StringBuilder("id");
-        for (int i = 0; i < fanout; i++) {
-            attrs.append("      - { name: child").append(i).append(", type: nest, nested-attributes: tree }\n");
-            names.append(", child").append(i);
-        }
-        return """
-                name: tree-fam
-                protocol: genetlink
-                attribute-sets:
-                  - name: tree
-                    attributes:
-                """ + attrs + """
-                  - name: other
-                    attributes:
-                      - { name: leaf, type: u8 }
-                      - { name: back, type: nest, nested-attributes: tree }
-                operations:
-                  list:
-                    - name: get
-                      attribute-set: tree
-                      do:
-                        request:
-                          attributes: [ %s ]
-                """.formatted(names);
-    }
-
     @Test
     void aSelfNestingSetGetsOnePolicyDescribedDownToWhereItRepeats() throws Exception {
-        SpecSchema schema = SpecSchema.of(load(selfNesting(5)));
+        SpecSchema schema = SpecSchema.of(load(HostileSpecs.selfNesting(5)));
         AttributePolicy top = schema.request("get", false).orElseThrow().attributes();
-        assertEquals(6, top.specs().size());
+        assertEquals(7, top.specs().size());
         AttributePolicy tree = top.spec(2).orElseThrow().nestedPolicy().orElseThrow();
         for (int type = 3; type <= 6; type++) {
             assertSame(tree, top.spec(type).orElseThrow().nestedPolicy().orElseThrow(), "one policy per set");

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vnetnl.genl.AttributePolicy;
 import org.vnetnl.genl.AttributeReader;
+import org.vnetnl.ynl.HostileSpecs;
 import org.vnetnl.ynl.KernelYnl;
 import org.vnetnl.ynl.MalformedSpecException;
 import org.vnetnl.ynl.SpecLoader;
@@ -33,38 +34,6 @@ class HostileGeneratorTest {
 
     private static final String PACKAGE = "org.vnetnl.codegen.hostile";
 
-    /** A set with {@code fanout} nests of itself, and a second set nesting it back. */
-    private static String selfNesting(int fanout) {
-        StringBuilder attrs = new StringBuilder("      - { name: id, type: u32 }\n");
-        StringBuilder names = new StringBuilder("id");
-        for (int i = 0; i < fanout; i++) {
-            attrs.append("      - { name: child").append(i).append(", type: nest, nested-attributes: tree }\n");
-            names.append(", child").append(i);
-        }
-        return """
-                name: tree-fam
-                protocol: genetlink
-                attribute-sets:
-                  - name: tree
-                    attributes:
-                """ + attrs + """
-                      - { name: other, type: nest, nested-attributes: other }
-                  - name: other
-                    attributes:
-                      - { name: leaf, type: u8 }
-                      - { name: back, type: nest, nested-attributes: tree }
-                operations:
-                  list:
-                    - name: get
-                      attribute-set: tree
-                      do:
-                        request:
-                          attributes: [ %s, other ]
-                        reply:
-                          attributes: [ %s ]
-                """.formatted(names, names);
-    }
-
     private static YnlSpec load(String text) throws Exception {
         return SpecLoader.load(Path.of("tree.yaml"), new StringReader(text));
     }
@@ -75,8 +44,8 @@ class HostileGeneratorTest {
 
     @Test
     void aSelfNestingSetOfFanoutFiveGivesSmallCodeThatCompiles(@TempDir Path dir) throws Exception {
-        SortedMap<String, String> one = JavaGenerator.generate(load(selfNesting(1)), PACKAGE);
-        SortedMap<String, String> five = JavaGenerator.generate(load(selfNesting(5)), PACKAGE);
+        SortedMap<String, String> one = JavaGenerator.generate(load(HostileSpecs.selfNesting(1)), PACKAGE);
+        SortedMap<String, String> five = JavaGenerator.generate(load(HostileSpecs.selfNesting(5)), PACKAGE);
         // Linear: four more attributes add a few lines per generated file, not a copy of the tree per nest.
         assertTrue(size(five) - size(one) < 20_000, "fanout 1: " + size(one) + " chars, fanout 5: " + size(five));
         String family = five.get("org/vnetnl/codegen/hostile/TreeFam.java");
@@ -87,7 +56,7 @@ class HostileGeneratorTest {
                 "a policy is declared before the ones nesting it");
 
         Path sources = dir.resolve("src");
-        JavaGenerator.write(load(selfNesting(5)), PACKAGE, sources);
+        JavaGenerator.write(load(HostileSpecs.selfNesting(5)), PACKAGE, sources);
         Path classes = Files.createDirectories(dir.resolve("classes"));
         Path library = Path.of(AttributeReader.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         JavaGeneratorTest.compile(sources, classes, library);
@@ -127,7 +96,7 @@ class HostileGeneratorTest {
 
     @Test
     void aPackageThatIsAKeywordIsRefused() throws Exception {
-        YnlSpec spec = load(selfNesting(1));
+        YnlSpec spec = load(HostileSpecs.selfNesting(1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JavaGenerator.generate(spec, "class.x"));
         assertEquals("not a Java package name: 'class.x' ('class' is a Java keyword)", e.getMessage());
@@ -141,15 +110,15 @@ class HostileGeneratorTest {
     void namesTooLongForAFileAreRefusedUpFront() throws Exception {
         String longName = "x".repeat(3000);
         MalformedSpecException attribute = assertThrows(MalformedSpecException.class, () -> JavaGenerator.generate(
-                load(selfNesting(1).replace("name: leaf", "name: " + longName)), PACKAGE));
+                load(HostileSpecs.selfNesting(1).replace("name: leaf", "name: " + longName)), PACKAGE));
         assertEquals("attribute-sets.other.attributes", attribute.key());
         assertTrue(attribute.getMessage().contains("a name of 3000 characters ('xxxxxxxxxxxxxxxxxxxx...') is longer"
                 + " than the 100 the Java generator accepts"), attribute.getMessage());
         MalformedSpecException family = assertThrows(MalformedSpecException.class, () -> JavaGenerator.generate(
-                load(selfNesting(1).replace("name: tree-fam", "name: " + longName)), PACKAGE));
+                load(HostileSpecs.selfNesting(1).replace("name: tree-fam", "name: " + longName)), PACKAGE));
         assertEquals("name", family.key());
         MalformedSpecException set = assertThrows(MalformedSpecException.class, () -> JavaGenerator.generate(
-                load(selfNesting(1).replace("name: tree\n", "name: " + longName + "\n")
+                load(HostileSpecs.selfNesting(1).replace("name: tree\n", "name: " + longName + "\n")
                         .replace("nested-attributes: tree ", "nested-attributes: " + longName + " ")
                         .replace("attribute-set: tree", "attribute-set: " + longName)), PACKAGE));
         assertEquals("attribute-sets." + longName, set.key());

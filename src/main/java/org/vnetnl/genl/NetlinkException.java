@@ -27,6 +27,8 @@ public class NetlinkException extends Exception {
     private final int attributeType;
     private final String attributeName;
     private final int missingAttributeType;
+    private final int missingAttributeNest;
+    private final String missingAttributeName;
 
     /**
      * Full form, used when the kernel sent an error message.
@@ -43,8 +45,24 @@ public class NetlinkException extends Exception {
      */
     public NetlinkException(int errno, String operation, int sequence, String extAckMessage, int extAckOffset,
                             int attributeType, String attributeName, int missingAttributeType) {
+        this(errno, operation, sequence, extAckMessage, extAckOffset, attributeType, attributeName,
+                missingAttributeType, -1, null);
+    }
+
+    /**
+     * The full form with where the missing attribute was missing from, and its name.
+     *
+     * @param missingAttributeNest offset in the request of the nest the missing attribute belongs in
+     *                             (NLMSGERR_ATTR_MISS_NEST), or -1 for the top level
+     * @param missingAttributeName its name, or its path of names, from a spec; or null
+     */
+    public NetlinkException(int errno, String operation, int sequence, String extAckMessage, int extAckOffset,
+                            int attributeType, String attributeName, int missingAttributeType,
+                            int missingAttributeNest, String missingAttributeName) {
         super(describe(errno, operation, sequence, extAckMessage, extAckOffset, attributeType, attributeName,
-                missingAttributeType));
+                missingAttributeType, missingAttributeName));
+        this.missingAttributeNest = missingAttributeNest;
+        this.missingAttributeName = missingAttributeName;
         this.errno = errno;
         this.operation = operation;
         this.sequence = sequence;
@@ -114,9 +132,22 @@ public class NetlinkException extends Exception {
         return missingAttributeType < 0 ? OptionalInt.empty() : OptionalInt.of(missingAttributeType);
     }
 
+    /**
+     * Offset in the request of the nest the missing attribute belongs in (NLMSGERR_ATTR_MISS_NEST); empty when it
+     * is missing from the top level.
+     */
+    public OptionalInt missingAttributeNest() {
+        return missingAttributeNest < 0 ? OptionalInt.empty() : OptionalInt.of(missingAttributeNest);
+    }
+
+    /** The missing attribute's name (or path of names, e.g. {@code header.dev-index}), when a spec named it. */
+    public Optional<String> missingAttributeName() {
+        return Optional.ofNullable(missingAttributeName);
+    }
+
     private static String describe(int errno, String operation, int sequence, String extAckMessage,
                                    int extAckOffset, int attributeType, String attributeName,
-                                   int missingAttributeType) {
+                                   int missingAttributeType, String missingAttributeName) {
         StringBuilder text = new StringBuilder(operation).append(" failed");
         if (errno != 0) {
             text.append(": ").append(Errno.name(errno)).append(" (").append(Errno.description(errno)).append(')');
@@ -135,7 +166,10 @@ public class NetlinkException extends Exception {
         } else if (extAckOffset >= 0) {
             text.append(" [at offset ").append(extAckOffset).append(']');
         }
-        if (missingAttributeType >= 0) {
+        if (missingAttributeName != null) {
+            text.append(" [missing attribute ").append(missingAttributeName).append(" (type ")
+                    .append(missingAttributeType).append(")]");
+        } else if (missingAttributeType >= 0) {
             text.append(" [missing attribute type ").append(missingAttributeType).append(']');
         }
         if (sequence != 0) {

@@ -32,10 +32,19 @@ final class ReplyParser {
      *                null when there is neither
      * @param offset the offset in the request of the attribute the kernel rejected (NLMSGERR_ATTR_OFFS), or -1
      * @param missingType the type of an attribute the kernel reported missing (NLMSGERR_ATTR_MISS_TYPE), or -1
+     * @param missingNest the offset in the request of the nest it is missing from (NLMSGERR_ATTR_MISS_NEST), or
+     *                    -1 when it is missing from the top level
      */
-    record ExtendedAck(String message, int offset, int missingType) {
-        static final ExtendedAck NONE = new ExtendedAck(null, -1, -1);
+    record ExtendedAck(String message, int offset, int missingType, int missingNest) {
+        static final ExtendedAck NONE = new ExtendedAck(null, -1, -1, -1);
+
+        ExtendedAck(String message, int offset, int missingType) {
+            this(message, offset, missingType, -1);
+        }
     }
+
+    /** linux/netlink.h's enum nlmsgerr_attrs; not among the generated bindings. */
+    private static final int NLMSGERR_ATTR_MISS_NEST = 6;
 
     /**
      * The request an error answers, as it was sent: needed to name the attribute the kernel points at.
@@ -154,6 +163,7 @@ final class ReplyParser {
         String text = null;
         int offset = -1;
         int missing = -1;
+        int missingNest = -1;
         AttributeReader reader = new AttributeReader().wrap(datagram, pos + tlvs, length - tlvs);
         try {
             while (reader.next()) {
@@ -164,13 +174,15 @@ final class ReplyParser {
                     offset = reader.u32AsInt();
                 } else if (attribute == LibNl.NLMSGERR_ATTR_MISS_TYPE()) {
                     missing = reader.u32AsInt();
+                } else if (attribute == NLMSGERR_ATTR_MISS_NEST) {
+                    missingNest = reader.u32AsInt();
                 }
             }
         } catch (MalformedMessageException e) {
             // Keep what was readable; the errno itself is what matters.
             text = (text == null ? "" : text + "; ") + "unreadable extended ack: " + e.getMessage();
         }
-        return new ExtendedAck(text, offset, missing);
+        return new ExtendedAck(text, offset, missing, missingNest);
     }
 
     /**
@@ -197,7 +209,7 @@ final class ReplyParser {
             }
         }
         return new NetlinkException(errno, request.operation(), request.sequence(), ack.message(), offset,
-                attributeType, attributeName, ack.missingType());
+                attributeType, attributeName, ack.missingType(), ack.missingNest(), null);
     }
 
     /**

@@ -178,7 +178,7 @@ public final class YnlClient implements AutoCloseable {
             GenlMessage reply = connection.transact(timeout);
             return reply == null ? null : decodeMessage(reply, op);
         } catch (NetlinkException e) {
-            throw named(e);
+            throw named(e, op);
         }
     }
 
@@ -218,7 +218,7 @@ public final class YnlClient implements AutoCloseable {
                 }
             });
         } catch (NetlinkException e) {
-            throw named(e);
+            throw named(e, op);
         }
         return parts;
     }
@@ -333,18 +333,37 @@ public final class YnlClient implements AutoCloseable {
         return new AttributeReader().wrap(message.segment(), message.offset() + start, message.length() - start);
     }
 
-    /** The kernel's error with the offending attribute named by its path in the spec. */
-    private NetlinkException named(NetlinkException e) {
-        if (e.getClass() != NetlinkException.class || e.extAckOffset().isEmpty()) {
+    /**
+     * The kernel's error with the offending attribute named by its path in the spec, and a missing attribute by
+     * its name (by its path when the kernel says which nest it is missing from).
+     */
+    private NetlinkException named(NetlinkException e, SpecOperation op) {
+        if (e.getClass() != NetlinkException.class) {
             return e;
         }
-        String path = encoder.pathAt(e.extAckOffset().getAsInt());
-        if (path == null) {
+        String path = e.extAckOffset().isPresent() ? encoder.pathAt(e.extAckOffset().getAsInt()) : null;
+        String missing = null;
+        if (e.missingAttributeType().isPresent()) {
+            String set = op.attributeSet();
+            String prefix = "";
+            if (e.missingAttributeNest().isPresent()) {
+                long nest = e.missingAttributeNest().getAsInt();
+                set = encoder.setAt(nest);
+                prefix = encoder.pathAt(nest) + ".";
+            }
+            if (set != null) {
+                String at = prefix;
+                missing = spec.attributeSet(set).attribute(e.missingAttributeType().getAsInt())
+                        .map(a -> at + a.name()).orElse(null);
+            }
+        }
+        if (path == null && missing == null) {
             return e;
         }
         NetlinkException named = new NetlinkException(e.errno(), e.operation(), e.sequence(),
-                e.extAckMessage().orElse(null), e.extAckOffset().getAsInt(), e.attributeType().orElse(-1), path,
-                e.missingAttributeType().orElse(-1));
+                e.extAckMessage().orElse(null), e.extAckOffset().orElse(-1), e.attributeType().orElse(-1),
+                path != null ? path : e.attributeName().orElse(null), e.missingAttributeType().orElse(-1),
+                e.missingAttributeNest().orElse(-1), missing);
         named.initCause(e);
         return named;
     }

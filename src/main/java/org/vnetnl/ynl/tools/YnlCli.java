@@ -274,7 +274,13 @@ public final class YnlCli implements Callable<Integer> {
                 .append(e.errnoDescription()).append(")");
         e.extAckMessage().ifPresent(m -> line.append(": ").append(m));
         e.attributeName().ifPresent(a -> line.append(" [bad-attr: .").append(a).append(']'));
-        if (e.extAckMessage().isEmpty() && e.attributeName().isEmpty()) {
+        // As cli.py names it: the attribute's name from the spec, else its type.
+        if (e.missingAttributeName().isPresent()) {
+            line.append(" [miss-type: ").append(e.missingAttributeName().get()).append(']');
+        } else {
+            e.missingAttributeType().ifPresent(t -> line.append(" [miss-type: ").append(t).append(']'));
+        }
+        if (e.extAckMessage().isEmpty() && e.attributeName().isEmpty() && e.missingAttributeType().isEmpty()) {
             line.append(": ").append(e.getMessage());
         }
         return line.toString().replace('\n', ' ');

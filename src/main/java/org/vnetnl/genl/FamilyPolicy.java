@@ -321,7 +321,8 @@ public final class FamilyPolicy {
             return AttributeKind.UNKNOWN;
         }
 
-        private static Rule readRule(int attributeType, AttributeReader fields) {
+        /** One rule from its NL_POLICY_TYPE_ATTR_* fields; an error's extended ack carries one too. */
+        static Rule readRule(int attributeType, AttributeReader fields) {
             AttributeKind kind = AttributeKind.UNKNOWN;
             Long minValue = null;
             Long maxValue = null;

@@ -29,6 +29,7 @@ public class NetlinkException extends Exception {
     private final int missingAttributeType;
     private final int missingAttributeNest;
     private final String missingAttributeName;
+    private final FamilyPolicy.Rule policy;
 
     /**
      * Full form, used when the kernel sent an error message.
@@ -46,7 +47,7 @@ public class NetlinkException extends Exception {
     public NetlinkException(int errno, String operation, int sequence, String extAckMessage, int extAckOffset,
                             int attributeType, String attributeName, int missingAttributeType) {
         this(errno, operation, sequence, extAckMessage, extAckOffset, attributeType, attributeName,
-                missingAttributeType, -1, null);
+                missingAttributeType, -1, null, null);
     }
 
     /**
@@ -55,12 +56,14 @@ public class NetlinkException extends Exception {
      * @param missingAttributeNest offset in the request of the nest the missing attribute belongs in
      *                             (NLMSGERR_ATTR_MISS_NEST), or -1 for the top level
      * @param missingAttributeName its name, or its path of names, from a spec; or null
+     * @param policy the kernel's policy that the rejected attribute failed (NLMSGERR_ATTR_POLICY), or null
      */
     public NetlinkException(int errno, String operation, int sequence, String extAckMessage, int extAckOffset,
                             int attributeType, String attributeName, int missingAttributeType,
-                            int missingAttributeNest, String missingAttributeName) {
+                            int missingAttributeNest, String missingAttributeName, FamilyPolicy.Rule policy) {
         super(describe(errno, operation, sequence, extAckMessage, extAckOffset, attributeType, attributeName,
-                missingAttributeType, missingAttributeName));
+                missingAttributeType, missingAttributeName, policy));
+        this.policy = policy;
         this.missingAttributeNest = missingAttributeNest;
         this.missingAttributeName = missingAttributeName;
         this.errno = errno;
@@ -140,6 +143,11 @@ public class NetlinkException extends Exception {
         return missingAttributeNest < 0 ? OptionalInt.empty() : OptionalInt.of(missingAttributeNest);
     }
 
+    /** The policy the rejected attribute failed, as the kernel reported it with the error. */
+    public Optional<FamilyPolicy.Rule> policy() {
+        return Optional.ofNullable(policy);
+    }
+
     /** The missing attribute's name (or path of names, e.g. {@code header.dev-index}), when a spec named it. */
     public Optional<String> missingAttributeName() {
         return Optional.ofNullable(missingAttributeName);
@@ -147,7 +155,8 @@ public class NetlinkException extends Exception {
 
     private static String describe(int errno, String operation, int sequence, String extAckMessage,
                                    int extAckOffset, int attributeType, String attributeName,
-                                   int missingAttributeType, String missingAttributeName) {
+                                   int missingAttributeType, String missingAttributeName,
+                                   FamilyPolicy.Rule policy) {
         StringBuilder text = new StringBuilder(operation).append(" failed");
         if (errno != 0) {
             text.append(": ").append(Errno.name(errno)).append(" (").append(Errno.description(errno)).append(')');
@@ -165,6 +174,9 @@ public class NetlinkException extends Exception {
             text.append(" at offset ").append(extAckOffset).append(']');
         } else if (extAckOffset >= 0) {
             text.append(" [at offset ").append(extAckOffset).append(']');
+        }
+        if (policy != null) {
+            text.append(" [policy: ").append(policy.describe()).append(']');
         }
         if (missingAttributeName != null) {
             text.append(" [missing attribute ").append(missingAttributeName).append(" (type ")

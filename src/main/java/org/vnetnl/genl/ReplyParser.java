@@ -34,17 +34,19 @@ final class ReplyParser {
      * @param missingType the type of an attribute the kernel reported missing (NLMSGERR_ATTR_MISS_TYPE), or -1
      * @param missingNest the offset in the request of the nest it is missing from (NLMSGERR_ATTR_MISS_NEST), or
      *                    -1 when it is missing from the top level
+     * @param policy the policy the rejected attribute failed (NLMSGERR_ATTR_POLICY), or null
      */
-    record ExtendedAck(String message, int offset, int missingType, int missingNest) {
-        static final ExtendedAck NONE = new ExtendedAck(null, -1, -1, -1);
+    record ExtendedAck(String message, int offset, int missingType, int missingNest, FamilyPolicy.Rule policy) {
+        static final ExtendedAck NONE = new ExtendedAck(null, -1, -1, -1, null);
 
         ExtendedAck(String message, int offset, int missingType) {
-            this(message, offset, missingType, -1);
+            this(message, offset, missingType, -1, null);
         }
     }
 
     /** linux/netlink.h's enum nlmsgerr_attrs; not among the generated bindings. */
     private static final int NLMSGERR_ATTR_MISS_NEST = 6;
+    private static final int NLMSGERR_ATTR_POLICY = 4;
 
     /**
      * The request an error answers, as it was sent: needed to name the attribute the kernel points at.
@@ -164,6 +166,7 @@ final class ReplyParser {
         int offset = -1;
         int missing = -1;
         int missingNest = -1;
+        FamilyPolicy.Rule policy = null;
         AttributeReader reader = new AttributeReader().wrap(datagram, pos + tlvs, length - tlvs);
         try {
             while (reader.next()) {
@@ -176,13 +179,15 @@ final class ReplyParser {
                     missing = reader.u32AsInt();
                 } else if (attribute == NLMSGERR_ATTR_MISS_NEST) {
                     missingNest = reader.u32AsInt();
+                } else if (attribute == NLMSGERR_ATTR_POLICY) {
+                    policy = FamilyPolicy.Parser.readRule(-1, reader.nested());
                 }
             }
         } catch (MalformedMessageException e) {
             // Keep what was readable; the errno itself is what matters.
             text = (text == null ? "" : text + "; ") + "unreadable extended ack: " + e.getMessage();
         }
-        return new ExtendedAck(text, offset, missing, missingNest);
+        return new ExtendedAck(text, offset, missing, missingNest, policy);
     }
 
     /**
@@ -209,7 +214,7 @@ final class ReplyParser {
             }
         }
         return new NetlinkException(errno, request.operation(), request.sequence(), ack.message(), offset,
-                attributeType, attributeName, ack.missingType(), ack.missingNest(), null);
+                attributeType, attributeName, ack.missingType(), ack.missingNest(), null, ack.policy());
     }
 
     /**

@@ -322,6 +322,9 @@ class YnlConformanceTest {
         // A missing attribute, named from the spec as cli.py names it.
         Outcome missing = same("ethtool", "--do", "channels-get", "{}");
         assertEquals("header", missing.missType(), missing.toString());
+        // The policy an attribute failed, as the kernel states it.
+        Outcome tooLong = same("rt_link", "--do", "getlink", "{\"ifname\":\"abcdefghijklmnopqrstu\"}");
+        assertEquals(Set.of("type string", "max-length 15"), tooLong.policy(), tooLong.toString());
     }
 
     /** A value outside the spec's checks: the Java tool refuses it before sending; the kernel refuses it too. */
@@ -372,6 +375,7 @@ class YnlConformanceTest {
             assertEquals(python.extAck(), java.extAck(), label + " extended ack");
             assertEquals(python.badAttr(), java.badAttr(), label + " attribute");
             assertEquals(python.missType(), java.missType(), label + " missing attribute");
+            assertEquals(python.policy(), java.policy(), label + " policy");
             COMPARED.add(label + " -> " + python.errno() + (python.extAck() == null ? "" : " \"" + python.extAck()
                     + "\""));
             return;
@@ -427,7 +431,7 @@ class YnlConformanceTest {
      * errno's description, the extended-ack message and the attribute path.
      */
     record Outcome(int exit, String stdout, String stderr, List<JsonNode> json, String errno, String extAck,
-                   String badAttr, String missType) {
+                   String badAttr, String missType, Set<String> policy) {
         @Override
         public String toString() {
             return "exit " + exit + "\n" + stdout + stderr;
@@ -437,10 +441,23 @@ class YnlConformanceTest {
     private static final Pattern PY_ERRNO = Pattern.compile("^Netlink error: (.*)$", Pattern.MULTILINE);
     private static final Pattern PY_MSG = Pattern.compile("'msg': '((?:[^'\\\\]|\\\\.)*)'");
     private static final Pattern PY_BAD_ATTR = Pattern.compile("'bad-attr': '([^']*)'");
+    private static final Pattern PY_POLICY = Pattern.compile("'policy': \\{([^}]*)\\}");
     private static final Pattern PY_MISS_TYPE = Pattern.compile("'miss-type': '?([^',}]*)'?");
     private static final Pattern JAVA_ERROR = Pattern.compile(
             "^Netlink error: [A-Z0-9]+ \\(([^)]*)\\)(?:: (.*?))?(?: \\[bad-attr: ([^\\]]*)\\])?"
-                    + "(?: \\[miss-type: ([^\\]]*)\\])?$", Pattern.MULTILINE);
+                    + "(?: \\[policy: ([^\\]]*)\\])?(?: \\[miss-type: ([^\\]]*)\\])?$", Pattern.MULTILINE);
+
+    /** A policy's fields as "name value", from cli.py's dict ('max-length': 15) or the Java line (max-length 15). */
+    private static Set<String> policyFields(String text) {
+        if (text == null) {
+            return null;
+        }
+        Set<String> fields = new TreeSet<>();
+        for (String field : text.split(", ")) {
+            fields.add(field.replace("'", "").replace(": ", " ").strip());
+        }
+        return fields;
+    }
 
     private static Outcome python(List<String> args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", NS, KernelYnl.PYTHON.toString(),
@@ -460,11 +477,12 @@ class YnlConformanceTest {
             Matcher msg = PY_MSG.matcher(stdout);
             Matcher bad = PY_BAD_ATTR.matcher(stdout);
             Matcher miss = PY_MISS_TYPE.matcher(stdout);
+            Matcher policy = PY_POLICY.matcher(stdout);
             return new Outcome(exit, stdout, stderr, List.of(), errno.find() ? errno.group(1) : null,
                     msg.find() ? msg.group(1) : null, bad.find() ? bad.group(1) : null,
-                    miss.find() ? miss.group(1) : null);
+                    miss.find() ? miss.group(1) : null, policyFields(policy.find() ? policy.group(1) : null));
         }
-        return new Outcome(exit, stdout, stderr, documents(stdout), null, null, null, null);
+        return new Outcome(exit, stdout, stderr, documents(stdout), null, null, null, null, null);
     }
 
     private static Outcome java(List<String> args) throws IOException {
@@ -478,15 +496,16 @@ class YnlConformanceTest {
         if (exit != 0) {
             Matcher m = JAVA_ERROR.matcher(stderr);
             if (!m.find()) {
-                return new Outcome(exit, stdout, stderr, List.of(), null, null, null, null);
+                return new Outcome(exit, stdout, stderr, List.of(), null, null, null, null, null);
             }
             String msg = m.group(2);
             if (msg != null && msg.contains(" failed: ")) {
                 msg = null; // no extended ack: the line repeats the exception's own description instead
             }
-            return new Outcome(exit, stdout, stderr, List.of(), m.group(1), msg, m.group(3), m.group(4));
+            return new Outcome(exit, stdout, stderr, List.of(), m.group(1), msg, m.group(3), m.group(5),
+                    policyFields(m.group(4)));
         }
-        return new Outcome(exit, stdout, stderr, documents(stdout), null, null, null, null);
+        return new Outcome(exit, stdout, stderr, documents(stdout), null, null, null, null, null);
     }
 
     /**

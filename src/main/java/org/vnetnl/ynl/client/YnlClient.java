@@ -363,7 +363,7 @@ public final class YnlClient implements AutoCloseable {
         NetlinkException named = new NetlinkException(e.errno(), e.operation(), e.sequence(),
                 e.extAckMessage().orElse(null), e.extAckOffset().orElse(-1), e.attributeType().orElse(-1),
                 path != null ? path : e.attributeName().orElse(null), e.missingAttributeType().orElse(-1),
-                e.missingAttributeNest().orElse(-1), missing);
+                e.missingAttributeNest().orElse(-1), missing, e.policy().orElse(null));
         named.initCause(e);
         return named;
     }

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.vnetnl.genl.AttributeKind;
+import org.vnetnl.genl.FamilyPolicy;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.genl.NetlinkFlags;
@@ -274,6 +276,7 @@ public final class YnlCli implements Callable<Integer> {
                 .append(e.errnoDescription()).append(")");
         e.extAckMessage().ifPresent(m -> line.append(": ").append(m));
         e.attributeName().ifPresent(a -> line.append(" [bad-attr: .").append(a).append(']'));
+        e.policy().ifPresent(p -> line.append(" [policy: ").append(policyFields(p)).append(']'));
         // As cli.py names it: the attribute's name from the spec, else its type.
         if (e.missingAttributeName().isPresent()) {
             line.append(" [miss-type: ").append(e.missingAttributeName().get()).append(']');
@@ -284,6 +287,24 @@ public final class YnlCli implements Callable<Integer> {
             line.append(": ").append(e.getMessage());
         }
         return line.toString().replace('\n', ' ');
+    }
+
+    /**
+     * A policy as cli.py prints it: {@code type u32, min-value 1, max-value 4294967295}, with the kernel's names
+     * of the attribute kinds (enum netlink_attribute_type).
+     */
+    static String policyFields(FamilyPolicy.Rule rule) {
+        List<String> fields = new ArrayList<>();
+        if (rule.kind() != AttributeKind.UNKNOWN) {
+            fields.add("type " + rule.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        }
+        rule.minValue().ifPresent(v -> fields.add("min-value " + (rule.kind().isSigned() ? Long.toString(v)
+                : Long.toUnsignedString(v))));
+        rule.maxValue().ifPresent(v -> fields.add("max-value " + (rule.kind().isSigned() ? Long.toString(v)
+                : Long.toUnsignedString(v))));
+        rule.minLength().ifPresent(v -> fields.add("min-length " + v));
+        rule.maxLength().ifPresent(v -> fields.add("max-length " + v));
+        return String.join(", ", fields);
     }
 
     private void print(Object value) throws IOException {

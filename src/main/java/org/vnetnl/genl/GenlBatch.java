@@ -141,8 +141,36 @@ public final class GenlBatch {
      */
     public AttributeWriter add(Family family, int command, int flags, String operation, AttributePolicy schema) {
         Objects.requireNonNull(family, "family");
+        int at = startEntry(flags, (flags & LibNl.NLM_F_DUMP()) != 0,
+                MessageHeader.GENL_PAYLOAD + NetlinkAlignment.nlaAlign(family.headerSize()));
+        AttributeWriter attributes = entries[size].prepareAt(at, family.id(), command, family.version(), flags,
+                family, operation, schema, connection.nextSequence(), connection.localPort());
+        return added(attributes);
+    }
+
+    /**
+     * Adds a netlink-raw request (a connection opened with {@link GenlConnection#openRaw}), as
+     * {@link GenlConnection#prepareRaw} writes one: its netlink header and {@code headerSize} zeroed bytes for the
+     * fixed header, which the caller fills in through {@link AttributeWriter#segment()} at
+     * {@code position() - nlaAlign(headerSize)}. nfnetlink's transactions (nftables' batch-begin ... batch-end)
+     * must arrive in one send, as a batch sends them.
+     */
+    public AttributeWriter addRaw(int messageType, int flags, int headerSize, String operation) {
+        if (connection.protocol() == NativeNetlinkSocket.NETLINK_GENERIC) {
+            throw new IllegalStateException("a generic netlink connection sends requests of a family: use add");
+        }
+        // A new request's EXCL (0x200) and REPLACE (0x100) are a get request's MATCH and ROOT: only both is a dump.
+        int at = startEntry(flags, (flags & LibNl.NLM_F_DUMP()) == LibNl.NLM_F_DUMP(),
+                NetlinkAlignment.NLMSG_HDRLEN + NetlinkAlignment.nlaAlign(Math.max(0, headerSize)));
+        AttributeWriter attributes = entries[size].prepareRawAt(at, messageType, flags, headerSize, operation,
+                connection.nextSequence(), connection.localPort());
+        return added(attributes);
+    }
+
+    /** Checks that one more entry of {@code headers} bytes fits and returns where it starts. */
+    private int startEntry(int flags, boolean dump, int headers) {
         connection.checkBatchable();
-        if ((flags & LibNl.NLM_F_DUMP()) != 0) {
+        if (dump) {
             throw new IllegalArgumentException("a batch holds doit requests only, not NLM_F_DUMP: run dumps with"
                     + " GenlConnection.dump(...)");
         }
@@ -154,13 +182,15 @@ public final class GenlBatch {
                     + " add the rest to the next round");
         }
         int at = size == 0 ? 0 : sealLast();
-        if (at + MessageHeader.GENL_PAYLOAD + NetlinkAlignment.nlaAlign(family.headerSize()) > sendBuffer.byteSize()) {
+        if (at + headers > sendBuffer.byteSize()) {
             throw new IllegalArgumentException("the batch's send buffer (" + sendBuffer.byteSize() + " bytes,"
                     + " Options.sendBufferSize) has no room for request " + (size + 1) + " after " + at
                     + " bytes: execute it and add the rest to the next round");
         }
-        AttributeWriter attributes = entries[size].prepareAt(at, family.id(), command, family.version(), flags,
-                family, operation, schema, connection.nextSequence(), connection.localPort());
+        return at;
+    }
+
+    private AttributeWriter added(AttributeWriter attributes) {
         if (size == 0) {
             firstSequence = entries[0].sequence();
         }

@@ -6,6 +6,7 @@ import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -193,6 +194,8 @@ public final class GenlConnection implements AutoCloseable {
     private boolean waitStarted;
     /** The sequence number of a dump whose NLMSG_DONE was not read yet, 0 when none. */
     private int unfinishedDump;
+    /** The kernel's extended-ack message on the success of the last request or dump, or null. */
+    private String warning;
 
     GenlConnection(Options options, SocketOpener opener) throws NetlinkException {
         this(options, opener, NativeNetlinkSocket.NETLINK_GENERIC);
@@ -543,6 +546,7 @@ public final class GenlConnection implements AutoCloseable {
                         if (error != 0) {
                             throw kernelError(sent, -error);
                         }
+                        warning = successMessage();
                         return haveReply ? sent.reply().wrap(receiveBuffer, replyOffset, replyLength, 0, generation) : null;
                     } else if (type >= LibNl.NLMSG_MIN_TYPE() && !haveReply) {
                         haveReply = true;
@@ -621,6 +625,7 @@ public final class GenlConnection implements AutoCloseable {
                                 if (error != 0) {
                                     throw kernelError(sent, -error);
                                 }
+                                warning = successMessage();
                             } else if (type == LibNl.NLMSG_ERROR()) {
                                 int error = errorCode(sent);
                                 if (error != 0) {
@@ -694,7 +699,22 @@ public final class GenlConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * The kernel's extended-ack message on the success of the last {@link #transact} or {@link #dump} (a warning,
+     * such as tc's "quantum of class 10010 is big"), or empty.
+     */
+    public Optional<String> warning() {
+        checkOwner();
+        return Optional.ofNullable(warning);
+    }
+
+    /** The message of the acknowledgement or NLMSG_DONE under the cursor, which reported success; or null. */
+    private String successMessage() {
+        return ReplyParser.extendedAck(receiveBuffer, cursor.offset(), cursor.length()).message();
+    }
+
     private void send(Request sent) throws NetlinkException {
+        warning = null;
         int length = sent.seal();
         overrunDuringRequest = false;
         long result = socket.send(sent.buffer(), length);

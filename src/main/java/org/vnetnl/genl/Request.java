@@ -88,22 +88,28 @@ final class Request {
      */
     AttributeWriter prepareRaw(int messageType, int flags, int headerSize, String operation, int sequence,
                                int portId) {
+        return prepareRawAt(0, messageType, flags, headerSize, operation, sequence, portId);
+    }
+
+    /** As {@link #prepareRaw}, with the netlink header at {@code at} (an entry of a batch). */
+    AttributeWriter prepareRawAt(int at, int messageType, int flags, int headerSize, String operation, int sequence,
+                                 int portId) {
         if (messageType < 0 || messageType > 0xFFFF) {
             throw new IllegalArgumentException("netlink message types are 0..65535, got " + messageType);
         }
         if ((flags & ~0xFFFF) != 0) {
             throw new IllegalArgumentException("netlink flags are 16 bits, got 0x" + Integer.toHexString(flags));
         }
-        int start = NetlinkAlignment.NLMSG_HDRLEN + NetlinkAlignment.nlaAlign(headerSize);
+        int start = at + NetlinkAlignment.NLMSG_HDRLEN + NetlinkAlignment.nlaAlign(headerSize);
         if (headerSize < 0 || start > buffer.byteSize()) {
             throw new IllegalArgumentException("a fixed header of " + headerSize + " bytes does not fit the send"
                     + " buffer");
         }
         this.flags = LibNl.NLM_F_REQUEST() | flags;
         this.sequence = sequence;
-        MessageHeader.writeNetlink(buffer, 0, messageType, this.flags, sequence, portId);
-        buffer.asSlice(NetlinkAlignment.NLMSG_HDRLEN, start - NetlinkAlignment.NLMSG_HDRLEN).fill((byte) 0);
-        this.start = 0;
+        MessageHeader.writeNetlink(buffer, at, messageType, this.flags, sequence, portId);
+        buffer.asSlice(at + NetlinkAlignment.NLMSG_HDRLEN, start - at - NetlinkAlignment.NLMSG_HDRLEN).fill((byte) 0);
+        this.start = at;
         this.attributesStart = start;
         this.family = null;
         this.familyId = messageType;

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vnetnl.internal.MessageHeader;
+import org.vnetnl.internal.NetlinkAlignment;
 import org.vnetnl.internal.libnl.LibNl;
 
 /**
@@ -75,6 +76,33 @@ class ConnectionSeamTest {
         assertEquals(21, connection.receiveNotification(TIMEOUT).command());
         assertEquals(22, connection.pollNotification().command());
         assertNull(connection.pollNotification());
+    }
+
+    /** A kernel message on an acknowledgement of success (tc's "quantum of class 10010 is big") is kept. */
+    @Test
+    void aWarningOnSuccessIsKeptUntilTheNextRequest() throws NetlinkException {
+        socket.answering(request -> socket.queue(datagram(0, warningAck(sequenceOf(request), "quantum is big"))));
+        connection.prepare(family, 4, NetlinkFlags.ACK, "seam SET", null);
+        assertNull(connection.transact(TIMEOUT));
+        assertEquals(java.util.Optional.of("quantum is big"), connection.warning());
+        socket.answering(request -> socket.queue(datagram(0, ack(sequenceOf(request), 0))));
+        connection.prepare(family, 4, NetlinkFlags.ACK, "seam SET", null);
+        assertNull(connection.transact(TIMEOUT));
+        assertEquals(java.util.Optional.empty(), connection.warning());
+    }
+
+    /** An acknowledgement of success that carries the kernel's message (NLM_F_ACK_TLVS, NLMSGERR_ATTR_MSG). */
+    private static byte[] warningAck(int sequence, String text) {
+        byte[] plain = ack(sequence, 0);
+        int length = plain.length + NetlinkAlignment.nlaAlign(4 + text.length() + 1);
+        MemorySegment message = MemorySegment.ofArray(new byte[length]);
+        MemorySegment.copy(MemorySegment.ofArray(plain), 0, message, 0, plain.length);
+        message.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, MessageHeader.FLAGS,
+                (short) (LibNl.NLM_F_CAPPED() | LibNl.NLM_F_ACK_TLVS()));
+        new AttributeWriter().wrap(message, plain.length, length - plain.length)
+                .putString(LibNl.NLMSGERR_ATTR_MSG(), text);
+        MessageHeader.setLength(message, 0, length);
+        return message.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
     }
 
     @Test

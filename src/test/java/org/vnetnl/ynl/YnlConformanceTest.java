@@ -284,6 +284,34 @@ class YnlConformanceTest {
         sh("ip", "-n", NS, "link", "del", "vx0");
     }
 
+    /** {@code --multi}: requests sent together; both tools print the list of replies, ip -j sees every change. */
+    @Test
+    void multiSendsSeveralRequests() throws Exception {
+        String rtAddr = specs.resolve("rt_addr.yaml").toString();
+        List<String> add = new ArrayList<>(List.of("--spec", rtAddr, "--create", "--excl", "--output-json"));
+        List<String> del = new ArrayList<>(List.of("--spec", rtAddr, "--output-json"));
+        for (String local : List.of("0a570001", "0a570002", "0a570003")) {
+            String address = "{\"ifa-family\":2,\"ifa-prefixlen\":32,\"ifa-index\":1,\"ifa-local\":\"" + local + "\"}";
+            add.addAll(List.of("--multi", "newaddr", address));
+            del.addAll(List.of("--multi", "deladdr", address));
+        }
+        Outcome python = python(add);
+        run(python, "--multi newaddr by cli.py");
+        run(java(del), "--multi deladdr by the Java tool");
+        assertTrue(!sh("ip", "-n", NS, "addr", "show", "dev", "lo").contains("10.87.0."), "all three deleted");
+        Outcome java = java(add);
+        run(java, "--multi newaddr by the Java tool");
+        compare("rt_addr --multi newaddr x3", python, java, Set.of());
+        String shown = sh("ip", "-j", "-n", NS, "addr", "show", "dev", "lo");
+        for (String address : List.of("10.87.0.1", "10.87.0.2", "10.87.0.3")) {
+            assertTrue(shown.contains("\"local\":\"" + address + "\""), "ip -j addr shows " + address);
+        }
+        Outcome again = python(add);
+        Outcome javaAgain = java(add);
+        compare("rt_addr --multi newaddr x3 again (--excl)", again, javaAgain, Set.of());
+        run(python(del), "--multi deladdr by cli.py");
+    }
+
     /**
      * {@code op} of {@code family} by cli.py, then {@code undo} by iproute2, then the same by the Java tool: both
      * outputs compare. The change the Java tool made stays.

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.vnetnl.genl.AttributeReader;
 import org.vnetnl.genl.AttributeWriter;
@@ -274,6 +275,65 @@ public final class YnlClient implements AutoCloseable {
                     : decoder.decode(message.attributes(family.headerSize()), null));
         }
         return new Notification(op.name(), decodeMessage(message, op));
+    }
+
+    /** One {@code do} request of {@link #callAll}: an operation and its named values. */
+    public record Call(String operation, Map<String, ?> request) {
+        public Call {
+            Objects.requireNonNull(operation, "operation");
+            Objects.requireNonNull(request, "request");
+        }
+
+        /** A call whose request is a JSON object (empty or null text: no attributes). */
+        public static Call ofJson(String operation, String jsonRequest) {
+            return new Call(operation, JsonRequest.parse(jsonRequest));
+        }
+    }
+
+    /**
+     * Sends the {@code do} requests of {@code calls} together, in one send (a {@link org.vnetnl.genl.GenlBatch}),
+     * as cli.py's {@code --multi} does: nfnetlink transactions (nftables' batch-begin ... batch-end) need that.
+     * Every request is checked before any is sent.
+     *
+     * @param flags request flags besides NLM_F_REQUEST and NLM_F_ACK, for every request
+     * @return the replies in order, null for a request the kernel only acknowledged
+     * @throws NetlinkException the first failure among them (the others were processed all the same)
+     */
+    public List<Map<String, Object>> callAll(List<Call> calls, int flags) throws NetlinkException {
+        if (calls.isEmpty()) {
+            return List.of();
+        }
+        org.vnetnl.genl.GenlBatch batch = connection.newBatch(calls.size());
+        List<SpecOperation> ops = new ArrayList<>();
+        for (Call call : calls) {
+            SpecOperation op = operation(call.operation(), "do");
+            ops.add(op);
+            String name = spec.name() + " " + op.name();
+            int header = op.fixedHeader() == null ? 0 : spec.structSize(op.fixedHeader());
+            AttributeWriter w = spec.isNetlinkRaw()
+                    ? batch.addRaw(op.requestValue(op.doMode()), NetlinkFlags.ACK | flags, header, name)
+                    : batch.add(family, op.requestValue(), NetlinkFlags.ACK | flags, name, null);
+            if (op.fixedHeader() != null) {
+                encoder.encodeStruct(w.segment(), w.position() - NetlinkAlignment.nlaAlign(header), op.fixedHeader(),
+                        call.request(), "");
+            }
+            encoder.encode(w, op.attributeSet(), call.request(), op.doMode().request(), op.fixedHeader());
+        }
+        batch.execute(timeout);
+        List<Map<String, Object>> replies = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            GenlMessage reply = batch.reply(i);
+            replies.add(reply == null ? null : decodeMessage(reply, ops.get(i)));
+        }
+        return replies;
+    }
+
+    /**
+     * The kernel's message on the success of the last call or dump: a warning (tc's "quantum of class 10010 is
+     * big"), or empty.
+     */
+    public Optional<String> warning() {
+        return connection.warning();
     }
 
     /** Closes the connection if the client opened it. */

@@ -71,6 +71,10 @@ public final class YnlCli implements Callable<Integer> {
         @Option(names = "--list-ops", description = "list the spec's operations and their modes")
         boolean listOps;
 
+        @Option(names = "--multi", arity = "2", paramLabel = "OPERATION JSON", description = "a do request with"
+                + " its JSON; repeated, the requests go to the kernel together in one send")
+        List<String> multi;
+
         @Option(names = "--list-msgs", description = "list every message of the spec, notifications and events"
                 + " included, and their modes")
         boolean listMsgs;
@@ -164,6 +168,10 @@ public final class YnlCli implements Callable<Integer> {
     /** The first error of the user's among the options alone, or null. */
     private String optionError() {
         boolean sends = action != null && (action.doOperation != null || action.dumpOperation != null);
+        if (json != null && action != null && action.multi != null) {
+            return "--json goes with --do or --dump; --multi takes each request's JSON after its operation";
+        }
+        sends |= action != null && action.multi != null;
         if ((create || excl || replace || append) && !sends) {
             return "--create, --excl, --replace and --append need --do or --dump: they are flags of its request";
         }
@@ -237,9 +245,20 @@ public final class YnlCli implements Callable<Integer> {
                 Thread.sleep(Duration.ofSeconds(sleep));
             }
             if (action != null && action.doOperation != null) {
-                print(client.call(action.doOperation, json, requestFlags()));
+                Object reply = client.call(action.doOperation, json, requestFlags());
+                printWarning(client);
+                print(reply);
+            } else if (action != null && action.multi != null) {
+                List<YnlClient.Call> calls = new ArrayList<>();
+                for (int i = 0; i + 1 < action.multi.size(); i += 2) {
+                    calls.add(YnlClient.Call.ofJson(action.multi.get(i), action.multi.get(i + 1)));
+                }
+                Object replies = client.callAll(calls, requestFlags());
+                print(replies);
             } else if (action != null && action.dumpOperation != null) {
-                print(client.dump(action.dumpOperation, json, requestFlags()));
+                Object reply = client.dump(action.dumpOperation, json, requestFlags());
+                printWarning(client);
+                print(reply);
             }
             if (subscribe != null) {
                 List<Notification> received = new ArrayList<>();
@@ -263,6 +282,14 @@ public final class YnlCli implements Callable<Integer> {
             error(e.getMessage());
             return USER_ERROR;
         }
+    }
+
+    /** The kernel's message on success, before the reply, as cli.py prints it (its extack line). */
+    private void printWarning(YnlClient client) {
+        client.warning().ifPresent(w -> {
+            out.println("Netlink warning:");
+            out.println("\textack: {'msg': '" + w.replace("\\", "\\\\").replace("'", "\\'") + "'}");
+        });
     }
 
     private int requestFlags() {

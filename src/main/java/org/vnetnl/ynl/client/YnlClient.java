@@ -269,10 +269,23 @@ public final class YnlClient implements AutoCloseable {
         int command = spec.isNetlinkRaw() ? message.familyId() : message.command();
         SpecOperation op = spec.notificationByValue(command)
                 .or(() -> spec.operationByReplyValue(command)).orElse(null);
+        if (op == null && spec.isNetlinkRaw()) {
+            // rtnetlink announces a deletion with the delete request's own type (RTM_DELLINK), which 6.12's specs
+            // give no reply: it is read with that request's attributes and fixed header.
+            op = spec.operations().values().stream().filter(o -> o.isCall() && o.requestValue() == command)
+                    .findFirst().orElse(null);
+        }
         if (op == null) {
-            return new Notification("UnknownCommand(" + command + ")", spec.isNetlinkRaw()
-                    ? decoder.decode(rawAttributes(message, 0), null)
-                    : decoder.decode(message.attributes(family.headerSize()), null));
+            if (spec.isNetlinkRaw()) {
+                // Without its operation, the size of its fixed header is unknown: the payload is kept whole.
+                Map<String, Object> raw = new java.util.LinkedHashMap<>();
+                raw.put("payload", new Undecoded(DisplayHints.hex(message.segment().asSlice(message.offset()
+                        + NETLINK_HEADER, message.length() - NETLINK_HEADER).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)),
+                        "message type " + command + " is not in the spec"));
+                return new Notification("UnknownCommand(" + command + ")", raw);
+            }
+            return new Notification("UnknownCommand(" + command + ")",
+                    decoder.decode(message.attributes(family.headerSize()), null));
         }
         return new Notification(op.name(), decodeMessage(message, op));
     }

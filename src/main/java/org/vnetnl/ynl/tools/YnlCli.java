@@ -34,12 +34,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The Java twin of the kernel's {@code tools/net/ynl/cli.py}: any generic netlink family from its YNL spec.
+ * The Java twin of the kernel's {@code tools/net/ynl/cli.py}: any netlink family from its YNL spec, generic netlink
+ * or netlink-raw (rtnetlink's rt_link, rt_addr, rt_route, tc).
  *
  * <pre>
  * ynl --spec netdev.yaml --dump dev-get --output-json
  * ynl --spec ethtool.yaml --do channels-get --json '{"header":{"dev-name":"veth0"}}'
  * ynl --spec ethtool.yaml --subscribe monitor --sleep 5
+ * ynl --spec rt_addr.yaml --do newaddr --create --excl \
+ *     --json '{"ifa-family":2,"ifa-prefixlen":24,"ifa-index":2,"ifa-local":"0a000001"}'
+ * ynl --spec rt_link.yaml --subscribe rtnlgrp-link --sleep 10
  * </pre>
  *
  * Exit status 0 on success; 1 with one line {@code Netlink error: ERRNO (description): ext-ack message [bad-attr:
@@ -49,7 +53,8 @@ import picocli.CommandLine.Option;
  * Never a stack trace, unless {@code --debug} asks for one.
  */
 @Command(name = "ynl", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Generic netlink from a YNL spec: the Java twin of the kernel's tools/net/ynl/cli.py.")
+        description = "Netlink from a YNL spec, generic netlink or netlink-raw (rtnetlink): the Java twin of the"
+                + " kernel's tools/net/ynl/cli.py.")
 public final class YnlCli implements Callable<Integer> {
 
     @Option(names = "--spec", required = true, paramLabel = "FILE", description = "the family's YNL spec (YAML)")

@@ -110,6 +110,21 @@ class RtnetlinkClientTest {
                 }
             }
             assertEquals(expected, seen);
+            // A deletion comes as RTM_DELLINK, the type of the dellink request, read with its attributes.
+            sh("ip", "-n", NS, "link", "add", "vm0", "type", "veth", "peer", "name", "vm1");
+            sh("ip", "-n", NS, "link", "del", "vm0");
+            while (true) {
+                Notification n;
+                try {
+                    n = monitor.nextNotification(Duration.ofSeconds(5));
+                } catch (NetlinkTimeoutException e) {
+                    fail("no dellink notification for vm0");
+                    return;
+                }
+                if (n.name().equals("dellink") && "vm0".equals(n.msg().get("ifname"))) {
+                    break;
+                }
+            }
         }
     }
 

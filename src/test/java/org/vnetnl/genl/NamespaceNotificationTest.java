@@ -113,6 +113,31 @@ class NamespaceNotificationTest {
     }
 
     @Test
+    void aVirtualThreadOpensInTheNamespaceAndKeepsItsOwn() throws Exception {
+        String before = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self/ns/net"))
+                .toString();
+        java.util.concurrent.CompletableFuture<Integer> heard = new java.util.concurrent.CompletableFuture<>();
+        // Before: IllegalStateException "openInNamespace must run on a platform thread".
+        Thread.ofVirtual().start(() -> {
+            try (GenlConnection connection = GenlConnection.openInNamespace(NAMESPACE,
+                    GenlConnection.Options.defaults())) {
+                connection.joinGroup(netdevFamily(connection), "mgmt");
+                run("ip", "-n", NAMESPACE, "link", "add", "nve", "type", "veth", "peer", "name", "nvf");
+                heard.complete(connection.receiveNotification(TIMEOUT).command());
+            } catch (Throwable e) {
+                heard.completeExceptionally(e);
+            }
+        });
+        try {
+            assertEquals(NETDEV_CMD_DEV_ADD_NTF, heard.get(20, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            run("ip", "-n", NAMESPACE, "link", "delete", "nve");
+        }
+        assertEquals(before, java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self/ns/net"))
+                .toString(), "the calling thread's namespace never changes");
+    }
+
+    @Test
     void unknownNamespaceAndGroupAreClearErrors() throws Exception {
         NetlinkException e = assertThrows(NetlinkException.class,
                 () -> GenlConnection.openInNamespace("vnetnl-no-such-namespace", GenlConnection.Options.defaults()));

@@ -27,8 +27,8 @@ import org.vnetnl.internal.vnet.AttrReader;
  * <p>Each entry has its own outcome: a typed {@link EchoReply} read in place, or the {@link NetlinkException}
  * that {@link VnetClient#echo} would have thrown for that request (the kernel's rejection naming the attribute,
  * a {@link ModuleUnloadedException}, EMSGSIZE, ENOBUFS or a timeout; see {@link GenlBatch}). The replies are
- * valid until the next call on the client, the next {@link #add} included. The batch belongs to the client's
- * thread.
+ * valid until the next call on the client by the thread that ran the batch, the next {@link #add} included. A
+ * batch is used by one thread at a time; threads that send batches at once make one each.
  */
 public final class EchoBatch {
 

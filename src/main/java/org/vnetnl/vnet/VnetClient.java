@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.vnetnl.genl.DumpInterruptPolicy;
 import org.vnetnl.genl.Family;
@@ -52,7 +53,7 @@ import org.vnetnl.ynl.SpecSchema;
  * <p><b>Zero copy.</b> {@link #echo} and {@link #prepareEcho()} write the request straight into the
  * connection's native send buffer, and the {@link EchoReply} is read in place from its receive buffer: a round
  * trip is one {@code send} and one {@code recv} ({@code recvmsg} once subscribed) and allocates nothing. The reply is valid until the next
- * call on this client. The other calls (statistics, events) return immutable records and may allocate.
+ * call of the same thread on this client. The other calls (statistics, events) return immutable records and may allocate.
  *
  * <p><b>Events.</b> After {@link #subscribe()}, {@link #nextEvent(Duration)} returns ECHO and link events in the
  * order the kernel published them, including those that arrived while this client waited for a reply.
@@ -61,7 +62,11 @@ import org.vnetnl.ynl.SpecSchema;
  * message and the name of the offending attribute. When the module is unloaded under an open client, its
  * requests fail with {@link ModuleUnloadedException}; a new client works once the module is back.
  *
- * <p><b>Threads.</b> Like its connection, a client belongs to the thread that opened it. Open one per thread.
+ * <p><b>Threads.</b> Like its connection, a client is shared by any number of platform and virtual threads. Each
+ * thread has its own request and reply objects: a reply or request it got is valid until that thread's next call
+ * on the client, and read by that thread (on another one it throws {@link IllegalStateException}). A thread
+ * waiting in {@link #nextEvent} holds up no other thread's requests. {@link #close()} may be called from any
+ * thread; calls still waiting then end with {@link org.vnetnl.genl.NetlinkCancelledException}.
  */
 public final class VnetClient implements AutoCloseable {
 
@@ -123,14 +128,26 @@ public final class VnetClient implements AutoCloseable {
     private final VnetNlClient generated;
     private final Family family;
     private final Options options;
-    private final EchoRequest echoRequest = new EchoRequest(this);
-    private final EchoReply echoReply = new EchoReply(this);
-    private final StatsReader counters = new StatsReader();
-    private final AttrReader event = new AttrReader();
-    private final Thread owner = Thread.currentThread();
-    private long generation;
-    private boolean subscribed;
-    private boolean closed;
+    /** Each thread's request, reply and readers, and the generation its views are valid in. */
+    private final ThreadLocal<PerThread> threads = ThreadLocal.withInitial(() -> new PerThread(this));
+    /** Generations are unique across threads, so a view read on another thread than its own is never current. */
+    private final AtomicLong generations = new AtomicLong();
+    private volatile boolean subscribed;
+    private volatile boolean closed;
+
+    /** What one thread uses of the client. */
+    private static final class PerThread {
+        final EchoRequest echoRequest;
+        final EchoReply echoReply;
+        final StatsReader counters = new StatsReader();
+        final AttrReader event = new AttrReader();
+        long generation;
+
+        PerThread(VnetClient client) {
+            echoRequest = new EchoRequest(client);
+            echoReply = new EchoReply(client);
+        }
+    }
 
     private VnetClient(GenlConnection connection, VnetNlClient generated, Options options) {
         this.connection = connection;
@@ -160,7 +177,7 @@ public final class VnetClient implements AutoCloseable {
     /**
      * Opens a client in the network namespace {@code namespace} (a name from {@code ip netns add}, or a path such
      * as {@code /proc/PID/ns/net}): its devices, statistics and events are that namespace's. See
-     * {@link GenlConnection#openInNamespace}: needs CAP_SYS_ADMIN and a platform thread.
+     * {@link GenlConnection#openInNamespace}: needs CAP_SYS_ADMIN; works from any thread.
      */
     public static VnetClient openInNamespace(String namespace, Options options) throws NetlinkException {
         NativeAccess.ensureAvailable();
@@ -221,7 +238,7 @@ public final class VnetClient implements AutoCloseable {
      */
     public EchoRequest prepareEcho() {
         long current = nextGeneration();
-        return echoRequest.start(generated.echo(), current);
+        return threads.get().echoRequest.start(generated.echo(), current);
     }
 
     /**
@@ -267,7 +284,7 @@ public final class VnetClient implements AutoCloseable {
         } catch (NetlinkException e) {
             throw translate(e);
         }
-        return echoReply.wrap(reply, request.message(), current);
+        return threads.get().echoReply.wrap(reply, request.message(), current);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -346,7 +363,7 @@ public final class VnetClient implements AutoCloseable {
             throw new MalformedMessageException(offset, "get-stats reply without "
                     + (reply.hasIfname() ? "stats" : "ifname"));
         }
-        StatsReader s = reply.stats(counters);
+        StatsReader s = reply.stats(threads.get().counters);
         // The module always sends LINK_UP; a reply without it is read as a link that is down.
         return new DeviceStats(reply.hasIfindex() ? (int) reply.ifindex() : 0, reply.ifname(),
                 reply.hasLinkUp() && reply.linkUp() != 0,
@@ -359,7 +376,7 @@ public final class VnetClient implements AutoCloseable {
     // Events
 
     /** Joins the "events" group: from now on ECHO and link events are kept for {@link #nextEvent}. */
-    public void subscribe() throws NetlinkException {
+    public synchronized void subscribe() throws NetlinkException {
         nextGeneration();
         if (!subscribed) {
             generated.joinEvents();
@@ -368,7 +385,7 @@ public final class VnetClient implements AutoCloseable {
     }
 
     /** Leaves the "events" group. Events already received are still returned by {@link #nextEvent}. */
-    public void unsubscribe() throws NetlinkException {
+    public synchronized void unsubscribe() throws NetlinkException {
         nextGeneration();
         if (subscribed) {
             connection.leaveGroup(family, EVENTS_GROUP);
@@ -407,13 +424,13 @@ public final class VnetClient implements AutoCloseable {
             return new UnknownEvent(command, message.version());
         }
         if (command == VnetNl.Cmd.ECHO_EVENT) {
-            AttrReader echo = event.wrap(message);
+            AttrReader echo = threads.get().event.wrap(message);
             return new Echo(echo.hasMsg() ? Optional.of(echo.msg()) : Optional.empty(),
                     echo.hasValue() ? OptionalLong.of(echo.value()) : OptionalLong.empty(),
                     echo.hasFlag() ? Optional.of(echo.flag() != 0) : Optional.empty());
         }
         if (command == VnetNl.Cmd.LINK_EVENT) {
-            AttrReader link = event.wrap(message);
+            AttrReader link = threads.get().event.wrap(message);
             if (!link.hasIfname() || !link.hasLinkUp()) {
                 throw new MalformedMessageException(message.offset(), "link-event without "
                         + (link.hasIfname() ? "link-up" : "ifname"));
@@ -453,22 +470,19 @@ public final class VnetClient implements AutoCloseable {
         }
     }
 
+    /** Starts a call of this thread: the views it handed out before go stale. */
     private long nextGeneration() {
-        // Checked before the generation moves: a call refused for the wrong thread must not invalidate the
-        // owner's reply or request.
-        if (Thread.currentThread() != owner) {
-            throw new WrongThreadException("this VnetClient belongs to thread \"" + owner.getName()
-                    + "\" that opened it; it was called from \"" + Thread.currentThread().getName()
-                    + "\". Open one client per thread.");
-        }
         if (closed) {
             throw new IllegalStateException("the VnetClient is closed");
         }
-        return ++generation;
+        long next = generations.incrementAndGet();
+        threads.get().generation = next;
+        return next;
     }
 
+    /** Whether a view of {@code viewGeneration} is still this thread's latest. */
     boolean isCurrent(long viewGeneration) {
-        return !closed && viewGeneration == generation;
+        return !closed && viewGeneration == threads.get().generation;
     }
 
     /** Whether {@link #close()} was called. */
@@ -477,19 +491,13 @@ public final class VnetClient implements AutoCloseable {
     }
 
     /**
-     * Closes the connection. Idempotent; must be called from the thread that opened the client (the client's own
-     * state is confined to it; to stop a thread blocked in {@link #nextEvent}, interrupt it).
+     * Closes the connection. Idempotent; may be called from any thread: calls still waiting, a thread blocked in
+     * {@link #nextEvent} included, end with {@link org.vnetnl.genl.NetlinkCancelledException}.
      */
     @Override
     public void close() {
-        if (Thread.currentThread() != owner) {
-            throw new WrongThreadException("this VnetClient belongs to thread \"" + owner.getName()
-                    + "\" that opened it; it was closed from \"" + Thread.currentThread().getName() + "\"");
-        }
-        if (!closed) {
-            connection.close();
-            closed = true;
-        }
+        closed = true;
+        connection.close();
     }
 
     @Override

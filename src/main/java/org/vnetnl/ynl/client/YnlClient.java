@@ -36,8 +36,9 @@ import org.vnetnl.ynl.YnlSpec;
  * Requests are checked against the spec (names, types, {@code checks}) before anything is sent
  * ({@link IllegalArgumentException} naming the attribute's path); kernel errors are {@link NetlinkException}s whose
  * {@link NetlinkException#attributeName()} is the offending attribute's path of names (e.g. {@code header.dev-name}).
- * Runs on a {@link GenlConnection}, with its deadlines, dump-interrupt policy and namespace; like the connection,
- * a client belongs to one thread, and replies are copied out (they stay valid after the next call).
+ * Runs on a {@link GenlConnection}, with its deadlines, dump-interrupt policy and namespace. Like the connection,
+ * a client is shared by any number of threads, platform or virtual: each call encodes its request in the calling
+ * thread's own memory and waits for its own reply; replies are copied out (they stay valid after the next call).
  */
 public final class YnlClient implements AutoCloseable {
 
@@ -50,17 +51,18 @@ public final class YnlClient implements AutoCloseable {
     private final GenlConnection connection;
     private final boolean ownsConnection;
     private final Family family;
-    private final RequestEncoder encoder;
+    /** Per thread: an encoder remembers where it wrote each attribute, to name the one an error points at. */
+    private final ThreadLocal<RequestEncoder> encoders;
     private final ReplyDecoder decoder;
-    private Duration timeout = GenlConnection.DEFAULT_TIMEOUT;
-    private DumpInterruptPolicy interruptPolicy = DumpInterruptPolicy.retry(3);
+    private volatile Duration timeout = GenlConnection.DEFAULT_TIMEOUT;
+    private volatile DumpInterruptPolicy interruptPolicy = DumpInterruptPolicy.retry(3);
 
     private YnlClient(YnlSpec spec, GenlConnection connection, boolean ownsConnection) throws NetlinkException {
         this.spec = spec;
         this.connection = connection;
         this.ownsConnection = ownsConnection;
         this.family = connection.family(spec.name());
-        this.encoder = new RequestEncoder(spec);
+        this.encoders = ThreadLocal.withInitial(() -> new RequestEncoder(spec));
         this.decoder = new ReplyDecoder(spec);
     }
 
@@ -227,6 +229,7 @@ public final class YnlClient implements AutoCloseable {
 
     private void prepare(SpecOperation op, List<String> requestAttributes, Map<String, ?> request, int flags) {
         Objects.requireNonNull(request, "request");
+        RequestEncoder encoder = encoders.get();
         AttributeWriter w = connection.prepare(family, op.requestValue(), flags, spec.name() + " " + op.name(), null);
         if (op.fixedHeader() != null) {
             encoder.encodeStruct(w.segment(), GENL_HEADERS, op.fixedHeader(), request, "");
@@ -249,7 +252,7 @@ public final class YnlClient implements AutoCloseable {
         if (e.getClass() != NetlinkException.class || e.extAckOffset().isEmpty()) {
             return e;
         }
-        String path = encoder.pathAt(e.extAckOffset().getAsInt());
+        String path = encoders.get().pathAt(e.extAckOffset().getAsInt());
         if (path == null) {
             return e;
         }

@@ -2,6 +2,7 @@ package org.vnetnl.genl;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,6 +35,8 @@ final class Exchange {
     private final AtomicInteger lastSequence = new AtomicInteger();
     private final Runnable release;
     private boolean released;
+    /** Calls sent and not answered yet: bounded so that their replies fit the socket's receive buffer. */
+    private final Semaphore inFlight;
 
     private final NetlinkSocket socket;
     private final int portId;
@@ -76,8 +79,9 @@ final class Exchange {
     private DumpCall runningDump;
     private boolean closed;
 
-    Exchange(NetlinkSocket socket, int maxPendingNotifications, Runnable release) {
+    Exchange(NetlinkSocket socket, int maxPendingNotifications, int maxCallsInFlight, Runnable release) {
         this.socket = socket;
+        this.inFlight = new Semaphore(maxCallsInFlight);
         this.portId = socket.portId();
         this.notifications = new NotificationQueue(maxPendingNotifications);
         this.release = release;
@@ -170,6 +174,28 @@ final class Exchange {
     int nextSequence() {
         int next = lastSequence.incrementAndGet();
         return next != 0 ? next : lastSequence.incrementAndGet();
+    }
+
+    /**
+     * Waits for room for one more call in flight (see {@code Options.maxCallsInFlight}); a thread alone never
+     * waits. Pair with {@link #releaseCall()}.
+     *
+     * @throws NetlinkCancelledException if the thread is interrupted while it waits
+     */
+    void acquireCall(Pending p) throws NetlinkCancelledException {
+        if (inFlight.tryAcquire()) {
+            return;
+        }
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NetlinkCancelledException(p.operation(), p.sequenceCount() > 0 ? p.sequence(0) : 0, false);
+        }
+    }
+
+    void releaseCall() {
+        inFlight.release();
     }
 
     /** Sends {@code buffer[0, length)}: the bytes sent or {@code -errno} / {@link NetlinkSocket} values. */
@@ -292,6 +318,13 @@ final class Exchange {
                 }
                 if (received == NetlinkSocket.OVERRUN) {
                     overrun();
+                    continue;
+                }
+                if (received == -Errno.EINVAL) {
+                    // The kernel's own race, not this socket's fault: a receive that finds a dump running starts
+                    // its next part (netlink_recvmsg), and when another thread's send finished that dump
+                    // meanwhile, netlink_dump finds none and leaves EINVAL as the socket's error for the next
+                    // receive. Nothing was lost.
                     continue;
                 }
                 if (received != NetlinkSocket.AGAIN) {

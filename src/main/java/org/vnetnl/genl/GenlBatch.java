@@ -233,15 +233,20 @@ public final class GenlBatch implements AutoCloseable {
                 int length = seal();
                 // The replies of an earlier round live in the slots about to be received into.
                 generation.advance();
-                exchange.register(round);
-                long sent = exchange.send(sendBuffer, length);
-                if (sent < 0) {
-                    exchange.locked(() -> exchange.unregister(round));
-                    throw new NetlinkException(Exchange.errnoOf(sent), operation(), firstSequence, "send failed");
-                }
-                round.sent = true;
-                if (!exchange.await(round, connection.caller(), timeoutNanos)) {
-                    failTimedOut(timeout);
+                exchange.acquireCall(round);
+                try {
+                    exchange.register(round);
+                    long sent = exchange.send(sendBuffer, length);
+                    if (sent < 0) {
+                        exchange.locked(() -> exchange.unregister(round));
+                        throw new NetlinkException(Exchange.errnoOf(sent), operation(), firstSequence, "send failed");
+                    }
+                    round.sent = true;
+                    if (!exchange.await(round, connection.caller(), timeoutNanos)) {
+                        failTimedOut(timeout);
+                    }
+                } finally {
+                    exchange.releaseCall();
                 }
                 if (round.failure != null) {
                     NetlinkException failure = round.failure;

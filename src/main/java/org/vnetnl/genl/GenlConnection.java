@@ -57,24 +57,40 @@ public final class GenlConnection implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     /**
-     * Sizes of a connection's buffers.
+     * Sizes and limits of a connection.
      *
      * @param sendBufferSize bytes for one request, headers included; the socket's SO_SNDBUF is raised to it when
-     *                       the system default is smaller
+     *                       the system default is smaller. Each thread that uses the connection has one
      * @param receiveBufferSize bytes for one datagram from the kernel; the kernel sends dump parts of up to 32 KiB.
-     *                          The acknowledgement that may follow a reply gets room of its own on top
+     *                          The acknowledgement that may follow a reply gets room of its own on top. Each
+     *                          thread that uses the connection has one
      * @param socketReceiveBufferSize the socket's SO_RCVBUF in bytes, or 0 for the system default
      *                                ({@code net.core.rmem_default}); raise it for listeners that must absorb
      *                                bursts of notifications
-     * @param maxPendingNotifications notifications kept while a request waits for its reply; beyond that they
+     * @param maxPendingNotifications notifications kept while requests wait for their replies; beyond that they
      *                                are dropped and the drop is reported as an overrun
+     * @param maxCallsInFlight requests (and batches) sent and not yet answered, across all threads; more wait to
+     *                         be sent. The kernel drops a reply that finds the socket's receive buffer full
+     *                         (ENOBUFS), so this bounds the unread replies: keep it times the largest reply under
+     *                         SO_RCVBUF
+     * @param dumpSockets extra sockets, in the same network namespace, that dumps run on while another dump runs
+     *                    (the kernel runs one dump per socket at a time); 0 makes dumps wait for each other
      */
     public record Options(int sendBufferSize, int receiveBufferSize, int socketReceiveBufferSize,
-                          int maxPendingNotifications) {
+                          int maxPendingNotifications, int maxCallsInFlight, int dumpSockets) {
 
-        /** 16 KiB send buffer, 64 KiB receive buffer, system default SO_RCVBUF, 4096 pending notifications. */
+        /**
+         * 16 KiB send buffer, 64 KiB receive buffer, system default SO_RCVBUF, 4096 pending notifications, 32
+         * calls in flight, 2 extra sockets for dumps.
+         */
         public static Options defaults() {
-            return new Options(16 * 1024, 64 * 1024, 0, 4096);
+            return new Options(16 * 1024, 64 * 1024, 0, 4096, 32, 2);
+        }
+
+        /** The sizes, with the default limits of {@link #defaults()}. */
+        public Options(int sendBufferSize, int receiveBufferSize, int socketReceiveBufferSize,
+                       int maxPendingNotifications) {
+            this(sendBufferSize, receiveBufferSize, socketReceiveBufferSize, maxPendingNotifications, 32, 2);
         }
 
         public Options {
@@ -94,22 +110,42 @@ public final class GenlConnection implements AutoCloseable {
                 throw new IllegalArgumentException("maxPendingNotifications must be >= 0, got "
                         + maxPendingNotifications);
             }
+            if (maxCallsInFlight < 1) {
+                throw new IllegalArgumentException("maxCallsInFlight must be >= 1, got " + maxCallsInFlight);
+            }
+            if (dumpSockets < 0 || dumpSockets > 64) {
+                throw new IllegalArgumentException("dumpSockets must be 0..64, got " + dumpSockets);
+            }
         }
 
         public Options withSendBufferSize(int bytes) {
-            return new Options(bytes, receiveBufferSize, socketReceiveBufferSize, maxPendingNotifications);
+            return new Options(bytes, receiveBufferSize, socketReceiveBufferSize, maxPendingNotifications,
+                    maxCallsInFlight, dumpSockets);
         }
 
         public Options withReceiveBufferSize(int bytes) {
-            return new Options(sendBufferSize, bytes, socketReceiveBufferSize, maxPendingNotifications);
+            return new Options(sendBufferSize, bytes, socketReceiveBufferSize, maxPendingNotifications,
+                    maxCallsInFlight, dumpSockets);
         }
 
         public Options withSocketReceiveBufferSize(int bytes) {
-            return new Options(sendBufferSize, receiveBufferSize, bytes, maxPendingNotifications);
+            return new Options(sendBufferSize, receiveBufferSize, bytes, maxPendingNotifications, maxCallsInFlight,
+                    dumpSockets);
         }
 
         public Options withMaxPendingNotifications(int count) {
-            return new Options(sendBufferSize, receiveBufferSize, socketReceiveBufferSize, count);
+            return new Options(sendBufferSize, receiveBufferSize, socketReceiveBufferSize, count, maxCallsInFlight,
+                    dumpSockets);
+        }
+
+        public Options withMaxCallsInFlight(int count) {
+            return new Options(sendBufferSize, receiveBufferSize, socketReceiveBufferSize, maxPendingNotifications,
+                    count, dumpSockets);
+        }
+
+        public Options withDumpSockets(int count) {
+            return new Options(sendBufferSize, receiveBufferSize, socketReceiveBufferSize, maxPendingNotifications,
+                    maxCallsInFlight, count);
         }
     }
 
@@ -155,7 +191,8 @@ public final class GenlConnection implements AutoCloseable {
         }
         this.portId = opened.portId();
         Cleaner.Cleanable release = CLEANER.register(this, new Release(opened, arena));
-        this.exchange = new Exchange(opened, options.maxPendingNotifications(), release::clean);
+        this.exchange = new Exchange(opened, options.maxPendingNotifications(), options.maxCallsInFlight(),
+                release::clean);
         int port = portId;
         this.callers = ThreadLocal.withInitial(() -> new Caller(options, port));
         this.controller = new Controller(this);
@@ -327,15 +364,21 @@ public final class GenlConnection implements AutoCloseable {
             // The views of this thread's last reply die before anything is received into their buffer.
             me.generation.advance();
             Call call = me.call.start(sent);
-            exchange.register(call);
-            long result = exchange.send(sent.buffer(), length);
-            if (result < 0) {
-                exchange.locked(() -> exchange.unregister(call));
-                throw new NetlinkException(Exchange.errnoOf(result), sent.operation(), sent.sequence(), "send failed");
-            }
-            call.sent = true;
-            if (!exchange.await(call, me, timeoutNanos)) {
-                throw new NetlinkTimeoutException(sent.operation(), sent.sequence(), timeout);
+            exchange.acquireCall(call);
+            try {
+                exchange.register(call);
+                long result = exchange.send(sent.buffer(), length);
+                if (result < 0) {
+                    exchange.locked(() -> exchange.unregister(call));
+                    throw new NetlinkException(Exchange.errnoOf(result), sent.operation(), sent.sequence(),
+                            "send failed");
+                }
+                call.sent = true;
+                if (!exchange.await(call, me, timeoutNanos)) {
+                    throw new NetlinkTimeoutException(sent.operation(), sent.sequence(), timeout);
+                }
+            } finally {
+                exchange.releaseCall();
             }
             return call.outcome();
         } finally {

@@ -45,11 +45,9 @@ from pathlib import Path
 # ---- names: one place for each path, target and limit
 
 # Path names in the report, by JMH benchmark class; benchmarks without a target parameter talk to one family only.
-FIXED_TARGET = {"org.vnetnl.bench.VnetEchoBenchmark": "vnet", "org.vnetnl.bench.HandWrittenEchoBenchmark": "vnet"}
+FIXED_TARGET = {"org.vnetnl.bench.VnetEchoBenchmark": "vnet"}
 JAVA_PATHS = {
     "org.vnetnl.bench.VnetEchoBenchmark": ("java-vnet-client", "Java, vnet client (zero-copy)"),
-    "org.vnetnl.bench.HandWrittenEchoBenchmark": ("java-vnet-handwritten",
-                                                  "Java, the hand-written ECHO path the generated one replaced"),
     "org.vnetnl.bench.GenlRoundTripBenchmark": ("java-genl", "Java, GenlConnection facade (zero-copy)"),
     "org.vnetnl.bench.ClassicLibnlBenchmark": ("java-libnl-classic", "Java, classic libnl path + upcall"),
 }
@@ -77,7 +75,7 @@ C_DECODE_PATHS = {  # by bench/c/decode.c decoder
     "c-libnl": "C, libnl nla_parse + nla_get_u32 / nla_get_u64",
 }
 DECODE_ORDER = ["java-walk", "java-segment", "c-hand", "java-index", "c-libnl", "java-attribute-reader"]
-ORDER = ["c-raw", "java-vnet-client", "java-vnet-handwritten", "java-genl", "c-libnl-tuned", "c-libnl-default", "java-libnl-classic"]
+ORDER = ["c-raw", "java-vnet-client", "java-genl", "c-libnl-tuned", "c-libnl-default", "java-libnl-classic"]
 TARGET_ORDER = ["nlctrl", "ethtool", "vnet"]
 TARGET_LABELS = {
     "nlctrl": 'CTRL_CMD_GETFAMILY("nlctrl")',
@@ -95,10 +93,6 @@ ROUND_TRIP_TARGETS = {
            ("p99", "c-libnl-default", 0.6)],
 }
 ROUND_TRIP_TARGETS["module"] = ROUND_TRIP_TARGETS["vm"]
-# The generator's target: VnetClient's ECHO on the generated code against the hand-written path it replaced.
-GENERATED_VS_HANDWRITTEN = ("p50", "java-vnet-handwritten", 1.05)
-# The same two paths paired in one JVM (bench PairedEchoRun, in each round of the VM part): its result file.
-PAIRED_FILE = "paired.json"
 # The generated ECHO in JMH's average-time mode, for its gc.alloc.rate.norm alone (VnetEchoBenchmark, VM part).
 ALLOC_AVGT_FILE = "alloc-avgt.json"
 TARGET_ALLOC_BYTES = 1.0  # "0 B/op": below one byte per operation, i.e. nothing allocated per round trip
@@ -238,10 +232,7 @@ def read_c_run(result):
 def read_round(directory):
     """{"paths": {(target, path): figures}, "batch": {(target, path, size): figures}, "decode": {path: ns per
     attribute}, "jmh": [runs], "c": [results]} of one round."""
-    found = {"paths": {}, "batch": {}, "decode": {}, "jmh": jmh_runs(directory), "c": [], "paired": None}
-    paired_file = directory / PAIRED_FILE
-    if paired_file.exists():
-        found["paired"] = json.loads(paired_file.read_text())
+    found = {"paths": {}, "batch": {}, "decode": {}, "jmh": jmh_runs(directory), "c": []}
     alloc_file = directory / ALLOC_AVGT_FILE
     found["alloc_avgt"] = None
     if alloc_file.exists():
@@ -347,7 +338,7 @@ def summarize_paths(rounds):
                  "language": "C" if path.startswith("c-") else "Java",
                  "rounds": sum(1 for r in rounds if key in r["paths"]),
                  "stats": {stat: over_rounds(rounds, "paths", key, stat) for stat in STATS}, "ratios": {}}
-        for reference in ("c-raw", "c-libnl-default", GENERATED_VS_HANDWRITTEN[1]):
+        for reference in ("c-raw", "c-libnl-default"):
             if path != reference:
                 for stat in ("p50", "p99", "mean"):
                     s = ratio_over_rounds(rounds, "paths", key, (target, reference), stat)
@@ -403,30 +394,17 @@ def check(name, measured, limit, at_most, unit):
             "spread_crosses_limit": measured["min"] <= limit <= measured["max"]}
 
 
-def summarize_paired(rounds):
-    """The paired generated/hand-written runs: per round the median of its pair ratios, then over rounds."""
-    runs = [r["paired"] for r in rounds if r["paired"]]
-    if not runs:
-        return None
-    alloc = spread([r["alloc_avgt"] for r in rounds])
-    return {"pairs": runs[0]["pairs"], "block": runs[0]["block"], "warmup_seconds": runs[0]["warmup_seconds"],
-            "ratio": spread([run["ratio_p50_median"] for run in runs]),
-            "ratio_q1": spread([run["ratio_p50_q1"] for run in runs]),
-            "ratio_q3": spread([run["ratio_p50_q3"] for run in runs]),
-            "generated_p50": spread([run["generated_p50_ns_median"] for run in runs]),
-            "handwritten_p50": spread([run["handwritten_p50_ns_median"] for run in runs]),
-            "alloc_avgt": alloc}
+def summarize_alloc_avgt(rounds):
+    """VnetEchoBenchmark's gc.alloc.rate.norm in average-time mode, over the rounds that measured it; or None."""
+    measured = [r["alloc_avgt"] for r in rounds if r["alloc_avgt"] is not None]
+    return spread(measured) if measured else None
 
 
-def evaluate_targets(where, paths, batch, decode, paired=None):
+def evaluate_targets(where, paths, batch, decode, alloc_avgt=None):
     checks = []
-    if paired:
-        stat, _, limit = GENERATED_VS_HANDWRITTEN
-        checks.append(check("java-vnet-client vnet: generated {} within {:.2f}x of hand-written, paired blocks in one "
-                            "JVM (PairedEchoRun)".format(stat, limit), paired["ratio"], limit, True, "x"))
-        if paired["alloc_avgt"]:
-            checks.append(check("java-vnet-client vnet: 0 B/op in JMH average-time mode (gc.alloc.rate.norm < {:.0f})"
-                                .format(TARGET_ALLOC_BYTES), paired["alloc_avgt"], TARGET_ALLOC_BYTES, True, "B/op"))
+    if alloc_avgt:
+        checks.append(check("java-vnet-client vnet: 0 B/op in JMH average-time mode (gc.alloc.rate.norm < {:.0f})"
+                            .format(TARGET_ALLOC_BYTES), alloc_avgt, TARGET_ALLOC_BYTES, True, "B/op"))
     for entry in paths:
         if entry["path"] not in ("java-vnet-client", "java-genl"):
             continue
@@ -439,12 +417,6 @@ def evaluate_targets(where, paths, batch, decode, paired=None):
             bound = "within {:.2f}x of".format(limit) if limit >= 1 else "at most {:.2f}x".format(limit)
             checks.append(check("{}: {} {} {}".format(scope, stat, bound, reference),
                                 entry["ratios"].get("{} vs {}".format(stat, reference)), limit, True, "x"))
-        if entry["path"] == "java-vnet-client":
-            stat, reference, limit = GENERATED_VS_HANDWRITTEN
-            ratio = entry["ratios"].get("{} vs {}".format(stat, reference))
-            if ratio:
-                checks.append(check("{}: generated {} within {:.2f}x of hand-written ({}), JMH forks one after the "
-                                    "other".format(scope, stat, limit, reference), ratio, limit, True, "x"))
         checks.append(check("{}: 0 B/op (gc.alloc.rate.norm < {:.0f})".format(scope, TARGET_ALLOC_BYTES),
                             entry["stats"]["bytes_per_op"], TARGET_ALLOC_BYTES, True, "B/op"))
     for entry in batch:
@@ -613,23 +585,6 @@ def render_markdown(report, svg_names):
                 d["label"], d["path"], d["attributes"], fmt_spread(d["stats"]["ns_per_attribute"],
                                                                    lambda v: "{:.2f}".format(v)),
                 fmt_spread(d["stats"]["bytes_per_op"], fmt_bytes, "n/a (C)")))
-    paired = report.get("paired")
-    if paired:
-        lines.append("")
-        lines.append("#### Generated against hand-written ECHO, paired in one JVM")
-        lines.append("")
-        lines.append("`PairedEchoRun`: both paths on connections of their own in one JVM, warmed up together for "
-                     "{} s, then {} pairs of blocks of {} round trips in ABBA order; per block the p50, per pair "
-                     "the ratio generated/hand-written, per round the median of those ratios. Unlike the JMH rows "
-                     "above (one fork after the other), neighbouring blocks see the same emulated CPU speed.".format(
-                         paired["warmup_seconds"], paired["pairs"], paired["block"]))
-        lines.append("")
-        lines.append("| p50 generated | p50 hand-written | ratio (median of pairs) | its middle half, per round |")
-        lines.append("|---:|---:|---:|---:|")
-        lines.append("| {} | {} | {} | {}-{} |".format(
-            fmt_spread(paired["generated_p50"], fmt_ns), fmt_spread(paired["handwritten_p50"], fmt_ns),
-            fmt_spread(paired["ratio"], fmt_ratio), fmt_ratio(paired["ratio_q1"]["median"]),
-            fmt_ratio(paired["ratio_q3"]["median"])))
     if report["checks"]:
         lines.append("")
         lines.append("#### Targets (on the median over rounds; min-max over rounds in brackets)")
@@ -851,7 +806,7 @@ def command_render(args):
         sys.exit("report.py: no results in {}".format(directory))
     batch = summarize_batch(rounds)
     decode = summarize_decode(rounds)
-    paired = summarize_paired(rounds)
+    alloc_avgt = summarize_alloc_avgt(rounds)
     first = rounds[0]
     jmh = first["jmh"]
     timed = [r for r in first["c"] if "batch" not in r]
@@ -876,8 +831,8 @@ def command_render(args):
         "paths": paths,
         "batch": batch,
         "decode": decode,
-        "paired": paired,
-        "checks": evaluate_targets(args.where, paths, batch, decode, paired),
+        "alloc_avgt": alloc_avgt,
+        "checks": evaluate_targets(args.where, paths, batch, decode, alloc_avgt),
     }
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -26,9 +26,9 @@ import org.vnetnl.internal.vnet.AttrReader;
  *
  * <p>Each entry has its own outcome: a typed {@link EchoReply} read in place, or the {@link NetlinkException}
  * that {@link VnetClient#echo} would have thrown for that request (the kernel's rejection naming the attribute,
- * a {@link ModuleUnloadedException}, EMSGSIZE, ENOBUFS or a timeout; see {@link GenlBatch}). The replies are
- * valid until the next call on the client by the thread that ran the batch, the next {@link #add} included. A
- * batch is used by one thread at a time; threads that send batches at once make one each.
+ * a {@link ModuleUnloadedException}, EMSGSIZE, ENOBUFS or a timeout; see {@link GenlBatch}). The outcomes are
+ * those of the last round until the next {@link #add}; the replies, read in place, are valid until the batch's
+ * next round. A batch is used by one thread at a time; threads that send batches at once make one each.
  */
 public final class EchoBatch {
 
@@ -39,7 +39,8 @@ public final class EchoBatch {
     private final AttrReader[] readers;
     /** The failures of the last round, as the client reports them (translated); null where an entry succeeded. */
     private final NetlinkException[] errors;
-    private long generation = -1;
+    /** Whether the outcomes are those of the round just executed (an {@link #add} starts a new round). */
+    private boolean executed;
 
     EchoBatch(VnetClient client, GenlBatch batch) {
         this.client = client;
@@ -47,7 +48,7 @@ public final class EchoBatch {
         this.replies = new EchoReply[batch.capacity()];
         this.readers = new AttrReader[batch.capacity()];
         for (int i = 0; i < replies.length; i++) {
-            replies[i] = new EchoReply(client);
+            replies[i] = new EchoReply();
             readers[i] = new AttrReader();
         }
         this.errors = new NetlinkException[batch.capacity()];
@@ -73,6 +74,7 @@ public final class EchoBatch {
      */
     public EchoBatch add(CharSequence message, long value, boolean flag) {
         Objects.requireNonNull(message, "message");
+        executed = false;
         client.addEcho(batch).msg(message).value(value).flag(flag ? 1 : 0);
         return this;
     }
@@ -89,7 +91,9 @@ public final class EchoBatch {
      * @throws NetlinkException when the round as a whole failed (see {@link GenlBatch#execute})
      */
     public void execute(Duration timeout) throws NetlinkException {
-        generation = client.executeEchoBatch(batch, timeout);
+        executed = false;
+        client.executeEchoBatch(batch, timeout);
+        executed = true;
         boolean failed = false;
         for (int i = 0; i < batch.size(); i++) {
             errors[i] = null;
@@ -100,7 +104,7 @@ public final class EchoBatch {
                     throw new NetlinkException(0, org.vnetnl.internal.vnet.EchoRequest.OPERATION, 0,
                             "the module acknowledged without a reply");
                 }
-                replies[i].wrap(readers[i].wrap(reply), reply, generation);
+                replies[i].wrap(readers[i].wrap(reply), reply);
             } catch (NetlinkException e) {
                 errors[i] = e;
                 failed = true;
@@ -116,7 +120,7 @@ public final class EchoBatch {
     }
 
     /**
-     * The reply to entry {@code index}, read in place; valid until the next call on the client.
+     * The reply to entry {@code index}, read in place; valid until the client's connection receives again.
      *
      * @throws NetlinkException the entry's own failure
      */
@@ -145,9 +149,9 @@ public final class EchoBatch {
     }
 
     private void checkOutcome(int index) {
-        if (!client.isCurrent(generation)) {
-            throw new IllegalStateException("no outcomes: this round was not executed, or the client was used"
-                    + " again since (copy what you need before the next call)");
+        if (!executed) {
+            throw new IllegalStateException("no outcomes: this round was not executed (an add() after execute()"
+                    + " starts a new round)");
         }
         Objects.checkIndex(index, batch.size());
     }

@@ -10,10 +10,11 @@ import org.vnetnl.internal.vnet.VnetNl;
 
 /**
  * The reply to an ECHO, read in place from the client's receive buffer through the reader generated from the
- * spec: no copy, no allocation. A reply is
- * valid only until the next call on that client. The client reuses one instance: after the next ECHO the same
- * object shows the new reply, after any other call reading it throws {@link IllegalStateException}. Keep what is
- * needed with the copy accessors ({@link #copyMessage(byte[])}, {@link #message()}) or {@link #toEcho()}.
+ * spec ({@code org.vnetnl.internal.vnet.AttrReader}): no copy, no allocation. Its validity is the reader's, the
+ * connection's one rule: valid until the client's connection receives again (the next ECHO, statistics or event
+ * call, or close). The client reuses one instance: after the next ECHO the same object shows the new reply,
+ * after any other receive reading it throws {@link IllegalStateException}. Keep what is needed with the copy
+ * accessors ({@link #copyMessage(byte[])}, {@link #message()}) or {@link #toEcho()}.
  *
  * <p>Each attribute is present only if the request carried it.
  */
@@ -24,20 +25,16 @@ public final class EchoReply {
     private static final String MSG_NAME = VnetNl.Policy.ECHO.nameOf(VnetNl.Attr.MSG);
     private static final String VALUE_NAME = VnetNl.Policy.ECHO.nameOf(VnetNl.Attr.VALUE);
 
-    private final VnetClient client;
-    private long generation = -1;
     private AttrReader reply;
-    private GenlMessage message;
+    /** Read at wrap: the message view is the connection's and shows later replies, the reader's index does not. */
+    private int sequence;
 
-    EchoReply(VnetClient client) {
-        this.client = client;
-    }
+    EchoReply() {}
 
     /** Points the view at {@code reply}, the generated reader over {@code message}: no copy, no allocation. */
-    EchoReply wrap(AttrReader reply, GenlMessage message, long generation) {
+    EchoReply wrap(AttrReader reply, GenlMessage message) {
         this.reply = reply;
-        this.message = message;
-        this.generation = generation;
+        this.sequence = message.sequence();
         if (reply.hasMsg()) {
             // Checked here, so that a malformed reply fails now rather than in a later accessor.
             reply.msgLength();
@@ -45,12 +42,8 @@ public final class EchoReply {
         return this;
     }
 
-    /** The reader, if this view is still the client's latest reply. */
+    /** The reader; each of its accessors fails once the bytes it indexed are gone. */
     private AttrReader reply() {
-        if (!client.isCurrent(generation)) {
-            throw new IllegalStateException("this EchoReply is no longer valid: the client was used again (or"
-                    + " closed) since it was received; copy what you need before the next call");
-        }
         return reply;
     }
 
@@ -123,8 +116,8 @@ public final class EchoReply {
 
     /** The netlink sequence number of the request this answers. */
     public int sequence() {
-        reply();
-        return message.sequence();
+        reply().hasMsg(); // the validity check every accessor makes: the sequence belongs to bytes still there
+        return sequence;
     }
 
     /** An immutable copy on the Java heap, valid for as long as it is referenced. Allocates. */
@@ -137,6 +130,10 @@ public final class EchoReply {
 
     @Override
     public String toString() {
-        return client.isCurrent(generation) ? toEcho().toString() : "EchoReply[no longer valid]";
+        try {
+            return toEcho().toString();
+        } catch (IllegalStateException stale) {
+            return "EchoReply[no longer valid]";
+        }
     }
 }

@@ -4,29 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import org.vnetnl.internal.NetlinkAlignment;
-import org.vnetnl.internal.libnl.LibNl;
+import org.vnetnl.internal.libnl.LibNlForTests;
 
 /**
- * The attribute codec repeats a few netlink constants instead of reading them from the generated
- * {@link LibNl}, so that it does not load libnl (see {@link NetlinkAlignment}). This test holds the two in
- * agreement.
+ * The attribute codec repeats a few netlink constants instead of reading them from generated bindings, so that
+ * it does not load libnl (see {@link NetlinkAlignment}). This test holds them in agreement with the system
+ * headers, read through the tests' own bindings ({@link LibNlForTests}).
  */
 class AttributeConstantsTest {
 
     @Test
     void flagsMatchTheSystemHeaders() {
-        assertEquals(LibNl.NLA_F_NESTED(), AttributeReader.NLA_F_NESTED);
-        assertEquals(LibNl.NLA_F_NET_BYTEORDER(), AttributeReader.NLA_F_NET_BYTEORDER);
-        assertEquals(LibNl.NLA_TYPE_MASK() & 0xFFFF, AttributeReader.NLA_TYPE_MASK);
+        assertEquals(LibNlForTests.NLA_F_NESTED(), AttributeReader.NLA_F_NESTED);
+        assertEquals(LibNlForTests.NLA_F_NET_BYTEORDER(), AttributeReader.NLA_F_NET_BYTEORDER);
+        assertEquals(LibNlForTests.NLA_TYPE_MASK() & 0xFFFF, AttributeReader.NLA_TYPE_MASK);
     }
 
     @Test
     void headerSizesAndAlignmentMatchTheSystemHeaders() {
-        assertEquals(LibNl.NLA_ALIGNTO(), NetlinkAlignment.NLA_ALIGNTO);
-        assertEquals(LibNl.NLMSG_ALIGNTO(), NetlinkAlignment.NLMSG_ALIGNTO);
-        assertEquals(LibNl.NLA_HDRLEN(), NetlinkAlignment.NLA_HDRLEN);
-        assertEquals(LibNl.NLMSG_HDRLEN(), NetlinkAlignment.NLMSG_HDRLEN);
-        assertEquals(LibNl.GENL_HDRLEN(), NetlinkAlignment.GENL_HDRLEN);
+        assertEquals(LibNlForTests.NLA_ALIGNTO(), NetlinkAlignment.NLA_ALIGNTO);
+        assertEquals(LibNlForTests.NLMSG_ALIGNTO(), NetlinkAlignment.NLMSG_ALIGNTO);
+        assertEquals(LibNlForTests.NLA_HDRLEN(), NetlinkAlignment.NLA_HDRLEN);
+        assertEquals(LibNlForTests.NLMSG_HDRLEN(), NetlinkAlignment.NLMSG_HDRLEN);
+        assertEquals(LibNlForTests.GENL_HDRLEN(), NetlinkAlignment.GENL_HDRLEN);
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.vnetnl.internal.Errno;
 import org.vnetnl.internal.MessageHeader;
 import org.vnetnl.internal.libnl.LibNl;
+import org.vnetnl.internal.libnl.LibNlForTests;
 import org.vnetnl.internal.libnl.sockaddr_nl;
 
 /**
@@ -89,7 +90,7 @@ class ForeignSenderTest {
         OtherSocket(Arena arena) {
             socket = LibNl.nl_socket_alloc();
             assertTrue(!socket.equals(MemorySegment.NULL), "nl_socket_alloc");
-            assertEquals(0, LibNl.nl_connect(socket, LibNl.NETLINK_GENERIC()), "nl_connect");
+            assertEquals(0, LibNlForTests.nl_connect(socket, LibNlForTests.NETLINK_GENERIC()), "nl_connect");
             errno = arena.allocate(ERRNO_STATE);
             address = arena.allocate(sockaddr_nl.layout());
             sockaddr_nl.nl_family(address, (short) LibNl.AF_NETLINK());

@@ -88,7 +88,7 @@ class EchoBatchModuleTest {
     }
 
     @Test
-    void repliesAreValidUntilTheNextCallOnTheClient() throws NetlinkException {
+    void repliesAreValidUntilTheConnectionReceivesAgain() throws NetlinkException {
         EchoBatch batch = client.newEchoBatch(2);
         batch.add("a", 1, true).add("b", 2, false);
         batch.execute();
@@ -96,7 +96,9 @@ class EchoBatchModuleTest {
         assertEquals(2, batch.reply(1).value());
         client.echo("single", 3, true);
         assertThrows(IllegalStateException.class, first::value);
-        assertThrows(IllegalStateException.class, () -> batch.reply(0), "no outcomes after another call");
+        assertThrows(IllegalStateException.class, () -> batch.reply(1).value(), "the bytes are gone");
+        batch.add("c", 4, true);
+        assertThrows(IllegalStateException.class, () -> batch.reply(0), "no outcomes in a round not executed");
     }
 
     @Test

@@ -30,7 +30,7 @@ import org.vnetnl.genl.AttributePolicy;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.internal.Errno;
-import org.vnetnl.internal.libnl.LibNl;
+import org.vnetnl.internal.libnl.LibNlForTests;
 import org.vnetnl.internal.uapi.VnetNlUapi;
 import org.vnetnl.internal.vnet.VnetNl;
 import org.vnetnl.internal.vnet.VnetNlClient;
@@ -127,9 +127,14 @@ class EchoModuleTest {
         EchoReply second = client.echo("second", 2, false);
         assertSame(first, second);
         assertEquals(2, first.value());
-        // Any other call invalidates it.
+        // The connection's rule: a call that receives nothing leaves it readable, the next receive ends it.
+        client.prepareEcho();
+        assertEquals(2, second.value());
+        assertTrue(second.messageEquals("second"));
         client.stats(VnetClient.DEFAULT_IFNAME);
         assertThrows(IllegalStateException.class, second::value);
+        assertThrows(IllegalStateException.class, second::sequence);
+        assertEquals("EchoReply[no longer valid]", second.toString());
         assertEquals(new Echo(Optional.of("first"), OptionalLong.of(1), Optional.of(true)), kept);
 
         EchoRequest abandoned = client.prepareEcho().message("never sent");
@@ -138,6 +143,11 @@ class EchoModuleTest {
         EchoRequest sent = client.prepareEcho().value(5);
         assertEquals(5, sent.send().value());
         assertThrows(IllegalStateException.class, sent::send);
+        assertThrows(IllegalStateException.class, () -> sent.message("after the send"));
+        // A prepared request is abandoned by any other call, even one that leaves the send buffer alone.
+        EchoRequest beforeBatch = client.prepareEcho().value(6);
+        client.newEchoBatch(1);
+        assertThrows(IllegalStateException.class, () -> beforeBatch.message("into the batch"));
     }
 
     @Test
@@ -159,7 +169,7 @@ class EchoModuleTest {
         NetlinkException error = assertThrows(NetlinkException.class,
                 () -> client.prepareEcho().message("flag").flagByte(2).send());
 
-        assertEquals(LibNl.ERANGE(), error.errno(), error.getMessage());
+        assertEquals(LibNlForTests.ERANGE(), error.errno(), error.getMessage());
         assertTrue(error.extAckMessage().isPresent(), error.getMessage());
         assertEquals(Optional.of("VNET_NL_ATTR_FLAG"), error.attributeName(), error.getMessage());
     }

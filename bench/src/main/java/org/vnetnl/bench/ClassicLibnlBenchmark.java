@@ -11,9 +11,8 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
-import org.vnetnl.internal.libnl.LibNl;
-import org.vnetnl.internal.libnl.nl_recvmsg_msg_cb_t;
-import org.vnetnl.internal.uapi.VnetNlUapi;
+import org.vnetnl.bench.ffm.CHeaders;
+import org.vnetnl.bench.ffm.nl_recvmsg_msg_cb_t;
 
 /**
  * The classic libnl path, called from Java the way the original sample application calls it from C: per round
@@ -50,27 +49,27 @@ public class ClassicLibnlBenchmark extends RoundTripBenchmark {
         echo = Payloads.isVnet(target);
         arena = Arena.ofConfined();
         requestString = arena.allocateFrom(echo ? Payloads.ECHO_MESSAGE : Payloads.NLCTRL_FAMILY);
-        maxAttribute = echo ? VnetNlUapi.VNET_NL_ATTR_MAX() : LibNl.CTRL_ATTR_MAX();
-        replyAttribute = echo ? VnetNlUapi.VNET_NL_ATTR_VALUE() : LibNl.CTRL_ATTR_FAMILY_ID();
+        maxAttribute = echo ? CHeaders.VNET_NL_ATTR_MAX() : CHeaders.CTRL_ATTR_MAX();
+        replyAttribute = echo ? CHeaders.VNET_NL_ATTR_VALUE() : CHeaders.CTRL_ATTR_FAMILY_ID();
         attributeTable = arena.allocate(ADDRESS, maxAttribute + 1);
 
-        socket = LibNl.nl_socket_alloc();
+        socket = CHeaders.nl_socket_alloc();
         if (socket.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("nl_socket_alloc failed");
         }
-        check(LibNl.genl_connect(socket), "genl_connect");
+        check(CHeaders.genl_connect(socket), "genl_connect");
         String familyName = echo ? Payloads.VNET_FAMILY : Payloads.NLCTRL_FAMILY;
-        family = LibNl.genl_ctrl_resolve(socket, arena.allocateFrom(familyName));
+        family = CHeaders.genl_ctrl_resolve(socket, arena.allocateFrom(familyName));
         check(family, "resolve family " + familyName);
         MemorySegment upcall = nl_recvmsg_msg_cb_t.allocate(this::onReply, arena);
-        check(LibNl.nl_socket_modify_cb(socket, LibNl.NL_CB_VALID(), LibNl.NL_CB_CUSTOM(), upcall,
+        check(CHeaders.nl_socket_modify_cb(socket, CHeaders.NL_CB_VALID(), CHeaders.NL_CB_CUSTOM(), upcall,
                 MemorySegment.NULL), "nl_socket_modify_cb");
     }
 
     @TearDown(Level.Trial)
     public void close() {
         if (!socket.equals(MemorySegment.NULL)) {
-            LibNl.nl_socket_free(socket);
+            CHeaders.nl_socket_free(socket);
         }
         arena.close();
     }
@@ -78,31 +77,31 @@ public class ClassicLibnlBenchmark extends RoundTripBenchmark {
     @Benchmark
     public int roundTrip() {
         int sent = ++value;
-        MemorySegment msg = LibNl.nlmsg_alloc();
+        MemorySegment msg = CHeaders.nlmsg_alloc();
         if (msg.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("nlmsg_alloc failed");
         }
         int sendResult;
         try {
             if (echo) {
-                putHeader(msg, VnetNlUapi.VNET_NL_CMD_ECHO(), VnetNlUapi.VNET_NL_FAMILY_VERSION());
-                check(LibNl.nla_put_string(msg, VnetNlUapi.VNET_NL_ATTR_MSG(), requestString), "nla_put_string");
-                check(LibNl.nla_put_u32(msg, VnetNlUapi.VNET_NL_ATTR_VALUE(), sent), "nla_put_u32");
-                check(LibNl.nla_put_u8(msg, VnetNlUapi.VNET_NL_ATTR_FLAG(), (byte) Payloads.ECHO_FLAG),
+                putHeader(msg, CHeaders.VNET_NL_CMD_ECHO(), CHeaders.VNET_NL_FAMILY_VERSION());
+                check(CHeaders.nla_put_string(msg, CHeaders.VNET_NL_ATTR_MSG(), requestString), "nla_put_string");
+                check(CHeaders.nla_put_u32(msg, CHeaders.VNET_NL_ATTR_VALUE(), sent), "nla_put_u32");
+                check(CHeaders.nla_put_u8(msg, CHeaders.VNET_NL_ATTR_FLAG(), (byte) Payloads.ECHO_FLAG),
                         "nla_put_u8");
             } else {
-                putHeader(msg, LibNl.CTRL_CMD_GETFAMILY(), Payloads.NLCTRL_VERSION);
-                check(LibNl.nla_put_string(msg, LibNl.CTRL_ATTR_FAMILY_NAME(), requestString), "nla_put_string");
+                putHeader(msg, CHeaders.CTRL_CMD_GETFAMILY(), Payloads.NLCTRL_VERSION);
+                check(CHeaders.nla_put_string(msg, CHeaders.CTRL_ATTR_FAMILY_NAME(), requestString), "nla_put_string");
             }
             replied = false;
-            sendResult = LibNl.nl_send_auto(socket, msg);
+            sendResult = CHeaders.nl_send_auto(socket, msg);
         } finally {
-            LibNl.nlmsg_free(msg);
+            CHeaders.nlmsg_free(msg);
         }
         check(sendResult, "nl_send_auto");
-        check(LibNl.nl_recvmsgs_default(socket), "receive the reply");
+        check(CHeaders.nl_recvmsgs_default(socket), "receive the reply");
         // auto-ack asked for an acknowledgement after the reply; libnl's default ACK handler stops there.
-        check(LibNl.nl_recvmsgs_default(socket), "receive the acknowledgement");
+        check(CHeaders.nl_recvmsgs_default(socket), "receive the acknowledgement");
         if (replyProblem != null) {
             throw new IllegalStateException(replyProblem);
         }
@@ -115,7 +114,7 @@ public class ClassicLibnlBenchmark extends RoundTripBenchmark {
     }
 
     private void putHeader(MemorySegment msg, int command, int version) {
-        MemorySegment header = LibNl.genlmsg_put(msg, LibNl.NL_AUTO_PORT(), LibNl.NL_AUTO_SEQ(), family, 0, 0,
+        MemorySegment header = CHeaders.genlmsg_put(msg, CHeaders.NL_AUTO_PORT(), CHeaders.NL_AUTO_SEQ(), family, 0, 0,
                 (byte) command, (byte) version);
         if (header.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("genlmsg_put failed");
@@ -124,20 +123,20 @@ public class ClassicLibnlBenchmark extends RoundTripBenchmark {
 
     /** The NL_CB_VALID callback: what the sample's echo callback does, reading the one attribute measured. */
     private int onReply(MemorySegment msg, MemorySegment arg) {
-        int rc = LibNl.genlmsg_parse(LibNl.nlmsg_hdr(msg), 0, attributeTable, maxAttribute, MemorySegment.NULL);
+        int rc = CHeaders.genlmsg_parse(CHeaders.nlmsg_hdr(msg), 0, attributeTable, maxAttribute, MemorySegment.NULL);
         if (rc < 0) {
             replyProblem = "malformed reply: " + libnlError(rc);
-            return LibNl.NL_STOP();
+            return CHeaders.NL_STOP();
         }
         MemorySegment attribute = attributeTable.getAtIndex(ADDRESS, replyAttribute);
         if (attribute.equals(MemorySegment.NULL)) {
             replyProblem = "reply carries no attribute " + replyAttribute;
-            return LibNl.NL_STOP();
+            return CHeaders.NL_STOP();
         }
-        received = echo ? LibNl.nla_get_u32(attribute)
-                : Short.toUnsignedInt(LibNl.nla_data(attribute).reinterpret(Short.BYTES).get(JAVA_SHORT, 0));
+        received = echo ? CHeaders.nla_get_u32(attribute)
+                : Short.toUnsignedInt(CHeaders.nla_data(attribute).reinterpret(Short.BYTES).get(JAVA_SHORT, 0));
         replied = true;
-        return LibNl.NL_OK();
+        return CHeaders.NL_OK();
     }
 
     private static void check(int rc, String what) {
@@ -147,6 +146,6 @@ public class ClassicLibnlBenchmark extends RoundTripBenchmark {
     }
 
     private static String libnlError(int rc) {
-        return LibNl.nl_geterror(rc).reinterpret(Long.MAX_VALUE).getString(0);
+        return CHeaders.nl_geterror(rc).reinterpret(Long.MAX_VALUE).getString(0);
     }
 }

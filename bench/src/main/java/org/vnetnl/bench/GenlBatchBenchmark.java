@@ -10,8 +10,7 @@ import org.vnetnl.genl.Family;
 import org.vnetnl.genl.GenlBatch;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.NetlinkException;
-import org.vnetnl.internal.libnl.LibNl;
-import org.vnetnl.internal.uapi.VnetNlUapi;
+import org.vnetnl.bench.ffm.CHeaders;
 
 /**
  * A batch of {@code batch} requests through {@link GenlBatch}: written side by side into the batch's send buffer,
@@ -59,13 +58,13 @@ public class GenlBatchBenchmark extends RoundTripBenchmark {
 
     private int getFamily() throws NetlinkException {
         for (int i = 0; i < batch; i++) {
-            requests.add(family, LibNl.CTRL_CMD_GETFAMILY())
-                    .putString(LibNl.CTRL_ATTR_FAMILY_NAME(), Payloads.NLCTRL_FAMILY);
+            requests.add(family, CHeaders.CTRL_CMD_GETFAMILY())
+                    .putString(CHeaders.CTRL_ATTR_FAMILY_NAME(), Payloads.NLCTRL_FAMILY);
         }
         requests.execute(Payloads.TIMEOUT);
         for (int i = 0; i < batch; i++) {
             AttributeReader attributes = requests.reply(i).attributes();
-            int id = attributes.seek(LibNl.CTRL_ATTR_FAMILY_ID()) ? attributes.u16() : -1;
+            int id = attributes.seek(CHeaders.CTRL_ATTR_FAMILY_ID()) ? attributes.u16() : -1;
             if (id != family.id()) {
                 throw new IllegalStateException("GETFAMILY returned family id " + id + ", expected " + family.id());
             }
@@ -76,15 +75,15 @@ public class GenlBatchBenchmark extends RoundTripBenchmark {
     private int echo() throws NetlinkException {
         int first = value + 1;
         for (int i = 0; i < batch; i++) {
-            requests.add(family, VnetNlUapi.VNET_NL_CMD_ECHO())
-                    .putString(VnetNlUapi.VNET_NL_ATTR_MSG(), Payloads.ECHO_MESSAGE)
-                    .putU32(VnetNlUapi.VNET_NL_ATTR_VALUE(), ++value)
-                    .putU8(VnetNlUapi.VNET_NL_ATTR_FLAG(), Payloads.ECHO_FLAG);
+            requests.add(family, CHeaders.VNET_NL_CMD_ECHO())
+                    .putString(CHeaders.VNET_NL_ATTR_MSG(), Payloads.ECHO_MESSAGE)
+                    .putU32(CHeaders.VNET_NL_ATTR_VALUE(), ++value)
+                    .putU8(CHeaders.VNET_NL_ATTR_FLAG(), Payloads.ECHO_FLAG);
         }
         requests.execute(Payloads.TIMEOUT);
         for (int i = 0; i < batch; i++) {
             AttributeReader attributes = requests.reply(i).attributes();
-            if (!attributes.seek(VnetNlUapi.VNET_NL_ATTR_VALUE()) || attributes.u32AsInt() != first + i) {
+            if (!attributes.seek(CHeaders.VNET_NL_ATTR_VALUE()) || attributes.u32AsInt() != first + i) {
                 throw new IllegalStateException("ECHO did not return VALUE " + Integer.toUnsignedString(first + i));
             }
         }

@@ -13,8 +13,7 @@ import org.vnetnl.genl.Family;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.NetlinkException;
-import org.vnetnl.internal.libnl.LibNl;
-import org.vnetnl.internal.uapi.VnetNlUapi;
+import org.vnetnl.bench.ffm.CHeaders;
 import org.vnetnl.ynl.AttributeSet;
 import org.vnetnl.ynl.SpecLoader;
 import org.vnetnl.ynl.YnlSpec;
@@ -96,11 +95,11 @@ public class GenlRoundTripBenchmark extends RoundTripBenchmark {
     }
 
     private int getFamily() throws NetlinkException {
-        connection.prepare(family, LibNl.CTRL_CMD_GETFAMILY())
-                .putString(LibNl.CTRL_ATTR_FAMILY_NAME(), Payloads.NLCTRL_FAMILY);
+        connection.prepare(family, CHeaders.CTRL_CMD_GETFAMILY())
+                .putString(CHeaders.CTRL_ATTR_FAMILY_NAME(), Payloads.NLCTRL_FAMILY);
         GenlMessage reply = connection.transact(Payloads.TIMEOUT);
         AttributeReader attributes = reply.attributes();
-        int id = attributes.seek(LibNl.CTRL_ATTR_FAMILY_ID()) ? attributes.u16() : -1;
+        int id = attributes.seek(CHeaders.CTRL_ATTR_FAMILY_ID()) ? attributes.u16() : -1;
         if (id != family.id()) {
             throw new IllegalStateException("GETFAMILY returned family id " + id + ", expected " + family.id());
         }
@@ -109,13 +108,13 @@ public class GenlRoundTripBenchmark extends RoundTripBenchmark {
 
     private int echo() throws NetlinkException {
         int sent = ++value;
-        connection.prepare(family, VnetNlUapi.VNET_NL_CMD_ECHO())
-                .putString(VnetNlUapi.VNET_NL_ATTR_MSG(), Payloads.ECHO_MESSAGE)
-                .putU32(VnetNlUapi.VNET_NL_ATTR_VALUE(), sent)
-                .putU8(VnetNlUapi.VNET_NL_ATTR_FLAG(), Payloads.ECHO_FLAG);
+        connection.prepare(family, CHeaders.VNET_NL_CMD_ECHO())
+                .putString(CHeaders.VNET_NL_ATTR_MSG(), Payloads.ECHO_MESSAGE)
+                .putU32(CHeaders.VNET_NL_ATTR_VALUE(), sent)
+                .putU8(CHeaders.VNET_NL_ATTR_FLAG(), Payloads.ECHO_FLAG);
         GenlMessage reply = connection.transact(Payloads.TIMEOUT);
         AttributeReader attributes = reply.attributes();
-        if (!attributes.seek(VnetNlUapi.VNET_NL_ATTR_VALUE()) || attributes.u32AsInt() != sent) {
+        if (!attributes.seek(CHeaders.VNET_NL_ATTR_VALUE()) || attributes.u32AsInt() != sent) {
             throw new IllegalStateException("ECHO did not return VALUE " + Integer.toUnsignedString(sent));
         }
         return sent;

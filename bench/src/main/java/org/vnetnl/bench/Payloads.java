@@ -3,7 +3,7 @@ package org.vnetnl.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.vnetnl.internal.uapi.VnetNlUapi;
+import org.vnetnl.bench.ffm.CHeaders;
 
 /**
  * What every round-trip benchmark sends, the same as the C baselines (bench/c/roundtrip.h): change both
@@ -23,7 +23,7 @@ final class Payloads {
     /** CTRL_CMD_GETFAMILY is version 1 of the controller's protocol for the C clients; keep them equal. */
     static final int NLCTRL_VERSION = 1;
 
-    static final String VNET_FAMILY = VnetNlUapi.VNET_NL_FAMILY_NAME().getString(0);
+    static final String VNET_FAMILY = CHeaders.VNET_NL_FAMILY_NAME().getString(0);
     static final String ECHO_MESSAGE = "vnet-nl round trip";
     static final int ECHO_FLAG = 1;
 

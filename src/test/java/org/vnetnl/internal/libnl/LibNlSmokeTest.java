@@ -27,7 +27,7 @@ class LibNlSmokeTest {
     void reportsAnUnknownFamilyAsALibnlErrorWithAMessage() {
         int result = withConnectedGenlSocket(socket -> resolve(socket, "no_such_family"));
 
-        assertEquals(-LibNl.NLE_OBJ_NOTFOUND(), result, () -> "genl_ctrl_resolve(unknown): " + describe(result));
+        assertEquals(-LibNlForTests.NLE_OBJ_NOTFOUND(), result, () -> "genl_ctrl_resolve(unknown): " + describe(result));
         assertFalse(describe(result).isBlank(), "nl_geterror gave no text");
     }
 
@@ -35,16 +35,16 @@ class LibNlSmokeTest {
     void structLayoutsAgreeWithTheHeaderLengthMacros() {
         // The *_HDRLEN macros are evaluated by the C compiler from sizeof(struct ...), the layouts are
         // built by jextract field by field: both must describe the same ABI.
-        assertEquals(LibNl.NLMSG_HDRLEN(), nlmsghdr.layout().byteSize());
-        assertEquals(LibNl.GENL_HDRLEN(), genlmsghdr.layout().byteSize());
-        assertEquals(LibNl.NLA_HDRLEN(), nlattr.layout().byteSize());
+        assertEquals(LibNlForTests.NLMSG_HDRLEN(), nlmsghdr.layout().byteSize());
+        assertEquals(LibNlForTests.GENL_HDRLEN(), genlmsghdr.layout().byteSize());
+        assertEquals(LibNlForTests.NLA_HDRLEN(), nlattr.layout().byteSize());
     }
 
     private static int withConnectedGenlSocket(ToIntFunction<MemorySegment> action) {
         MemorySegment socket = LibNl.nl_socket_alloc();
         assertFalse(socket.equals(MemorySegment.NULL), "nl_socket_alloc returned NULL");
         try {
-            int connected = LibNl.genl_connect(socket);
+            int connected = LibNlForTests.genl_connect(socket);
             assertEquals(0, connected, () -> "genl_connect: " + describe(connected));
             return action.applyAsInt(socket);
         } finally {
@@ -54,7 +54,7 @@ class LibNlSmokeTest {
 
     private static int resolve(MemorySegment socket, String familyName) {
         try (Arena arena = Arena.ofConfined()) {
-            return LibNl.genl_ctrl_resolve(socket, arena.allocateFrom(familyName));
+            return LibNlForTests.genl_ctrl_resolve(socket, arena.allocateFrom(familyName));
         }
     }
 

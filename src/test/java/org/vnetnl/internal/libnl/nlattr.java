@@ -14,25 +14,23 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
 
 /**
  * {@snippet lang=c :
- * struct nla_policy {
- *     uint16_t type;
- *     uint16_t minlen;
- *     uint16_t maxlen;
+ * struct nlattr {
+ *     __u16 nla_len;
+ *     __u16 nla_type;
  * }
  * }
  */
 @SuppressWarnings("restricted")
-public class nla_policy {
+public class nlattr {
 
-    nla_policy() {
+    nlattr() {
         // Should not be called directly
     }
 
     private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
-        LibNl.C_SHORT.withName("type"),
-        LibNl.C_SHORT.withName("minlen"),
-        LibNl.C_SHORT.withName("maxlen")
-    ).withName("nla_policy");
+        LibNlForTests.C_SHORT.withName("nla_len"),
+        LibNlForTests.C_SHORT.withName("nla_type")
+    ).withName("nlattr");
 
     /**
      * The layout of this struct
@@ -41,136 +39,92 @@ public class nla_policy {
         return $LAYOUT;
     }
 
-    private static final OfShort type$LAYOUT = (OfShort)$LAYOUT.select(groupElement("type"));
+    private static final OfShort nla_len$LAYOUT = (OfShort)$LAYOUT.select(groupElement("nla_len"));
 
     /**
      * Layout for field:
      * {@snippet lang=c :
-     * uint16_t type
+     * __u16 nla_len
      * }
      */
-    public static final OfShort type$layout() {
-        return type$LAYOUT;
+    public static final OfShort nla_len$layout() {
+        return nla_len$LAYOUT;
     }
 
-    private static final long type$OFFSET = $LAYOUT.byteOffset(groupElement("type"));
+    private static final long nla_len$OFFSET = $LAYOUT.byteOffset(groupElement("nla_len"));
 
     /**
      * Offset for field:
      * {@snippet lang=c :
-     * uint16_t type
+     * __u16 nla_len
      * }
      */
-    public static final long type$offset() {
-        return type$OFFSET;
+    public static final long nla_len$offset() {
+        return nla_len$OFFSET;
     }
 
     /**
      * Getter for field:
      * {@snippet lang=c :
-     * uint16_t type
+     * __u16 nla_len
      * }
      */
-    public static short type(MemorySegment struct) {
-        return struct.get(type$LAYOUT, type$OFFSET);
+    public static short nla_len(MemorySegment struct) {
+        return struct.get(nla_len$LAYOUT, nla_len$OFFSET);
     }
 
     /**
      * Setter for field:
      * {@snippet lang=c :
-     * uint16_t type
+     * __u16 nla_len
      * }
      */
-    public static void type(MemorySegment struct, short fieldValue) {
-        struct.set(type$LAYOUT, type$OFFSET, fieldValue);
+    public static void nla_len(MemorySegment struct, short fieldValue) {
+        struct.set(nla_len$LAYOUT, nla_len$OFFSET, fieldValue);
     }
 
-    private static final OfShort minlen$LAYOUT = (OfShort)$LAYOUT.select(groupElement("minlen"));
+    private static final OfShort nla_type$LAYOUT = (OfShort)$LAYOUT.select(groupElement("nla_type"));
 
     /**
      * Layout for field:
      * {@snippet lang=c :
-     * uint16_t minlen
+     * __u16 nla_type
      * }
      */
-    public static final OfShort minlen$layout() {
-        return minlen$LAYOUT;
+    public static final OfShort nla_type$layout() {
+        return nla_type$LAYOUT;
     }
 
-    private static final long minlen$OFFSET = $LAYOUT.byteOffset(groupElement("minlen"));
+    private static final long nla_type$OFFSET = $LAYOUT.byteOffset(groupElement("nla_type"));
 
     /**
      * Offset for field:
      * {@snippet lang=c :
-     * uint16_t minlen
+     * __u16 nla_type
      * }
      */
-    public static final long minlen$offset() {
-        return minlen$OFFSET;
+    public static final long nla_type$offset() {
+        return nla_type$OFFSET;
     }
 
     /**
      * Getter for field:
      * {@snippet lang=c :
-     * uint16_t minlen
+     * __u16 nla_type
      * }
      */
-    public static short minlen(MemorySegment struct) {
-        return struct.get(minlen$LAYOUT, minlen$OFFSET);
+    public static short nla_type(MemorySegment struct) {
+        return struct.get(nla_type$LAYOUT, nla_type$OFFSET);
     }
 
     /**
      * Setter for field:
      * {@snippet lang=c :
-     * uint16_t minlen
+     * __u16 nla_type
      * }
      */
-    public static void minlen(MemorySegment struct, short fieldValue) {
-        struct.set(minlen$LAYOUT, minlen$OFFSET, fieldValue);
-    }
-
-    private static final OfShort maxlen$LAYOUT = (OfShort)$LAYOUT.select(groupElement("maxlen"));
-
-    /**
-     * Layout for field:
-     * {@snippet lang=c :
-     * uint16_t maxlen
-     * }
-     */
-    public static final OfShort maxlen$layout() {
-        return maxlen$LAYOUT;
-    }
-
-    private static final long maxlen$OFFSET = $LAYOUT.byteOffset(groupElement("maxlen"));
-
-    /**
-     * Offset for field:
-     * {@snippet lang=c :
-     * uint16_t maxlen
-     * }
-     */
-    public static final long maxlen$offset() {
-        return maxlen$OFFSET;
-    }
-
-    /**
-     * Getter for field:
-     * {@snippet lang=c :
-     * uint16_t maxlen
-     * }
-     */
-    public static short maxlen(MemorySegment struct) {
-        return struct.get(maxlen$LAYOUT, maxlen$OFFSET);
-    }
-
-    /**
-     * Setter for field:
-     * {@snippet lang=c :
-     * uint16_t maxlen
-     * }
-     */
-    public static void maxlen(MemorySegment struct, short fieldValue) {
-        struct.set(maxlen$LAYOUT, maxlen$OFFSET, fieldValue);
+    public static void nla_type(MemorySegment struct, short fieldValue) {
+        struct.set(nla_type$LAYOUT, nla_type$OFFSET, fieldValue);
     }
 
     /**

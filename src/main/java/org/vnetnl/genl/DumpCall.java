@@ -156,7 +156,8 @@ final class DumpCall extends Pending {
                 throw new NetlinkTimeoutException(request.operation(), request.sequence(), timeout);
             }
             Object[] taken = new Object[1];
-            exchange.locked(() -> taken[0] = !backlog.isEmpty() ? backlog.poll() : inPlacePart ? null : failure);
+            // A part in place came before anything in the backlog: it is put there only while the backlog is empty.
+            exchange.locked(() -> taken[0] = inPlacePart ? null : !backlog.isEmpty() ? backlog.poll() : failure);
             if (taken[0] instanceof NetlinkException e) {
                 throw e;
             }

@@ -78,9 +78,18 @@ final class Exchange {
     /** The dump running on this socket (the kernel runs one at a time), also once abandoned, until its end. */
     private DumpCall runningDump;
     private boolean closed;
+    /** Async calls whose outcome is known, to complete once the lock is released (their actions run then). */
+    private final ArrayDeque<AsyncCall> completions = new ArrayDeque<>();
+    /** Async calls sent and not ended; while there are any, the pump thread reads when nobody else does. */
+    private int asyncOutstanding;
+    private Thread pump;
+    private final java.util.function.Supplier<Caller> pumpCallerFactory;
+    private Caller pumpCaller;
 
-    Exchange(NetlinkSocket socket, int maxPendingNotifications, int maxCallsInFlight, Runnable release) {
+    Exchange(NetlinkSocket socket, int maxPendingNotifications, int maxCallsInFlight, Runnable release,
+             java.util.function.Supplier<Caller> pumpCaller) {
         this.socket = socket;
+        this.pumpCallerFactory = pumpCaller;
         this.inFlight = new Semaphore(maxCallsInFlight);
         this.portId = socket.portId();
         this.notifications = new NotificationQueue(maxPendingNotifications);
@@ -149,9 +158,13 @@ final class Exchange {
             if (leader != null) {
                 LockSupport.unpark(leader);
             }
+            if (pump != null) {
+                LockSupport.unpark(pump);
+            }
         } finally {
             lock.unlock();
         }
+        runCompletions();
         if (before == 0) {
             releaseOnce();
         }
@@ -421,6 +434,7 @@ final class Exchange {
             return p.isReady(this);
         } finally {
             lock.unlock();
+            runCompletions();
         }
     }
 
@@ -473,6 +487,7 @@ final class Exchange {
         } finally {
             lock.unlock();
         }
+        runCompletions();
     }
 
     /** Under the lock: a message that answered nobody. */
@@ -611,6 +626,150 @@ final class Exchange {
             return rc;
         } finally {
             sendLock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Async calls
+
+    /** Registers {@code call}, sent next, and makes sure a thread reads for it (the pump, if nobody else does). */
+    void startAsync(AsyncCall call) {
+        register(call);
+        lock.lock();
+        try {
+            asyncOutstanding++;
+            if (pump == null) {
+                // The pump counts as a thread inside a call: the socket is not freed under its reads.
+                enter();
+                pump = Thread.ofVirtual().name("vnet-nl pump").unstarted(this::pump);
+                pump.start();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends {@code call} (once): its outcome is known, it timed out, or its future was cancelled. Its future is
+     * completed with no lock held.
+     */
+    void endAsync(AsyncCall call, NetlinkException failure) {
+        lock.lock();
+        try {
+            if (call.ended) {
+                return;
+            }
+            call.ended = true;
+            unregister(call);
+            asyncOutstanding--;
+            inFlight.release();
+            completions.add(call);
+            if (asyncOutstanding == 0 && pump != null) {
+                LockSupport.unpark(pump);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!lock.isHeldByCurrentThread()) {
+            runCompletions();
+        }
+    }
+
+    /** The timeout of {@code call} passed: it fails with a timeout unless it ended already. */
+    void timeOut(AsyncCall call) {
+        lock.lock();
+        try {
+            if (!call.ended) {
+                call.timedOut();
+            }
+        } finally {
+            lock.unlock();
+        }
+        runCompletions();
+    }
+
+    void runCompletions() {
+        if (lock.isHeldByCurrentThread()) {
+            return;
+        }
+        while (true) {
+            AsyncCall next;
+            lock.lock();
+            try {
+                next = completions.poll();
+            } finally {
+                lock.unlock();
+            }
+            if (next == null) {
+                return;
+            }
+            next.complete();
+        }
+    }
+
+    /** Reads the socket for async calls while nobody else does; ends when none is left. */
+    private void pump() {
+        PumpWait wait = new PumpWait();
+        try {
+            while (true) {
+                Caller reader;
+                lock.lock();
+                try {
+                    if (asyncOutstanding == 0 || closed) {
+                        pump = null;
+                        return;
+                    }
+                    if (pumpCaller == null) {
+                        pumpCaller = pumpCallerFactory.get();
+                    }
+                    reader = pumpCaller;
+                } finally {
+                    lock.unlock();
+                }
+                try {
+                    await(wait, reader, Long.MAX_VALUE / 4);
+                } catch (NetlinkException e) {
+                    // A failed receive: every async call learns of it.
+                    lock.lock();
+                    try {
+                        for (Pending q = active.next; q != active; ) {
+                            Pending next = q.next;
+                            if (q instanceof AsyncCall) {
+                                q.fail(this, e);
+                            }
+                            q = next;
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                    runCompletions();
+                }
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    /** The pump's wait: over when no async call is left (or the connection closed). */
+    private static final class PumpWait extends Pending {
+        @Override
+        boolean isReady(Exchange exchange) {
+            return exchange.asyncOutstanding == 0 || exchange.closed;
+        }
+
+        @Override
+        int sequenceCount() {
+            return 0;
+        }
+
+        @Override
+        int sequence(int index) {
+            throw new IndexOutOfBoundsException(index);
+        }
+
+        @Override
+        String operation() {
+            return "read replies for futures";
         }
     }
 

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.vnetnl.internal.MessageHeader;
 import org.vnetnl.internal.NativeAccess;
@@ -191,9 +193,9 @@ public final class GenlConnection implements AutoCloseable {
         }
         this.portId = opened.portId();
         Cleaner.Cleanable release = CLEANER.register(this, new Release(opened, arena));
-        this.exchange = new Exchange(opened, options.maxPendingNotifications(), options.maxCallsInFlight(),
-                release::clean);
         int port = portId;
+        this.exchange = new Exchange(opened, options.maxPendingNotifications(), options.maxCallsInFlight(),
+                release::clean, () -> new Caller(options, port));
         this.callers = ThreadLocal.withInitial(() -> new Caller(options, port));
         this.controller = new Controller(this);
     }
@@ -381,6 +383,48 @@ public final class GenlConnection implements AutoCloseable {
                 exchange.releaseCall();
             }
             return call.outcome();
+        } finally {
+            exchange.exit();
+        }
+    }
+
+    /**
+     * Sends the calling thread's prepared request and returns at once, in the style of
+     * {@code HttpClient.sendAsync}: the future completes with the reply (a copy on the heap, valid for as long as it
+     * is referenced), {@code null} for a bare acknowledgement, or the request's {@link NetlinkException}. The
+     * thread may prepare its next request right away. Cancelling the future, or its timeout, ends this call alone:
+     * a reply that arrives later is counted as stale. While only futures wait, an internal virtual thread reads
+     * their replies. Allocates the future and the copy.
+     *
+     * @throws IllegalStateException as {@link #transact}
+     */
+    public CompletableFuture<GenlMessage> transactAsync(Duration timeout) {
+        long timeoutNanos = checkTimeout(timeout);
+        Request sent = caller().request;
+        exchange.enter();
+        try {
+            refuseInDump("send a request");
+            sent.requirePrepared();
+            if (sent.isDump()) {
+                throw new IllegalStateException("the prepared request is a dump: use dump(...)");
+            }
+            int length = sent.seal();
+            AsyncCall call = new AsyncCall(exchange, sent, timeout);
+            try {
+                exchange.acquireCall(call);
+            } catch (NetlinkCancelledException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            exchange.startAsync(call);
+            long result = exchange.send(sent.buffer(), length);
+            if (result < 0) {
+                call.failNow(new NetlinkException(Exchange.errnoOf(result), sent.operation(), sent.sequence(),
+                        "send failed"));
+                return call.future;
+            }
+            call.sent = true;
+            CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS).execute(() -> exchange.timeOut(call));
+            return call.future;
         } finally {
             exchange.exit();
         }

@@ -231,4 +231,60 @@ class SharedConnectionSeamTest {
         assertEquals(50, dumped.get(20, TimeUnit.SECONDS).messages());
         assertEquals(0, connection.staleMessagesDiscarded());
     }
+
+    @Test
+    void futuresCompleteWithTheirOwnRepliesInAnyOrder() throws Exception {
+        List<byte[]> held = new ArrayList<>();
+        socket.answering(request -> {
+            held.add(request);
+            if (held.size() == 3) {
+                for (int i = 2; i >= 0; i--) {
+                    byte[] r = held.get(i);
+                    socket.queue(datagram(0, genl(FAMILY, 0, sequenceOf(r), commandOf(r) + 100, 0)));
+                }
+            }
+        });
+        List<CompletableFuture<GenlMessage>> futures = new ArrayList<>();
+        for (int command = 1; command <= 3; command++) {
+            connection.prepare(family, command);
+            futures.add(connection.transactAsync(TIMEOUT));
+        }
+        for (int i = 0; i < 3; i++) {
+            GenlMessage reply = futures.get(i).get(10, TimeUnit.SECONDS);
+            assertEquals(i + 101, reply.command(), "future " + i + " got its own reply");
+        }
+        assertEquals(0, connection.staleMessagesDiscarded());
+    }
+
+    @Test
+    void aCancelledFutureEndsItsCallAloneAndItsLateReplyIsStale() throws Exception {
+        List<Integer> sequences = new ArrayList<>();
+        socket.answering(request -> sequences.add(sequenceOf(request)));
+        connection.prepare(family, 1);
+        CompletableFuture<GenlMessage> cancelled = connection.transactAsync(TIMEOUT);
+        connection.prepare(family, 2);
+        CompletableFuture<GenlMessage> kept = connection.transactAsync(TIMEOUT);
+        assertTrue(cancelled.cancel(true));
+        socket.queue(datagram(0, genl(FAMILY, 0, sequences.get(0), 101, 0)));
+        socket.queue(datagram(0, genl(FAMILY, 0, sequences.get(1), 102, 0)));
+        assertEquals(102, kept.get(10, TimeUnit.SECONDS).command());
+        assertEquals(1, connection.staleMessagesDiscarded(), "the cancelled call's reply");
+    }
+
+    @Test
+    void aFutureTimesOutAloneAndCloseFailsTheRest() throws Exception {
+        socket.answering(request -> { });
+        connection.prepare(family, 1);
+        CompletableFuture<GenlMessage> quick = connection.transactAsync(Duration.ofMillis(50));
+        connection.prepare(family, 2);
+        CompletableFuture<GenlMessage> slow = connection.transactAsync(Duration.ofSeconds(60));
+        java.util.concurrent.ExecutionException timedOut = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> quick.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(NetlinkTimeoutException.class, timedOut.getCause());
+        assertFalse(slow.isDone());
+        connection.close();
+        java.util.concurrent.ExecutionException closed = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> slow.get(10, TimeUnit.SECONDS));
+        assertTrue(assertInstanceOf(NetlinkCancelledException.class, closed.getCause()).byClose());
+    }
 }

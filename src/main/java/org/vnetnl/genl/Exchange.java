@@ -28,7 +28,7 @@ import org.vnetnl.internal.libnl.LibNl;
  * with {@link NetlinkCancelledException}, wakes every parked thread without touching its interrupt status, and
  * frees the socket only once no thread is inside a call any more.
  */
-final class Exchange {
+final class Exchange implements AutoCloseable {
 
     /** The count of threads inside a call, times two, plus one once closed. */
     private final AtomicInteger users = new AtomicInteger();
@@ -132,7 +132,8 @@ final class Exchange {
      * Closes: every wait ends with {@link NetlinkCancelledException}, every parked thread is woken (its interrupt
      * status untouched), and the socket is freed now if no thread is inside a call, else by the last to leave.
      */
-    void close() {
+    @Override
+    public void close() {
         int before = users.getAndUpdate(current -> current | 1);
         if ((before & 1) != 0) {
             return;
@@ -784,6 +785,20 @@ final class Exchange {
     /** Under the lock. */
     boolean closedLocked() {
         return closed;
+    }
+
+    /** Makes {@code dump} the socket's running dump if none runs (nor is read to its end); never waits. */
+    boolean tryClaimDumpSlot(DumpCall dump) {
+        lock.lock();
+        try {
+            if (closed || runningDump != null) {
+                return false;
+            }
+            runningDump = dump;
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Waits until no dump runs on the socket (an abandoned one is read to its end), then makes {@code dump} it. */

@@ -44,6 +44,10 @@ import org.vnetnl.internal.libnl.LibNl;
  * call with it. A reply that arrives after its call ended is counted ({@link #staleMessagesDiscarded()}), and a
  * dump left unfinished is read to its end before the next dump starts, so the connection stays usable.
  *
+ * <p><b>Dumps.</b> The kernel runs one dump per socket at a time. A dump that starts while another runs takes one of
+ * a few extra sockets the connection opens for it ({@link Options#dumpSockets()}, in the same network namespace,
+ * closed with the connection), so dumps of different threads run in parallel; beyond those it waits.
+ *
  * <p><b>Notifications.</b> Multicast messages that arrive while requests run are kept, in order, for
  * {@link #receiveNotification} and {@link #pollNotification}; losses are reported there once as a
  * {@link NotificationOverrunException}, and only once a group was joined.
@@ -175,12 +179,18 @@ public final class GenlConnection implements AutoCloseable {
 
     private final Options options;
     private final Exchange exchange;
+    private final DumpSockets dumpSockets;
     private final int portId;
     private final Controller controller;
     /** Each thread's request and reply buffers on this connection. */
     private final ThreadLocal<Caller> callers;
 
     GenlConnection(Options options, SocketOpener opener) throws NetlinkException {
+        this(options, opener, null);
+    }
+
+    /** @param namespace the network namespace path the extra dump sockets are opened in, null for this thread's */
+    private GenlConnection(Options options, SocketOpener opener, String namespace) throws NetlinkException {
         this.options = options;
         // Shared, so that the last thread to leave a call, or the Cleaner, may free it.
         Arena arena = Arena.ofShared();
@@ -198,6 +208,26 @@ public final class GenlConnection implements AutoCloseable {
                 release::clean, () -> new Caller(options, port));
         this.callers = ThreadLocal.withInitial(() -> new Caller(options, port));
         this.controller = new Controller(this);
+        this.dumpSockets = new DumpSockets(options.dumpSockets(), namespace == null
+                ? () -> openExchange(options, opener)
+                : () -> NamespaceOpener.open(namespace, () -> openExchange(options, opener)));
+    }
+
+    /** Opens one more socket with an exchange of its own, for dumps (see {@link DumpSockets}). */
+    private static Exchange openExchange(Options options, SocketOpener opener) throws NetlinkException {
+        Arena arena = Arena.ofShared();
+        NetlinkSocket socket;
+        try {
+            socket = opener.open(arena, options);
+        } catch (NetlinkException | RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+        Release release = new Release(socket, arena);
+        return new Exchange(socket, options.maxPendingNotifications(), options.maxCallsInFlight(), release,
+                () -> {
+                    throw new IllegalStateException("a dump socket has no async calls");
+                });
     }
 
     /** Opens a connection with {@link Options#defaults()}. */
@@ -234,8 +264,8 @@ public final class GenlConnection implements AutoCloseable {
                     + " character, got \"" + namespace.replace("\0", "\\0") + "\"");
         }
         NativeAccess.ensureAvailable();
-        return NamespaceOpener.open(namespace.indexOf('/') >= 0 ? namespace : "/run/netns/" + namespace,
-                () -> new GenlConnection(options, KERNEL));
+        String path = namespace.indexOf('/') >= 0 ? namespace : "/run/netns/" + namespace;
+        return NamespaceOpener.open(path, () -> new GenlConnection(options, KERNEL, path));
     }
 
     /** The netlink port id the kernel assigned to this socket. */
@@ -459,14 +489,42 @@ public final class GenlConnection implements AutoCloseable {
                 throw new IllegalStateException("the prepared request is not a dump: use prepareDump(...)");
             }
             DumpCall dump = new DumpCall(exchange, me, sent);
-            if (!exchange.claimDumpSlot(dump, me, timeoutNanos)) {
-                throw new NetlinkTimeoutException("wait for the dump before " + sent.operation() + " to end", 0,
-                        timeout);
+            if (exchange.tryClaimDumpSlot(dump)) {
+                return dump.run(timeoutNanos, timeout, onInterrupt, handler);
             }
-            return dump.run(timeoutNanos, timeout, onInterrupt, handler);
+            // Another dump runs on the socket: this one takes an extra socket, or waits when all are busy.
+            Exchange extra = dumpSockets.acquire();
+            if (extra == null) {
+                return runDump(exchange, dump, me, timeoutNanos, timeout, onInterrupt, handler);
+            }
+            try {
+                extra.enter();
+                try {
+                    return runDump(extra, new DumpCall(extra, me, sent), me, timeoutNanos, timeout, onInterrupt,
+                            handler);
+                } finally {
+                    extra.exit();
+                }
+            } finally {
+                dumpSockets.release(extra);
+            }
         } finally {
             exchange.exit();
         }
+    }
+
+    /** Runs {@code dump} on {@code on} once the dump before it there has ended. */
+    private static DumpResult runDump(Exchange on, DumpCall dump, Caller me, long timeoutNanos, Duration timeout,
+                                      DumpInterruptPolicy onInterrupt, DumpHandler handler) throws NetlinkException {
+        if (!on.claimDumpSlot(dump, me, timeoutNanos)) {
+            throw new NetlinkTimeoutException("wait for the dump before " + dump.operation() + " to end", 0, timeout);
+        }
+        return dump.run(timeoutNanos, timeout, onInterrupt, handler);
+    }
+
+    /** How many extra sockets for dumps are open (see {@link Options#dumpSockets()}). */
+    int dumpSocketsOpened() {
+        return dumpSockets.opened();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -656,6 +714,7 @@ public final class GenlConnection implements AutoCloseable {
     @Override
     public void close() {
         exchange.close();
+        dumpSockets.close();
     }
 
     @Override

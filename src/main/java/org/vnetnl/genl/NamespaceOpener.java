@@ -17,13 +17,14 @@ final class NamespaceOpener {
 
     /** Opens the socket: runs on the thread inside the namespace. */
     @FunctionalInterface
-    interface Open {
-        GenlConnection open() throws NetlinkException;
+    interface Open<T> {
+        T open() throws NetlinkException;
     }
 
     private NamespaceOpener() {}
 
-    static GenlConnection open(String path, Open open) throws NetlinkException {
+    /** Opens what {@code open} makes on a thread inside the namespace at {@code path}. */
+    static <T extends AutoCloseable> T open(String path, Open<T> open) throws NetlinkException {
         Object[] outcome = new Object[1];
         Thread opener = Thread.ofPlatform().name("vnet-nl open in " + path).unstarted(() -> {
             try {
@@ -44,8 +45,12 @@ final class NamespaceOpener {
                 } catch (InterruptedException ignored) {
                     // the Cleaner frees a connection nobody closed
                 }
-                if (outcome[0] instanceof GenlConnection orphan) {
-                    orphan.close();
+                if (outcome[0] instanceof AutoCloseable orphan) {
+                    try {
+                        orphan.close();
+                    } catch (Exception ignored) {
+                        // closing what nobody will use; nothing to report to
+                    }
                 }
             });
             throw new NetlinkCancelledException("open a connection in network namespace " + path, 0, false);
@@ -59,10 +64,12 @@ final class NamespaceOpener {
         if (outcome[0] instanceof Error e) {
             throw e;
         }
-        return (GenlConnection) outcome[0];
+        @SuppressWarnings("unchecked")
+        T opened = (T) outcome[0];
+        return opened;
     }
 
-    private static GenlConnection enterAndOpen(String path, Open open) throws NetlinkException {
+    private static <T> T enterAndOpen(String path, Open<T> open) throws NetlinkException {
         String operation = "enter network namespace " + path;
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment errno = Syscalls.allocateErrnoState(scratch);

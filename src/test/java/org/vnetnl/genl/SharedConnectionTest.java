@@ -75,4 +75,61 @@ class SharedConnectionTest {
             assertFalse((Boolean) outcome[1], "round " + round + ": the waiter's interrupt status was set");
         }
     }
+
+    /**
+     * Four dumps whose handlers each wait, at their first part, until all four have a first part: possible only
+     * when they run at once, on the connection's socket and three extra ones (the kernel runs one dump per socket).
+     */
+    @Test
+    void dumpsRunInParallelOnExtraSocketsClosedWithTheConnection() throws Exception {
+        long descriptorsBefore = openDescriptors();
+        List<String> expected;
+        GenlConnection connection = GenlConnection.open(GenlConnection.Options.defaults().withDumpSockets(3));
+        try {
+            expected = connection.families(TIMEOUT).stream().map(Family::name).sorted().toList();
+            java.util.concurrent.CountDownLatch allStarted = new java.util.concurrent.CountDownLatch(4);
+            List<CompletableFuture<List<String>>> dumps = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                CompletableFuture<List<String>> dumped = new CompletableFuture<>();
+                dumps.add(dumped);
+                Thread.ofPlatform().start(() -> {
+                    try {
+                        List<String> names = new ArrayList<>();
+                        Family nlctrl = connection.family("nlctrl");
+                        connection.prepareDump(nlctrl, CTRL_CMD_GETFAMILY);
+                        connection.dump(TIMEOUT, DumpInterruptPolicy.FAIL, part -> {
+                            if (names.isEmpty()) {
+                                allStarted.countDown();
+                                try {
+                                    if (!allStarted.await(20, TimeUnit.SECONDS)) {
+                                        throw new IllegalStateException("the dumps did not run at once");
+                                    }
+                                } catch (InterruptedException e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            }
+                            names.add(Family.parse(part).name());
+                        });
+                        dumped.complete(names.stream().sorted().toList());
+                    } catch (Throwable e) {
+                        dumped.completeExceptionally(e);
+                    }
+                });
+            }
+            for (CompletableFuture<List<String>> dumped : dumps) {
+                assertEquals(expected, dumped.get(60, TimeUnit.SECONDS), "every dump complete");
+            }
+            assertEquals(3, connection.dumpSocketsOpened());
+        } finally {
+            connection.close();
+        }
+        assertEquals(descriptorsBefore, openDescriptors(), "the extra sockets are closed with the connection");
+    }
+
+    private static long openDescriptors() throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(
+                java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
 }

@@ -44,9 +44,11 @@ import org.vnetnl.internal.libnl.LibNl;
  * call with it. A reply that arrives after its call ended is counted ({@link #staleMessagesDiscarded()}), and a
  * dump left unfinished is read to its end before the next dump starts, so the connection stays usable.
  *
- * <p><b>Dumps.</b> The kernel runs one dump per socket at a time. A dump that starts while another runs takes one of
- * a few extra sockets the connection opens for it ({@link Options#dumpSockets()}, in the same network namespace,
- * closed with the connection), so dumps of different threads run in parallel; beyond those it waits.
+ * <p><b>Dumps.</b> The kernel runs one dump per socket at a time. A dump runs on one of a few extra sockets the
+ * connection opens for dumps ({@link Options#dumpSockets()}, in the same network namespace, closed with the
+ * connection), read by the dumping thread alone: the kernel makes each next part only once the handler took the
+ * last, so a dump streams in flat memory however large the table, and dumps of different threads run in
+ * parallel. When those are busy a dump runs on the connection's own socket, or waits for the dump there.
  *
  * <p><b>Notifications.</b> Multicast messages that arrive while requests run are kept, in order, for
  * {@link #receiveNotification} and {@link #pollNotification}; losses are reported there once as a
@@ -488,13 +490,20 @@ public final class GenlConnection implements AutoCloseable {
             if (!sent.isDump()) {
                 throw new IllegalStateException("the prepared request is not a dump: use prepareDump(...)");
             }
-            DumpCall dump = new DumpCall(exchange, me, sent);
-            if (exchange.tryClaimDumpSlot(dump)) {
-                return dump.run(timeoutNanos, timeout, onInterrupt, handler);
+            // An extra socket first: its dump's thread is its only reader, so the kernel makes the next part only
+            // once the handler has taken the last one (memory stays flat however large the table) and the parts
+            // are read in place. Then the connection's own socket, waiting for the dump before when it has to.
+            Exchange extra;
+            try {
+                extra = dumpSockets.acquire();
+            } catch (NetlinkException cannotOpen) {
+                extra = null; // out of descriptors, say: the connection's own socket still serves
             }
-            // Another dump runs on the socket: this one takes an extra socket, or waits when all are busy.
-            Exchange extra = dumpSockets.acquire();
             if (extra == null) {
+                DumpCall dump = new DumpCall(exchange, me, sent);
+                if (exchange.tryClaimDumpSlot(dump)) {
+                    return dump.run(timeoutNanos, timeout, onInterrupt, handler);
+                }
                 return runDump(exchange, dump, me, timeoutNanos, timeout, onInterrupt, handler);
             }
             try {

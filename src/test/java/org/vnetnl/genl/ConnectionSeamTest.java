@@ -38,7 +38,7 @@ class ConnectionSeamTest {
 
     @BeforeEach
     void open() throws NetlinkException {
-        connection = new GenlConnection(GenlConnection.Options.defaults(), (arena, options) -> socket);
+        connection = new GenlConnection(GenlConnection.Options.defaults().withDumpSockets(0), (arena, options) -> socket);
         family = family("seam", FAMILY);
     }
 

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.vnetnl.internal.MessageHeader;
 import org.vnetnl.internal.NativeAccess;
@@ -182,6 +181,7 @@ public final class GenlConnection implements AutoCloseable {
     private final Options options;
     private final Exchange exchange;
     private final DumpSockets dumpSockets;
+    private final Calls calls;
     private final int portId;
     private final Controller controller;
     /** Each thread's request and reply buffers on this connection. */
@@ -213,6 +213,7 @@ public final class GenlConnection implements AutoCloseable {
         this.dumpSockets = new DumpSockets(options.dumpSockets(), namespace == null
                 ? () -> openExchange(options, opener)
                 : () -> NamespaceOpener.open(namespace, () -> openExchange(options, opener)));
+        this.calls = new Calls(exchange, dumpSockets);
     }
 
     /** Opens one more socket with an exchange of its own, for dumps (see {@link DumpSockets}). */
@@ -381,43 +382,12 @@ public final class GenlConnection implements AutoCloseable {
      *         one is a dump, a nested attribute is still open, or the call comes from a dump handler
      */
     public GenlMessage transact(Duration timeout) throws NetlinkException {
-        return transact(caller().request, timeout);
+        Caller me = caller();
+        return calls.transact(me, me.request, timeout);
     }
 
     GenlMessage transact(Request sent, Duration timeout) throws NetlinkException {
-        long timeoutNanos = checkTimeout(timeout);
-        Caller me = caller();
-        exchange.enter();
-        try {
-            refuseInDump("send a request");
-            sent.requirePrepared();
-            if (sent.isDump()) {
-                throw new IllegalStateException("the prepared request is a dump: use dump(...)");
-            }
-            int length = sent.seal();
-            // The views of this thread's last reply die before anything is received into their buffer.
-            me.generation.advance();
-            Call call = me.call.start(sent);
-            exchange.acquireCall(call);
-            try {
-                exchange.register(call);
-                long result = exchange.send(sent.buffer(), length);
-                if (result < 0) {
-                    exchange.locked(() -> exchange.unregister(call));
-                    throw new NetlinkException(Exchange.errnoOf(result), sent.operation(), sent.sequence(),
-                            "send failed");
-                }
-                call.sent = true;
-                if (!exchange.await(call, me, timeoutNanos)) {
-                    throw new NetlinkTimeoutException(sent.operation(), sent.sequence(), timeout);
-                }
-            } finally {
-                exchange.releaseCall();
-            }
-            return call.outcome();
-        } finally {
-            exchange.exit();
-        }
+        return calls.transact(caller(), sent, timeout);
     }
 
     /**
@@ -431,41 +401,13 @@ public final class GenlConnection implements AutoCloseable {
      * @throws IllegalStateException as {@link #transact}
      */
     public CompletableFuture<GenlMessage> transactAsync(Duration timeout) {
-        long timeoutNanos = checkTimeout(timeout);
-        Request sent = caller().request;
-        exchange.enter();
-        try {
-            refuseInDump("send a request");
-            sent.requirePrepared();
-            if (sent.isDump()) {
-                throw new IllegalStateException("the prepared request is a dump: use dump(...)");
-            }
-            int length = sent.seal();
-            AsyncCall call = new AsyncCall(exchange, sent, timeout);
-            try {
-                exchange.acquireCall(call);
-            } catch (NetlinkCancelledException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-            exchange.startAsync(call);
-            long result = exchange.send(sent.buffer(), length);
-            if (result < 0) {
-                call.failNow(new NetlinkException(Exchange.errnoOf(result), sent.operation(), sent.sequence(),
-                        "send failed"));
-                return call.future;
-            }
-            call.sent = true;
-            CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS).execute(() -> exchange.timeOut(call));
-            return call.future;
-        } finally {
-            exchange.exit();
-        }
+        return calls.transactAsync(caller(), timeout);
     }
 
     /**
      * Sends the calling thread's prepared dump request and streams its parts to {@code handler}, on this thread,
      * until NLMSG_DONE. If the handler throws, the exception ends the dump and propagates; the rest of the dump is
-     * read and discarded. The kernel runs one dump at a time on a socket: a dump waits for the one before it.
+     * read and discarded. Dumps of different threads run in parallel (see Dumps above).
      *
      * @param timeout the longest wait for each next part
      * @param onInterrupt what to do when the kernel marks the dump inconsistent (NLM_F_DUMP_INTR)
@@ -474,61 +416,13 @@ public final class GenlConnection implements AutoCloseable {
      */
     public DumpResult dump(Duration timeout, DumpInterruptPolicy onInterrupt, DumpHandler handler)
             throws NetlinkException {
-        return dump(caller().request, timeout, onInterrupt, handler);
+        Caller me = caller();
+        return calls.dump(me, me.request, timeout, onInterrupt, handler);
     }
 
     DumpResult dump(Request sent, Duration timeout, DumpInterruptPolicy onInterrupt, DumpHandler handler)
             throws NetlinkException {
-        long timeoutNanos = checkTimeout(timeout);
-        Objects.requireNonNull(onInterrupt, "onInterrupt");
-        Objects.requireNonNull(handler, "handler");
-        Caller me = caller();
-        exchange.enter();
-        try {
-            refuseInDump("run another dump");
-            sent.requirePrepared();
-            if (!sent.isDump()) {
-                throw new IllegalStateException("the prepared request is not a dump: use prepareDump(...)");
-            }
-            // An extra socket first: its dump's thread is its only reader, so the kernel makes the next part only
-            // once the handler has taken the last one (memory stays flat however large the table) and the parts
-            // are read in place. Then the connection's own socket, waiting for the dump before when it has to.
-            Exchange extra;
-            try {
-                extra = dumpSockets.acquire();
-            } catch (NetlinkException cannotOpen) {
-                extra = null; // out of descriptors, say: the connection's own socket still serves
-            }
-            if (extra == null) {
-                DumpCall dump = new DumpCall(exchange, me, sent);
-                if (exchange.tryClaimDumpSlot(dump)) {
-                    return dump.run(timeoutNanos, timeout, onInterrupt, handler);
-                }
-                return runDump(exchange, dump, me, timeoutNanos, timeout, onInterrupt, handler);
-            }
-            try {
-                extra.enter();
-                try {
-                    return runDump(extra, new DumpCall(extra, me, sent), me, timeoutNanos, timeout, onInterrupt,
-                            handler);
-                } finally {
-                    extra.exit();
-                }
-            } finally {
-                dumpSockets.release(extra);
-            }
-        } finally {
-            exchange.exit();
-        }
-    }
-
-    /** Runs {@code dump} on {@code on} once the dump before it there has ended. */
-    private static DumpResult runDump(Exchange on, DumpCall dump, Caller me, long timeoutNanos, Duration timeout,
-                                      DumpInterruptPolicy onInterrupt, DumpHandler handler) throws NetlinkException {
-        if (!on.claimDumpSlot(dump, me, timeoutNanos)) {
-            throw new NetlinkTimeoutException("wait for the dump before " + dump.operation() + " to end", 0, timeout);
-        }
-        return dump.run(timeoutNanos, timeout, onInterrupt, handler);
+        return calls.dump(caller(), sent, timeout, onInterrupt, handler);
     }
 
     /** How many extra sockets for dumps are open (see {@link Options#dumpSockets()}). */

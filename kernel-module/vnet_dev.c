@@ -146,6 +146,14 @@ static void vnet_setup(struct net_device *dev)
 	dev->priv_flags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
 
 	/*
+	 * ether_setup() says a transmitted skb may be shared and sent again
+	 * (pktgen's clone_skb and burst rely on it), but vnet_xmit() hands it
+	 * to the receive path, which changes and frees it; veth clears the
+	 * flag for the same reason.
+	 */
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+
+	/*
 	 * As dummy and veth: transmission takes no lock of ours (the per-CPU
 	 * counters need none), and whatever the stack hands over is passed
 	 * back up unchanged, so offloads cost nothing.

@@ -19,6 +19,7 @@
 #include <linux/notifier.h>
 #include <linux/ratelimit.h>
 #include <linux/rtnetlink.h>
+#include <linux/string.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
@@ -184,10 +185,26 @@ static struct net_device *vnet_nl_get_dev(struct genl_info *info)
 	return dev;
 }
 
-static int vnet_nl_put_link(struct sk_buff *msg, struct net_device *dev, bool up)
+/*
+ * dev->name is rewritten in place under RTNL (SIOCSIFNAME, "ip link set
+ * name", a move to another namespace): read without RTNL it can be half the
+ * old name and half the new one, or lack its NUL. The core's reader that
+ * needs no RTNL, netdev_copy_name() (a seqlock, Linux 6.9), is not exported
+ * to modules, and Linux 6.1 has none: copy the name under RTNL.
+ */
+static void vnet_nl_copy_name(struct net_device *dev, char *name)
+{
+	rtnl_lock();
+	strscpy(name, dev->name, IFNAMSIZ);
+	rtnl_unlock();
+}
+
+/* @name: the device's name, read under RTNL (see vnet_nl_copy_name()). */
+static int vnet_nl_put_link(struct sk_buff *msg, struct net_device *dev, const char *name,
+			    bool up)
 {
 	if (nla_put_u32(msg, VNET_NL_ATTR_IFINDEX, dev->ifindex) ||
-	    nla_put_string(msg, VNET_NL_ATTR_IFNAME, dev->name) ||
+	    nla_put_string(msg, VNET_NL_ATTR_IFNAME, name) ||
 	    nla_put_u8(msg, VNET_NL_ATTR_LINK_UP, up))
 		return -EMSGSIZE;
 	return 0;
@@ -208,11 +225,12 @@ static size_t vnet_nl_stats_size(void)
 }
 
 /*
+ * @name: the device's name, read under RTNL.
  * @cb: the dump this message belongs to, or NULL for a doit reply; a dump's
  * messages carry NLM_F_DUMP_INTR when the device list changed since its
  * previous part.
  */
-static int vnet_nl_fill_stats(struct sk_buff *msg, struct net_device *dev,
+static int vnet_nl_fill_stats(struct sk_buff *msg, struct net_device *dev, const char *name,
 			      u32 portid, u32 seq, int flags, struct netlink_callback *cb)
 {
 	struct vnet_counters c;
@@ -225,7 +243,7 @@ static int vnet_nl_fill_stats(struct sk_buff *msg, struct net_device *dev,
 	if (cb)
 		genl_dump_check_consistent(cb, hdr);
 
-	if (vnet_nl_put_link(msg, dev, READ_ONCE(dev->flags) & IFF_UP))
+	if (vnet_nl_put_link(msg, dev, name, READ_ONCE(dev->flags) & IFF_UP))
 		goto cancel;
 
 	nest = nla_nest_start(msg, VNET_NL_ATTR_STATS);
@@ -252,6 +270,7 @@ cancel:
 
 int vnet_nl_nl_get_stats_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	char name[IFNAMSIZ];
 	struct net_device *dev;
 	struct sk_buff *msg;
 	int err;
@@ -266,7 +285,8 @@ int vnet_nl_nl_get_stats_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 
-	err = vnet_nl_fill_stats(msg, dev, info->snd_portid, info->snd_seq, 0, NULL);
+	vnet_nl_copy_name(dev, name);
+	err = vnet_nl_fill_stats(msg, dev, name, info->snd_portid, info->snd_seq, 0, NULL);
 	if (err) {
 		nlmsg_free(msg);
 		goto out;
@@ -304,18 +324,19 @@ int vnet_nl_nl_get_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 		return -EINVAL;
 	}
 
-	rcu_read_lock();
-	cb->seq = READ_ONCE(net->dev_base_seq);
-	for_each_netdev_rcu(net, dev) {
+	/* Under RTNL, which keeps the names whole (see vnet_nl_copy_name()). */
+	rtnl_lock();
+	cb->seq = net->dev_base_seq;
+	for_each_netdev(net, dev) {
 		if (!vnet_is_vnet_dev(dev))
 			continue;
 		if (index >= done &&
-		    vnet_nl_fill_stats(skb, dev, NETLINK_CB(cb->skb).portid,
+		    vnet_nl_fill_stats(skb, dev, dev->name, NETLINK_CB(cb->skb).portid,
 				       cb->nlh->nlmsg_seq, NLM_F_MULTI, cb))
 			break;
 		index++;
 	}
-	rcu_read_unlock();
+	rtnl_unlock();
 
 	cb->args[0] = index;
 	return skb->len;
@@ -380,8 +401,9 @@ static void vnet_nl_notify_link(struct net_device *dev, bool up)
 	if (!msg)
 		return;
 
+	/* The netdevice notifier runs under RTNL: the name is whole. */
 	hdr = genlmsg_put(msg, 0, 0, &vnet_nl_family, 0, VNET_NL_CMD_LINK_EVENT);
-	if (!hdr || vnet_nl_put_link(msg, dev, up)) {
+	if (!hdr || vnet_nl_put_link(msg, dev, dev->name, up)) {
 		nlmsg_free(msg);
 		return;
 	}

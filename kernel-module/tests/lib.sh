@@ -5,8 +5,10 @@
 # and removes it at exit. Each check prints one "PASS ..." or "FAIL ..." line;
 # finish prints "N passed, M failed" and returns non-zero if any check failed.
 
-: "${VNET_NL_KO:?VNET_NL_KO not set: run through kernel-module/vm/run}"
-client=${VNET_NL_CLIENT:?VNET_NL_CLIENT not set: run through kernel-module/vm/run}
+# The sample client: the VM runner's (VNET_NL_CLIENT), or the one installed
+# where the module is loaded already (the Vagrant machine's /usr/local/bin).
+client=${VNET_NL_CLIENT:-$(command -v vnet-nl-client)}
+[ -n "$client" ] || { echo "VNET_NL_CLIENT not set and no vnet-nl-client on PATH: run through kernel-module/vm/run" >&2; exit 2; }
 # The device the module creates when it loads.
 readonly ifname=vnet0
 
@@ -35,6 +37,15 @@ run() {
 }
 details() { printf 'status %s\nstdout: %s\nstderr: %s' "$status" "$out" "$err"; }
 
+# The checks that unload and load the module need its file, which only the
+# VM runner gives (VNET_NL_KO): elsewhere, the family's lookup after rmmod
+# would load the installed module again by its alias.
+require_module_file() {
+	[ -n "${VNET_NL_KO:-}" ] && return 0
+	fail "$1: VNET_NL_KO is not set (the VM runner sets it)"
+	return 1
+}
+
 family_registered() { genl-ctrl-list 2>/dev/null | grep -q '^0x[0-9a-f]* vnet_nl version 1$'; }
 # The checks assume the runner inserted the module: without it every check
 # would fail for the same reason, so stop with that one failure.
@@ -42,11 +53,24 @@ require_family_registered() {
 	family_registered || { echo "FAIL vnet_nl is not registered at start"; echo "0 passed, 1 failed"; exit 1; }
 }
 
-dmesg_mark() { dmesg | wc -l; }
-# Lines the kernel logged since a mark that show a bug (ours or the kernel's).
+# A mark in the kernel log: the time stamp of its last record. A count of
+# lines would stop moving once the log buffer is full and wraps (the rename
+# check fills it), and hide everything logged after.
+dmesg_mark() {
+	dmesg | awk 'match($0, /^\[ *[0-9]+\.[0-9]+\]/) { t = substr($0, 2, RLENGTH - 2) }
+		END { gsub(/ /, "", t); print (t == "" ? "0" : t) }'
+}
+# Lines the kernel logged after a mark (a record's continuation lines, which
+# have no time stamp, go with it).
+dmesg_since() {
+	dmesg | awk -v mark="$1" 'match($0, /^\[ *[0-9]+\.[0-9]+\]/) { after = substr($0, 2, RLENGTH - 2) + 0 > mark + 0 }
+		after'
+}
+# What in the kernel log shows a bug (ours or the kernel's).
+readonly kernel_problem_pattern='WARNING:|BUG:|Oops|general protection|Call Trace:|KASAN|UBSAN|refcount_t:|corruption|lockup|blocked for more than|stall'
+# Lines the kernel logged since a mark that show a bug.
 dmesg_problems_since() {
-	dmesg | tail -n +"$(($1 + 1))" |
-		grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace:|KASAN|UBSAN|refcount_t:|corruption|lockup|blocked for more than|stall'
+	dmesg_since "$1" | grep -E "$kernel_problem_pattern"
 }
 # check_kernel_log MARK WHAT [PASSED]: one check that nothing went wrong in the
 # kernel log since MARK, named after WHAT ran in between; PASSED, if given,

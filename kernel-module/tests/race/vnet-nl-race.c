@@ -21,12 +21,20 @@
  *       contradicted.
  *   move IFINDEX NETNS_PATH
  *       Moves a device to another network namespace with a single request.
+ *   rename-vs-get IFINDEX NAME_A NAME_B SECONDS
+ *       One thread renames the (down) device IFINDEX from NAME_A to NAME_B
+ *       and back with SIOCSIFNAME as fast as it can; the main thread sends
+ *       GET_STATS by IFINDEX meanwhile, in batches. The IFNAME of every reply must be
+ *       NAME_A or NAME_B, whole, with its NUL as the payload's last byte.
+ *       Prints the replies, the renames and the bad names (the first ones
+ *       escaped on stderr); fails if any name was bad or no rename was made.
  *
  * Exit status: 0 when every check held, 1 when one failed, 2 usage, 3 setup.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -35,10 +43,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/genetlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/vnet_nl.h>
 
@@ -394,6 +404,196 @@ static int link_follow(const char *ifname, unsigned long count, double seconds)
 	return f.stale || atomic_load(&f.failed) ? EXIT_FAILED : 0;
 }
 
+/* ---- rename-vs-get ------------------------------------------------------------ */
+
+struct renaming {
+	const char *names[2];
+	uint64_t renames;
+	atomic_int error;
+};
+
+/* Renames the device back and forth until stopped; a failed rename ends the loop. */
+static void *renamer(void *arg)
+{
+	struct renaming *rn = arg;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	int from = 0;
+
+	while (fd >= 0 && !atomic_load(&stop)) {
+		struct ifreq ifr = { 0 };
+
+		strncpy(ifr.ifr_name, rn->names[from], IFNAMSIZ - 1);
+		strncpy(ifr.ifr_newname, rn->names[!from], IFNAMSIZ - 1);
+		if (ioctl(fd, SIOCSIFNAME, &ifr) < 0) {
+			atomic_store(&rn->error, errno);
+			break;
+		}
+		rn->renames++;
+		from = !from;
+	}
+	if (fd < 0)
+		atomic_store(&rn->error, errno);
+	else
+		close(fd);
+	return NULL;
+}
+
+/* Whether an IFNAME payload is one of the two names, whole and NUL-terminated. */
+static bool name_is_whole(const char *name, int len, const char *const names[2])
+{
+	int i;
+
+	if (len < 1 || len > IFNAMSIZ || name[len - 1] != '\0' || strnlen(name, len) != (size_t)len - 1)
+		return false;
+	for (i = 0; i < 2; i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
+static void print_name(const char *name, int len)
+{
+	int i;
+
+	fprintf(stderr, "%s: IFNAME of %d bytes: \"", prog, len);
+	for (i = 0; i < len && i < 32; i++) {
+		unsigned char c = name[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+			fputc(c, stderr);
+		else
+			fprintf(stderr, "\\x%02x", c);
+	}
+	fprintf(stderr, "\"\n");
+}
+
+/*
+ * GET_STATS requests by index sent RENAME_BATCH at a time in one datagram,
+ * without ACK: the kernel handles them back to back in the sender's system
+ * call, so name copies are dense in time and a rename (Linux 6.1 manages
+ * about 50 a second under emulation) meets one more often than with one
+ * request per round trip.
+ */
+#define RENAME_BATCH 32
+
+struct stats_request {
+	struct nlmsghdr nlh;
+	struct genlmsghdr genl;
+	struct nlattr index_attr;
+	uint32_t ifindex;
+};
+
+/*
+ * Checks the IFNAME of every reply in one datagram; returns the replies
+ * seen, or -1 after an error or a reply without IFNAME.
+ */
+static int check_replies(const char *buf, ssize_t n, const char *const names[2], uint64_t *bad)
+{
+	const struct nlmsghdr *nlh;
+	int replies = 0;
+
+	for (nlh = (const void *)buf; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
+		const struct nlattr *attr;
+		int rest;
+		bool named = false;
+
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = NLMSG_DATA(nlh);
+
+			fprintf(stderr, "%s: GET_STATS: %s\n", prog, strerror(-e->error));
+			return -1;
+		}
+		if (nlh->nlmsg_type != family)
+			continue;
+		attr = (const void *)((const char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+		rest = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+		for (; rest >= (int)sizeof(*attr) && attr->nla_len >= sizeof(*attr) && attr->nla_len <= rest;
+		     rest -= NLA_ALIGN(attr->nla_len),
+		     attr = (const void *)((const char *)attr + NLA_ALIGN(attr->nla_len))) {
+			const char *name = (const char *)attr + NLA_HDRLEN;
+			int len = attr->nla_len - NLA_HDRLEN;
+
+			if ((attr->nla_type & NLA_TYPE_MASK) != VNET_NL_ATTR_IFNAME)
+				continue;
+			named = true;
+			if (!name_is_whole(name, len, names) && (*bad)++ < 10)
+				print_name(name, len);
+		}
+		if (!named) {
+			fprintf(stderr, "%s: GET_STATS reply without IFNAME\n", prog);
+			return -1;
+		}
+		replies++;
+	}
+	return replies;
+}
+
+static int rename_vs_get(unsigned int ifindex, const char *name_a, const char *name_b, double seconds)
+{
+	struct renaming rn = { .names = { name_a, name_b } };
+	struct stats_request batch[RENAME_BATCH];
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	uint64_t replies = 0, bad = 0;
+	double end = now_s() + seconds;
+	char buf[8192] __attribute__((aligned(4)));
+	pthread_t thread;
+	int fd, i, status = 0;
+
+	nl_socket_free(open_socket());	/* resolves the family */
+	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
+	if (fd < 0) {
+		fprintf(stderr, "%s: socket: %s\n", prog, strerror(errno));
+		return EXIT_SETUP;
+	}
+	for (i = 0; i < RENAME_BATCH; i++)
+		batch[i] = (struct stats_request) {
+			.nlh = { .nlmsg_len = sizeof(batch[i]), .nlmsg_type = family,
+				 .nlmsg_flags = NLM_F_REQUEST, .nlmsg_seq = i },
+			.genl = { .cmd = VNET_NL_CMD_GET_STATS, .version = VNET_NL_FAMILY_VERSION },
+			.index_attr = { .nla_len = NLA_HDRLEN + sizeof(uint32_t),
+					.nla_type = VNET_NL_ATTR_IFINDEX },
+			.ifindex = ifindex,
+		};
+
+	pthread_create(&thread, NULL, renamer, &rn);
+	while (now_s() < end && !atomic_load(&rn.error) && !status) {
+		int pending = RENAME_BATCH;
+
+		if (sendto(fd, batch, sizeof(batch), 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
+			fprintf(stderr, "%s: sendto: %s\n", prog, strerror(errno));
+			status = EXIT_FAILED;
+		}
+		while (!status && pending > 0) {
+			ssize_t n = recv(fd, buf, sizeof(buf), 0);
+			int got = n < 0 ? -1 : check_replies(buf, n, rn.names, &bad);
+
+			if (n < 0)
+				fprintf(stderr, "%s: recv: %s\n", prog, strerror(errno));
+			if (got < 0) {
+				status = EXIT_FAILED;
+				break;
+			}
+			pending -= got;
+			replies += got;
+		}
+	}
+	atomic_store(&stop, true);
+	pthread_join(thread, NULL);
+	close(fd);
+	if (atomic_load(&rn.error)) {
+		fprintf(stderr, "%s: SIOCSIFNAME: %s\n", prog, strerror(atomic_load(&rn.error)));
+		status = EXIT_FAILED;
+	} else if (!rn.renames) {
+		fprintf(stderr, "%s: no rename was made\n", prog);
+		status = EXIT_FAILED;
+	}
+	if (bad)
+		status = EXIT_FAILED;
+	printf("%" PRIu64 " replies, %" PRIu64 " renames, %" PRIu64 " torn or unterminated names\n",
+	       replies, rn.renames, bad);
+	return status;
+}
+
 /* ---- move ------------------------------------------------------------------------ */
 
 /*
@@ -449,7 +649,11 @@ int main(int argc, char **argv)
 		return move((unsigned int)strtoul(argv[2], NULL, 10), argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "link-follow"))
 		return link_follow(argv[2], strtoul(argv[3], NULL, 10), atof(argv[4]));
+	if (argc == 6 && !strcmp(argv[1], "rename-vs-get"))
+		return rename_vs_get((unsigned int)strtoul(argv[2], NULL, 10), argv[3], argv[4],
+				     atof(argv[5]));
 	fprintf(stderr, "usage: %s get-loop IFNAME SECONDS | reset-vs-get IFNAME SECONDS |\n"
-		"       %s link-follow IFNAME COUNT SECONDS | move IFINDEX NETNS_PATH\n", prog, prog);
+		"       %s link-follow IFNAME COUNT SECONDS | move IFINDEX NETNS_PATH |\n"
+		"       %s rename-vs-get IFINDEX NAME_A NAME_B SECONDS\n", prog, prog, prog);
 	return EXIT_USAGE;
 }

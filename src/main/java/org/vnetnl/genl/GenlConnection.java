@@ -454,7 +454,7 @@ public final class GenlConnection implements AutoCloseable {
      *
      * @param replySize the longest reply datagram expected; a longer one fails its entry with EMSGSIZE
      * @throws IllegalArgumentException if {@code capacity} is not 1..{@value #MAX_BATCH} or {@code replySize} is
-     *         below {@value #MIN_BATCH_REPLY_SIZE}
+     *         below {@value #MIN_BATCH_REPLY_SIZE}, or so large that the {@code capacity + 1} slots exceed 2 GiB
      */
     public GenlBatch newBatch(int capacity, int replySize) {
         if (exchange.isClosed()) {
@@ -467,9 +467,11 @@ public final class GenlConnection implements AutoCloseable {
             throw new IllegalArgumentException("replySize " + replySize + " is too small (min "
                     + MIN_BATCH_REPLY_SIZE + ")");
         }
-        long slotSize = NetlinkAlignment.nlmsgAlign(replySize);
+        // In long: aligning Integer.MAX_VALUE in int arithmetic wraps to a negative size.
+        long slotSize = NetlinkAlignment.nlmsgAlign((long) replySize);
         if (slotSize * (capacity + 1) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(capacity + " reply slots of " + replySize + " bytes exceed 2 GiB");
+            throw new IllegalArgumentException("replySize " + replySize + " is too large: " + (capacity + 1)
+                    + " reply slots of it exceed 2 GiB");
         }
         return new GenlBatch(this, exchange, options.sendBufferSize(), capacity, (int) slotSize);
     }

@@ -2,12 +2,16 @@ package org.vnetnl.ynl;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import org.vnetnl.genl.AttributeKind;
 import org.vnetnl.genl.AttributePolicy;
@@ -27,7 +31,11 @@ import org.vnetnl.genl.NetlinkException;
  * <p>{@link #of(YnlSpec)} derives it from a loaded spec, as the kernel's YNL generator derives the kernel's
  * policies: an integer with its {@code min}/{@code max} (the type's whole range without), a {@code string} as a
  * NUL-terminated string of at most {@code max-len} bytes, a {@code binary} with its length checks, a {@code flag},
- * a {@code nest} with the policy of its nested set, an enum's value bounded by its entries. Attributes whose policy the kernel reports differently
+ * a {@code nest} with the policy of its nested set, an enum's value bounded by its entries. Each nested set's
+ * policy is built once and shared by every nest that names it, so the cost is linear in the spec's size. A set
+ * nested within itself, directly or through other sets (ovs_flow's actions), is described down to where it
+ * repeats: the nest back into a set whose policy encloses it carries an empty policy, as that set's attributes are
+ * already described above it. Attributes whose policy the kernel reports differently
  * ({@code uint}, {@code sint}, {@code bitfield32}, masks, unterminated strings, arrays) are not compared. Names are
  * the uapi header's ({@code VNET_NL_ATTR_MSG}, {@code NETDEV_A_DEV_IFINDEX}): the set's {@code name-prefix}, by
  * default {@code <family>-a-<set>-}, then the attribute's name, upper case. The check fits families whose
@@ -93,6 +101,7 @@ public record SpecSchema(String family, int version, List<String> multicastGroup
 
     /** The schema {@code spec} describes: see the class comment for how each attribute type maps. */
     public static SpecSchema of(YnlSpec spec) {
+        NestedPolicies nested = new NestedPolicies(spec);
         List<Request> requests = new ArrayList<>();
         for (SpecOperation op : spec.operations().values()) {
             if (op.attributeSet() == null || op.requestValue() < 0) {
@@ -101,11 +110,11 @@ public record SpecSchema(String family, int version, List<String> multicastGroup
             AttributeSet set = spec.attributeSet(op.attributeSet());
             if (op.doMode() != null && op.doMode().request() != null) {
                 requests.add(new Request(op.name(), op.requestValue(), false,
-                        policy(spec, set, op.doMode().request())));
+                        policy(spec, set, op.doMode().request(), nested)));
             }
             if (op.dumpMode() != null && op.dumpMode().request() != null) {
                 requests.add(new Request(op.name(), op.requestValue(), true,
-                        policy(spec, set, op.dumpMode().request())));
+                        policy(spec, set, op.dumpMode().request(), nested)));
             }
         }
         return new SpecSchema(spec.name(), spec.version(), List.copyOf(spec.mcastGroups().keySet()), requests);
@@ -117,16 +126,53 @@ public record SpecSchema(String family, int version, List<String> multicastGroup
         return (prefix + attribute.name()).toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
-    private static AttributePolicy policy(YnlSpec spec, AttributeSet set, List<String> names) {
+    private static AttributePolicy policy(YnlSpec spec, AttributeSet set, List<String> names,
+                                          NestedPolicies nested) {
         AttributePolicy.Builder policy = AttributePolicy.builder();
-        for (String name : names) {
-            set.attribute(name).flatMap(a -> attributeSpec(spec, set, a, 0)).ifPresent(policy::add);
+        for (String name : new LinkedHashSet<>(names)) { // a request may list an attribute twice
+            set.attribute(name).flatMap(a -> attributeSpec(spec, set, a, nested)).ifPresent(policy::add);
         }
         return policy.build();
     }
 
+    /** The policy of each attribute set that nests name, built once per set (see the class comment on cycles). */
+    private static final class NestedPolicies {
+        private static final AttributePolicy REPEATED = AttributePolicy.builder().build();
+
+        private final YnlSpec spec;
+        private final Map<String, AttributePolicy> built = new HashMap<>();
+        private final Set<String> building = new HashSet<>();
+
+        NestedPolicies(YnlSpec spec) {
+            this.spec = spec;
+        }
+
+        AttributePolicy of(AttributeSet set) {
+            AttributePolicy policy = built.get(set.name());
+            if (policy != null) {
+                return policy;
+            }
+            if (!building.add(set.name())) {
+                return REPEATED;
+            }
+            AttributePolicy.Builder inner = AttributePolicy.builder();
+            for (SpecAttribute n : set.attributes()) {
+                attributeSpec(spec, set, n, this).ifPresent(inner::add);
+            }
+            building.remove(set.name());
+            policy = inner.build();
+            built.put(set.name(), policy);
+            return policy;
+        }
+    }
+
+    /** Compares two values of an integer {@code kind}: unsigned ones as unsigned. */
+    private static int compare(AttributeKind kind, long a, long b) {
+        return kind.isSigned() ? Long.compare(a, b) : Long.compareUnsigned(a, b);
+    }
+
     private static Optional<AttributePolicy.AttributeSpec> attributeSpec(YnlSpec spec, AttributeSet set,
-            SpecAttribute a, int depth) {
+            SpecAttribute a, NestedPolicies nestedPolicies) {
         Checks checks = a.checks();
         String name = cName(spec, set, a);
         if (a.multiAttr() || checks.flagsMask() != null || a.value() < 1) {
@@ -173,6 +219,11 @@ public record SpecSchema(String family, int version, List<String> multicastGroup
             boolean hasRange = specMin != null || specMax != null;
             long min = specMin != null ? specMin : kind.lowest();
             long max = specMax != null ? specMax : kind.highest();
+            if (compare(kind, min, max) > 0 || compare(kind, min, kind.lowest()) < 0
+                    || compare(kind, max, kind.highest()) > 0) {
+                // Enum entries the type cannot hold, or checks that exclude all of them: no range to compare.
+                return Optional.empty();
+            }
             return Optional.of(new AttributePolicy.AttributeSpec(a.value(), name, kind, kind.fixedSize(),
                     kind.fixedSize(), hasRange, min, max, Optional.empty()));
         }
@@ -180,7 +231,9 @@ public record SpecSchema(String family, int version, List<String> multicastGroup
             case FLAG -> Optional.of(new AttributePolicy.AttributeSpec(a.value(), name, kind, 0, 0, false, 0, 0,
                     Optional.empty()));
             case NUL_STRING -> Optional.of(new AttributePolicy.AttributeSpec(a.value(), name, kind, 0,
-                    checks.maxLen() != null ? checks.maxLen().intValue() : AttributeWriter.MAX_PAYLOAD_LENGTH - 1,
+                    // The NUL takes one byte of the longest payload.
+                    (int) Math.min(checks.maxLen() != null ? checks.maxLen() : Long.MAX_VALUE,
+                            AttributeWriter.MAX_PAYLOAD_LENGTH - 1),
                     false, 0, 0, Optional.empty()));
             case BINARY -> {
                 Long exact = checks.exactLen();
@@ -192,15 +245,11 @@ public record SpecSchema(String family, int version, List<String> multicastGroup
             }
             case NESTED -> {
                 AttributeSet nested = a.nestedAttributes() == null ? null : spec.attributeSets().get(a.nestedAttributes());
-                if (nested == null || depth > 8) {
+                if (nested == null) {
                     yield Optional.empty();
                 }
-                AttributePolicy.Builder inner = AttributePolicy.builder();
-                for (SpecAttribute n : nested.attributes()) {
-                    attributeSpec(spec, nested, n, depth + 1).ifPresent(inner::add);
-                }
                 yield Optional.of(new AttributePolicy.AttributeSpec(a.value(), name, kind, 0,
-                        AttributeWriter.MAX_PAYLOAD_LENGTH, false, 0, 0, Optional.of(inner.build())));
+                        AttributeWriter.MAX_PAYLOAD_LENGTH, false, 0, 0, Optional.of(nestedPolicies.of(nested))));
             }
             default -> Optional.empty();
         };
@@ -208,6 +257,35 @@ public record SpecSchema(String family, int version, List<String> multicastGroup
 
     // ---------------------------------------------------------------------------------------------------------
     // Against the running kernel
+
+    /**
+     * Checks that the kernel's {@code family} has the fixed header {@code spec} describes: its {@code hdrsize} is the
+     * size of every operation's {@code fixed-header} struct, or 0 where an operation has none. A client that wrote a
+     * header the kernel does not expect would have it read as attributes, and would read the kernel's header as
+     * attributes.
+     *
+     * @throws SchemaMismatchException naming each fixed header (or its absence) and the operations that use it
+     */
+    public static void checkFixedHeader(YnlSpec spec, Family family) throws SchemaMismatchException {
+        Map<String, List<String>> byHeader = new LinkedHashMap<>();
+        for (SpecOperation op : spec.operations().values()) {
+            if (op.attributeSet() == null) {
+                continue; // a reserved number, never sent or received
+            }
+            int size = op.fixedHeader() == null ? 0 : spec.structSize(op.fixedHeader());
+            if (size != family.headerSize()) {
+                byHeader.computeIfAbsent(op.fixedHeader(), h -> new ArrayList<>()).add(op.name());
+            }
+        }
+        List<String> differences = new ArrayList<>();
+        byHeader.forEach((header, ops) -> differences.add((header == null ? "the spec has no fixed header"
+                : "the spec's fixed header is struct " + header + " of " + spec.structSize(header) + " bytes")
+                + " (in " + String.join(", ", ops) + "), the kernel's " + family.name() + " has a fixed header of "
+                + family.headerSize() + " bytes"));
+        if (!differences.isEmpty()) {
+            throw new SchemaMismatchException(family.name(), differences);
+        }
+    }
 
     /**
      * Compares this schema with {@code family} as the kernel registered it and with the policies the kernel

@@ -246,6 +246,13 @@ class GenlBatchTest {
         assertThrows(IndexOutOfBoundsException.class, () -> batch.reply(2));
         assertThrows(IllegalArgumentException.class, () -> connection.newBatch(0));
         assertThrows(IllegalArgumentException.class, () -> connection.newBatch(2, 100));
+        // A reply size whose alignment overflows an int is named, not passed on as a negative allocation.
+        for (int replySize : List.of(Integer.MAX_VALUE, Integer.MAX_VALUE - 2, Integer.MAX_VALUE / 2)) {
+            IllegalArgumentException tooLarge = assertThrows(IllegalArgumentException.class,
+                    () -> connection.newBatch(1, replySize));
+            assertEquals("replySize " + replySize + " is too large: 2 reply slots of it exceed 2 GiB",
+                    tooLarge.getMessage());
+        }
 
         // More requests than the send buffer holds: refused, not split.
         GenlBatch big = connection.newBatch(GenlConnection.MAX_BATCH, 8192);

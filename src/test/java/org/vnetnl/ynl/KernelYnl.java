@@ -57,7 +57,7 @@ public final class KernelYnl {
     }
 
     /** Every spec of the generic netlink protocols (not netlink-raw). */
-    static List<Path> genetlinkSpecs() throws IOException, InterruptedException {
+    public static List<Path> genetlinkSpecs() throws IOException, InterruptedException {
         List<Path> specs = new ArrayList<>();
         try (Stream<Path> files = Files.list(root().resolve("Documentation/netlink/specs"))) {
             for (Path p : files.sorted().toList()) {

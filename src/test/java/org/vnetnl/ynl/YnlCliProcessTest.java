@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The documented command, {@code bin/ynl}, as a script would run it: exit status and one-line errors. */
 class YnlCliProcessTest {
@@ -57,6 +59,22 @@ class YnlCliProcessTest {
         assertEquals(2, unknown.exit());
         assertTrue(unknown.stderr().startsWith("error: no operation 'dev-gte' in netdev; operations with dump: "
                 + "[dev-get,"), unknown.stderr());
+    }
+
+    @Test
+    void hostileInputIsOneLineAndExitsTwo(@TempDir Path dir) throws Exception {
+        Path deep = Files.writeString(dir.resolve("deep.yaml"), "name: deep\nx: " + "[".repeat(5000)
+                + "]".repeat(5000) + "\n");
+        Result nested = ynl("--spec", deep.toString(), "--list-ops");
+        assertEquals("error: bad spec: " + deep + ":2: YAML nested deeper than 64 levels\n", nested.stderr());
+        assertEquals(2, nested.exit());
+        Result missing = ynl("--spec", dir.resolve("absent.yaml").toString(), "--list-ops");
+        assertEquals("error: --spec " + dir.resolve("absent.yaml") + ": no such file\n", missing.stderr());
+        assertEquals(2, missing.exit());
+        Result nullValue = ynl("--spec", KernelYnl.spec("nlctrl").toString(), "--do", "getfamily", "--json",
+                "{\"family-name\":null}");
+        assertEquals("error: family-name: needs a value\n", nullValue.stderr());
+        assertEquals(2, nullValue.exit());
     }
 
     @Test

@@ -45,21 +45,35 @@ final class DisplayHints {
         };
     }
 
-    /** A request value written as the hint shows it (a dotted IPv4 address, a MAC, an IPv6 address). */
+    /**
+     * A request value written as the hint shows it (a dotted IPv4 address, a MAC, an IPv6 address), or as hex.
+     *
+     * @throws IllegalArgumentException saying what the text is not
+     */
     static byte[] parseBytes(String text, String hint) {
         if (hint != null) {
             switch (hint) {
                 case "mac":
-                    return HexFormat.ofDelimiter(":").parseHex(text);
+                    try {
+                        return HexFormat.ofDelimiter(":").parseHex(text);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("'" + text + "' is not a MAC address (hex bytes"
+                                + " separated by colons)");
+                    }
                 case "ipv4":
                 case "ipv6":
                     if (text.contains(".") || text.contains(":")) {
-                        return address(text);
+                        return IpLiterals.parse(text);
                     }
                     break;
                 case "uuid":
                     if (text.contains("-")) {
-                        UUID u = UUID.fromString(text);
+                        UUID u;
+                        try {
+                            u = UUID.fromString(text);
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("'" + text + "' is not a UUID");
+                        }
                         byte[] b = new byte[16];
                         for (int i = 0; i < 8; i++) {
                             b[i] = (byte) (u.getMostSignificantBits() >>> (56 - 8 * i));
@@ -72,27 +86,17 @@ final class DisplayHints {
                     break;
             }
         }
-        return HEX.parseHex(text.replace(" ", ""));
-    }
-
-    private static byte[] address(String text) {
-        if (!text.matches("[0-9a-fA-F:.]+")) {
-            throw new IllegalArgumentException("'" + text + "' is not an IP address");
-        }
         try {
-            // Only literals reach here (checked above), so no name lookup happens.
-            return java.net.InetAddress.getByName(text).getAddress();
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException("'" + text + "' is not an IP address", e);
+            return HEX.parseHex(text.replace(" ", ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + text + "' is not hex" + (hint == null ? ""
+                    : " or what display-hint " + hint + " takes"));
         }
     }
 
     /** The value of a dotted IPv4 address, for u32 fields with {@code display-hint: ipv4}. */
     static long parseIpv4(String text) {
-        byte[] b = address(text);
-        if (b.length != 4) {
-            throw new IllegalArgumentException("'" + text + "' is not an IPv4 address");
-        }
+        byte[] b = IpLiterals.ipv4(text);
         return ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
     }
 

@@ -24,7 +24,8 @@ import org.vnetnl.ynl.YnlSpec;
  * Writes a request given as named values into an {@link AttributeWriter}, table-driven from a spec: names to
  * numbers, enum and flag names to values, nests from maps, multi-attr from lists, structs from maps, binary from
  * hex. Every value is checked against its type and the spec's {@code checks} before it is written, so a bad
- * request fails here naming the attribute's path, before anything is sent. Remembers where each attribute went,
+ * request fails here naming the attribute's path, before anything is sent: a missing value (JSON {@code null}), a
+ * value of the wrong kind (a number, list or object where a string goes), a key that is not a name. Remembers where each attribute went,
  * so the kernel's extended-ack offset can be named as a path.
  */
 final class RequestEncoder {
@@ -59,14 +60,14 @@ final class RequestEncoder {
      *
      * @param allowed the attribute names the operation's request lists, or null for the whole set
      */
-    void encode(AttributeWriter w, String setName, Map<String, ?> values, List<String> allowed, String fixedHeader) {
+    void encode(AttributeWriter w, String setName, Map<?, ?> values, List<String> allowed, String fixedHeader) {
         written.clear();
         List<String> headerMembers = new ArrayList<>();
         if (fixedHeader != null) {
             spec.struct(fixedHeader).members().forEach(m -> headerMembers.add(m.name()));
         }
         Map<String, Object> attrs = new LinkedHashMap<>();
-        values.forEach((k, v) -> {
+        named(values, "").forEach((k, v) -> {
             if (!headerMembers.contains(k)) {
                 attrs.put(k, v);
             }
@@ -75,19 +76,22 @@ final class RequestEncoder {
     }
 
     /** Writes the fixed header's members from {@code values} at {@code offset} of {@code s} (missing ones are 0). */
-    void encodeStruct(MemorySegment s, long offset, String structName, Map<String, ?> values, String path) {
+    void encodeStruct(MemorySegment s, long offset, String structName, Map<?, ?> values, String path) {
         long at = offset;
+        Map<String, ?> named = named(values, path);
         for (SpecStruct.Member m : spec.struct(structName).members()) {
             int size = spec.memberSize(m);
-            Object v = values.get(m.name());
+            Object v = named.get(m.name());
             String where = path + m.name();
             if (m.type() == SpecType.PAD || v == null) {
                 s.asSlice(at, size).fill((byte) 0);
             } else if (m.type() == SpecType.BINARY && m.structName() != null) {
-                encodeStruct(s, at, m.structName(), map(v, where), where + ".");
+                Map<?, ?> members = map(v, where);
+                requireMembers(members, m.structName(), where + ".");
+                encodeStruct(s, at, m.structName(), members, where + ".");
             } else if (m.type() == SpecType.BINARY || m.type() == SpecType.STRING) {
-                byte[] b = m.type() == SpecType.STRING ? v.toString().getBytes(StandardCharsets.UTF_8)
-                        : DisplayHints.parseBytes(v.toString(), m.displayHint());
+                byte[] b = m.type() == SpecType.STRING ? string(v, where).getBytes(StandardCharsets.UTF_8)
+                        : bytes(string(v, where), m.displayHint(), where);
                 if (b.length > size) {
                     throw bad(where, "has " + b.length + " bytes, the member holds " + size);
                 }
@@ -108,9 +112,9 @@ final class RequestEncoder {
         }
     }
 
-    private void writeSet(AttributeWriter w, AttributeSet set, Map<String, ?> values, String path,
+    private void writeSet(AttributeWriter w, AttributeSet set, Map<?, ?> values, String path,
                           List<String> allowed) {
-        for (Map.Entry<String, ?> e : values.entrySet()) {
+        for (Map.Entry<String, ?> e : named(values, path).entrySet()) {
             String name = e.getKey();
             SpecAttribute a = set.attribute(name).orElseThrow(() -> bad(path + name, "is not an attribute of set '"
                     + set.name() + "'; valid: " + (allowed != null ? allowed : set.names())));
@@ -130,11 +134,14 @@ final class RequestEncoder {
     }
 
     private void writeOne(AttributeWriter w, SpecAttribute a, Object v, String path) {
+        if (v == null) {
+            throw bad(path, "needs a value");
+        }
         long offset = w.position();
         Checks c = a.checks();
         switch (a.type()) {
             case NEST -> {
-                Map<String, ?> inner = map(v, path);
+                Map<?, ?> inner = map(v, path);
                 written.add(new Written(offset, path));
                 int token = w.beginNested(a.value());
                 writeSet(w, spec.attributeSet(a.nestedAttributes()), inner, path + ".", null);
@@ -142,33 +149,34 @@ final class RequestEncoder {
                 return;
             }
             case FLAG -> {
-                if (v == null || Boolean.FALSE.equals(v)) {
-                    return; // an absent or false flag is not sent, as the kernel's YNL does
+                if (!(v instanceof Boolean present)) {
+                    throw bad(path, "is a flag: it takes true or false, got " + describe(v));
+                }
+                if (!present) {
+                    return; // a false flag is not sent, as the kernel's YNL does
                 }
                 w.putFlag(a.value());
             }
             case STRING -> {
-                String s = v.toString();
+                String s = string(v, path);
                 long length = s.getBytes(StandardCharsets.UTF_8).length;
                 checkLength(length, c, path);
-                w.putString(a.value(), s);
+                try {
+                    w.putString(a.value(), s);
+                } catch (IllegalArgumentException notAString) {
+                    throw bad(path, notAString.getMessage()); // a NUL or an unpaired surrogate inside
+                }
             }
             case BINARY -> {
                 byte[] bytes;
                 if (v instanceof Map<?, ?> m && a.structName() != null) {
                     bytes = new byte[spec.structSize(a.structName())];
-                    @SuppressWarnings("unchecked")
-                    Map<String, ?> members = (Map<String, ?>) m;
-                    encodeStruct(MemorySegment.ofArray(bytes), 0, a.structName(), members, path + ".");
+                    requireMembers(m, a.structName(), path + ".");
+                    encodeStruct(MemorySegment.ofArray(bytes), 0, a.structName(), m, path + ".");
                 } else if (v instanceof byte[] b) {
                     bytes = b;
                 } else if (v instanceof String s) {
-                    try {
-                        bytes = DisplayHints.parseBytes(s, a.displayHint());
-                    } catch (IllegalArgumentException e) {
-                        throw bad(path, "'" + s + "' is neither hex nor a " + (a.displayHint() == null ? "binary"
-                                : a.displayHint()) + " value");
-                    }
+                    bytes = bytes(s, a.displayHint(), path);
                 } else {
                     throw bad(path, "takes hex text" + (a.structName() != null ? " or the members of struct "
                             + a.structName() : "") + ", got " + describe(v));
@@ -177,7 +185,7 @@ final class RequestEncoder {
                 w.putBytes(a.value(), bytes);
             }
             case BITFIELD32 -> {
-                Map<String, ?> m = map(v, path);
+                Map<String, ?> m = named(map(v, path), path + ".");
                 SpecEnum e = a.enumName() == null ? null : spec.enumeration(a.enumName());
                 long value = integer(m.get("value"), SpecType.U32, e, true, null, Checks.NONE, path + ".value");
                 long selector = integer(m.get("selector"), SpecType.U32, e, true, null, Checks.NONE,
@@ -222,7 +230,10 @@ final class RequestEncoder {
         } else if (v instanceof Collection<?> names && e != null) {
             long bits = 0;
             for (Object name : names) {
-                bits |= entryValue(e, name.toString(), true, path);
+                if (!(name instanceof String entry)) {
+                    throw bad(path, "takes names of " + e.name() + ", got " + describe(name));
+                }
+                bits |= entryValue(e, entry, true, path);
             }
             n = BigInteger.valueOf(bits);
         } else if (v instanceof String s) {
@@ -232,7 +243,11 @@ final class RequestEncoder {
             } else if (e != null) {
                 n = BigInteger.valueOf(entryValue(e, s, asFlags, path));
             } else if ("ipv4".equals(hint)) {
-                n = BigInteger.valueOf(DisplayHints.parseIpv4(s));
+                try {
+                    n = BigInteger.valueOf(DisplayHints.parseIpv4(s));
+                } catch (IllegalArgumentException notAnAddress) {
+                    throw bad(path, notAnAddress.getMessage());
+                }
             } else {
                 throw bad(path, "takes an integer, got '" + s + "'");
             }
@@ -296,16 +311,72 @@ final class RequestEncoder {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, ?> map(Object v, String path) {
+    private static Map<?, ?> map(Object v, String path) {
         if (v instanceof Map<?, ?> m) {
-            return (Map<String, ?>) m;
+            return m;
         }
-        throw bad(path, "is a nest: it takes named values (a map or JSON object), got " + describe(v));
+        throw bad(path, "takes named values (a map or JSON object), got " + describe(v));
     }
 
+    /** {@code values} with its keys as names; a key that is not a string fails naming where it was. */
+    private static Map<String, ?> named(Map<?, ?> values, String path) {
+        Map<String, Object> named = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : values.entrySet()) {
+            if (!(e.getKey() instanceof String name)) {
+                throw bad(path.isEmpty() ? "request" : path.substring(0, path.length() - 1), "has a key that is"
+                        + " not a name: " + describe(e.getKey()));
+            }
+            named.put(name, e.getValue());
+        }
+        return named;
+    }
+
+    /** Fails unless every key of {@code members} is a member of struct {@code structName}. */
+    private void requireMembers(Map<?, ?> members, String structName, String path) {
+        List<String> valid = spec.struct(structName).members().stream().map(SpecStruct.Member::name).toList();
+        for (String key : named(members, path).keySet()) {
+            if (!valid.contains(key)) {
+                throw bad(path + key, "is not a member of struct " + structName + "; valid: " + valid);
+            }
+        }
+    }
+
+    private static String string(Object v, String path) {
+        if (v instanceof String s) {
+            return s;
+        }
+        throw bad(path, v == null ? "needs a value" : "takes a string, got " + describe(v));
+    }
+
+    private static byte[] bytes(String text, String hint, String path) {
+        try {
+            return DisplayHints.parseBytes(text, hint);
+        } catch (IllegalArgumentException e) {
+            throw bad(path, e.getMessage());
+        }
+    }
+
+    /** A value as the request gave it, without Java class names: {@code 'text'}, 16, true, a list, an object. */
     private static String describe(Object v) {
-        return v == null ? "nothing" : v instanceof String s ? "'" + s + "'" : v.getClass().getSimpleName() + " " + v;
+        if (v == null) {
+            return "null";
+        }
+        if (v instanceof String s) {
+            return "'" + s + "'";
+        }
+        if (v instanceof Number || v instanceof Boolean) {
+            return v.toString();
+        }
+        if (v instanceof Map<?, ?>) {
+            return "an object " + v;
+        }
+        if (v instanceof Collection<?>) {
+            return "a list " + v;
+        }
+        if (v instanceof byte[] b) {
+            return b.length + " bytes";
+        }
+        return "a " + v.getClass().getSimpleName();
     }
 
     private static IllegalArgumentException bad(String path, String problem) {

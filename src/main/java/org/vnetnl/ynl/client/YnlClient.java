@@ -1,8 +1,5 @@
 package org.vnetnl.ynl.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +39,6 @@ import org.vnetnl.ynl.YnlSpec;
  */
 public final class YnlClient implements AutoCloseable {
 
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS).build();
     /** nlmsghdr (16) + genlmsghdr (4): where a family's fixed header starts. */
     private static final int GENL_HEADERS = 20;
 
@@ -62,6 +57,7 @@ public final class YnlClient implements AutoCloseable {
         this.connection = connection;
         this.ownsConnection = ownsConnection;
         this.family = connection.family(spec.name());
+        SpecSchema.checkFixedHeader(spec, family);
         this.encoders = ThreadLocal.withInitial(() -> new RequestEncoder(spec));
         this.decoder = new ReplyDecoder(spec);
     }
@@ -145,7 +141,7 @@ public final class YnlClient implements AutoCloseable {
 
     /** {@link #call(String, Map)} with the request as a JSON object. */
     public Map<String, Object> call(String operation, String jsonRequest) throws NetlinkException {
-        return call(operation, parse(jsonRequest));
+        return call(operation, JsonRequest.parse(jsonRequest));
     }
 
     /** Runs the {@code dump} of {@code operation} and returns every part as named values. */
@@ -173,7 +169,7 @@ public final class YnlClient implements AutoCloseable {
 
     /** {@link #dump(String, Map)} with the request as a JSON object. */
     public List<Map<String, Object>> dump(String operation, String jsonRequest) throws NetlinkException {
-        return dump(operation, parse(jsonRequest));
+        return dump(operation, JsonRequest.parse(jsonRequest));
     }
 
     /**
@@ -261,21 +257,5 @@ public final class YnlClient implements AutoCloseable {
                 e.missingAttributeType().orElse(-1));
         named.initCause(e);
         return named;
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> parse(String json) {
-        if (json == null || json.isBlank()) {
-            return Map.of();
-        }
-        try {
-            Object value = JSON.readValue(json, Object.class);
-            if (value instanceof Map<?, ?> m) {
-                return (Map<String, Object>) m;
-            }
-            throw new IllegalArgumentException("the request must be a JSON object, got: " + json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the request is not valid JSON: " + e.getOriginalMessage(), e);
-        }
     }
 }

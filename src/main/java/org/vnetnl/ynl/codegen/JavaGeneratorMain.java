@@ -27,7 +27,7 @@ public final class JavaGeneratorMain {
             System.err.println(e.getMessage());
             System.exit(2);
         } catch (IllegalArgumentException e) {
-            System.err.println("javaPackage: " + e.getMessage());
+            System.err.println(e.getMessage()); // e.g. a package name that is not one
             System.exit(2);
         }
     }

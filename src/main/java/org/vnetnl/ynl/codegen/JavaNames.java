@@ -10,18 +10,32 @@ import java.util.Set;
  */
 final class JavaNames {
 
-    /** Java keywords and literals, and names a generated member must not take from {@link Object}. */
-    private static final Set<String> RESERVED = Set.of(
+    /** Java's keywords and literals (JLS 3.9, 3.10): never an identifier, so never part of a package name either. */
+    private static final Set<String> KEYWORDS = Set.of(
             "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const", "continue",
             "default", "do", "double", "else", "enum", "extends", "final", "finally", "float", "for", "goto", "if",
             "implements", "import", "instanceof", "int", "interface", "long", "native", "new", "package", "private",
             "protected", "public", "return", "short", "static", "strictfp", "super", "switch", "synchronized", "this",
-            "throw", "throws", "transient", "try", "void", "volatile", "while", "true", "false", "null", "_",
+            "throw", "throws", "transient", "try", "void", "volatile", "while", "true", "false", "null", "_");
+
+    /** Keywords, contextual keywords, and names a generated member must not take from {@link Object}. */
+    private static final Set<String> RESERVED = union(KEYWORDS, Set.of(
             "var", "yield", "record", "sealed", "permits", "non-sealed",
-            "toString", "hashCode", "equals", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");
+            "toString", "hashCode", "equals", "getClass", "notify", "notifyAll", "wait", "clone", "finalize"));
 
     private final Set<String> used = new HashSet<>();
     private final java.util.Map<String, String> given = new java.util.HashMap<>();
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
+
+    /** Whether {@code word} is a Java keyword or literal, which no identifier may be. */
+    static boolean isKeyword(String word) {
+        return KEYWORDS.contains(word);
+    }
 
     JavaNames(String... taken) {
         used.addAll(Set.of(taken));

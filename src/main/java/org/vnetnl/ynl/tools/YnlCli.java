@@ -5,15 +5,20 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.genl.NetlinkTimeoutException;
 import org.vnetnl.ynl.MalformedSpecException;
+import org.vnetnl.ynl.SchemaMismatchException;
 import org.vnetnl.ynl.SpecLoader;
 import org.vnetnl.ynl.SpecOperation;
 import org.vnetnl.ynl.YnlSpec;
@@ -35,7 +40,10 @@ import picocli.CommandLine.Option;
  * </pre>
  *
  * Exit status 0 on success; 1 with one line {@code Netlink error: ERRNO (description): ext-ack message [bad-attr:
- * .path]} on stderr when the kernel refuses; 2 with one line naming the problem for bad input or a bad spec.
+ * .path]} on stderr when the kernel refuses; 2 with one line {@code error: ...} naming the problem for every error
+ * of the user's: bad options, a spec that cannot be read or does not match the kernel's family, a bad request, a
+ * network namespace that cannot be entered; 70 (EX_SOFTWARE) with one line for a failure of the tool itself.
+ * Never a stack trace, unless {@code --debug} asks for one.
  */
 @Command(name = "ynl", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Generic netlink from a YNL spec: the Java twin of the kernel's tools/net/ynl/cli.py.")
@@ -75,6 +83,16 @@ public final class YnlCli implements Callable<Integer> {
             + " or path)")
     String netns;
 
+    @Option(names = "--debug", description = "print the stack trace of an error of the tool itself")
+    boolean debug;
+
+    /** Exit status for errors of the user's (options, spec, request, namespace). */
+    static final int USER_ERROR = 2;
+    /** Exit status for errors the kernel returned. */
+    static final int KERNEL_ERROR = 1;
+    /** Exit status for a failure of the tool itself (sysexits.h EX_SOFTWARE). */
+    static final int INTERNAL_ERROR = 70;
+
     private PrintWriter out;
     private PrintWriter err;
 
@@ -88,24 +106,78 @@ public final class YnlCli implements Callable<Integer> {
         YnlCli cli = new YnlCli();
         cli.out = out;
         cli.err = err;
-        CommandLine cmd = new CommandLine(cli).setOut(out).setErr(err);
-        int status = cmd.execute(args);
+        CommandLine cmd = new CommandLine(cli).setOut(out).setErr(err)
+                .setParameterExceptionHandler((e, badArgs) -> {
+                    cli.error(e.getMessage() + " (ynl --help lists the options)");
+                    return USER_ERROR;
+                })
+                .setExecutionExceptionHandler((e, command, parsed) -> {
+                    cli.error("the tool failed: " + e + " (a bug; --debug prints where)");
+                    if (cli.debug) {
+                        e.printStackTrace(err);
+                    }
+                    return INTERNAL_ERROR;
+                });
+        int status;
+        try {
+            status = cmd.execute(args);
+        } catch (StackOverflowError e) {
+            cli.error("the tool failed: it ran out of stack (a bug; --debug prints where)");
+            if (cli.debug) {
+                e.printStackTrace(err);
+            }
+            status = INTERNAL_ERROR;
+        }
         out.flush();
         err.flush();
         return status;
     }
 
+    /** Prints {@code error: problem} as one line. */
+    private void error(String problem) {
+        err.println("error: " + problem.replace("\r", " ").replace('\n', ' '));
+    }
+
+    /** The first error of the user's among the options alone, or null. */
+    private String optionError() {
+        boolean sends = action != null && (action.doOperation != null || action.dumpOperation != null);
+        if (json != null && !sends) {
+            return "--json needs --do or --dump: it is the request they send";
+        }
+        if (sleep != null && sleep < 0) {
+            return "--sleep " + sleep + ": it takes a number of seconds, 0 or more";
+        }
+        if (action == null && subscribe == null && sleep == null) {
+            return "nothing to do: give --do, --dump, --list-ops or --subscribe";
+        }
+        return null;
+    }
+
     @Override
     public Integer call() throws Exception {
+        String optionError = optionError();
+        if (optionError != null) {
+            error(optionError);
+            return USER_ERROR;
+        }
         YnlSpec family;
         try {
             family = SpecLoader.load(spec);
         } catch (MalformedSpecException e) {
-            err.println("error: bad spec: " + e.getMessage());
-            return 2;
+            error("bad spec: " + e.getMessage());
+            return USER_ERROR;
+        } catch (NoSuchFileException e) {
+            error("--spec " + spec + ": no such file");
+            return USER_ERROR;
+        } catch (AccessDeniedException e) {
+            error("--spec " + spec + ": permission denied");
+            return USER_ERROR;
+        } catch (CharacterCodingException e) {
+            error("--spec " + spec + ": not UTF-8 text");
+            return USER_ERROR;
         } catch (IOException e) {
-            err.println("error: cannot read spec " + spec + ": " + e);
-            return 2;
+            error("--spec " + spec + ": cannot be read" + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return USER_ERROR;
         }
         if (action != null && action.listOps) {
             for (SpecOperation op : family.operations().values()) {
@@ -115,7 +187,20 @@ public final class YnlCli implements Callable<Integer> {
             }
             return 0;
         }
-        try (YnlClient client = netns == null ? YnlClient.open(family) : YnlClient.openInNamespace(family, netns)) {
+        GenlConnection inNamespace = null;
+        if (netns != null) {
+            try {
+                inNamespace = GenlConnection.openInNamespace(netns, GenlConnection.Options.defaults());
+            } catch (NetlinkException | IllegalArgumentException e) {
+                // Nothing was sent yet: the namespace named is missing, not one, or not enterable.
+                error("--netns " + netns + ": " + (e instanceof NetlinkException n
+                        ? n.extAckMessage().orElse(n.errnoDescription()) + " (" + n.errnoName() + ")"
+                        : e.getMessage()));
+                return USER_ERROR;
+            }
+        }
+        try (GenlConnection closedAfter = inNamespace;
+             YnlClient client = inNamespace == null ? YnlClient.open(family) : YnlClient.on(family, inNamespace)) {
             if (subscribe != null) {
                 client.subscribe(subscribe);
             }
@@ -139,12 +224,15 @@ public final class YnlCli implements Callable<Integer> {
                 print(received);
             }
             return 0;
+        } catch (SchemaMismatchException e) {
+            error(e.getMessage());
+            return USER_ERROR;
         } catch (NetlinkException e) {
             err.println(errorLine(e));
-            return 1;
+            return KERNEL_ERROR;
         } catch (IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
+            error(e.getMessage());
+            return USER_ERROR;
         }
     }
 

@@ -91,6 +91,11 @@ public final class DemoFam {
 
     /** The attributes of each request with the spec's checks: the policy the kernel must enforce, and the names of errors. */
     public static final class Policy {
+        /** The attributes of set {@code stats} where a request nests them. */
+        private static final AttributePolicy NESTED_STATS = AttributePolicy.builder()
+                .add(new AttributePolicy.AttributeSpec(Stats.RX_BYTES, "DEMO_FAM_A_STATS_RX_BYTES", AttributeKind.U64, 8, 8, false, 0L, -1L, Optional.empty()))
+                .add(new AttributePolicy.AttributeSpec(Stats.RX_BYTES_2, "DEMO_FAM_A_STATS_RX_BYTES", AttributeKind.U64, 8, 8, false, 0L, -1L, Optional.empty()))
+                .build();
         /** {@code get}. */
         public static final AttributePolicy GET = AttributePolicy.builder()
                 .add(new AttributePolicy.AttributeSpec(Main.ID, "DEMO_FAM_A_MAIN_ID", AttributeKind.U32, 4, 4, false, 0L, 4294967295L, Optional.empty()))
@@ -101,7 +106,7 @@ public final class DemoFam {
                 .add(new AttributePolicy.AttributeSpec(Main.COLOUR, "DEMO_FAM_A_MAIN_COLOUR", AttributeKind.U8, 1, 1, true, 0L, 2L, Optional.empty()))
                 .add(new AttributePolicy.AttributeSpec(Main.NAME, "DEMO_FAM_A_MAIN_NAME", AttributeKind.NUL_STRING, 0, 65530, false, 0L, 0L, Optional.empty()))
                 .add(new AttributePolicy.AttributeSpec(Main.UP, "DEMO_FAM_A_MAIN_UP", AttributeKind.FLAG, 0, 0, false, 0L, 0L, Optional.empty()))
-                .add(new AttributePolicy.AttributeSpec(Main.STATS, "DEMO_FAM_A_MAIN_STATS", AttributeKind.NESTED, 0, 65531, false, 0L, 0L, Optional.of(AttributePolicy.builder().add(new AttributePolicy.AttributeSpec(Stats.RX_BYTES, "DEMO_FAM_A_STATS_RX_BYTES", AttributeKind.U64, 8, 8, false, 0L, -1L, Optional.empty())).add(new AttributePolicy.AttributeSpec(Stats.RX_BYTES_2, "DEMO_FAM_A_STATS_RX_BYTES", AttributeKind.U64, 8, 8, false, 0L, -1L, Optional.empty())).build())))
+                .add(new AttributePolicy.AttributeSpec(Main.STATS, "DEMO_FAM_A_MAIN_STATS", AttributeKind.NESTED, 0, 65531, false, 0L, 0L, Optional.of(NESTED_STATS)))
                 .add(new AttributePolicy.AttributeSpec(Main.DEFAULT, "DEMO_FAM_A_MAIN_DEFAULT", AttributeKind.S64, 8, 8, false, -9223372036854775808L, 9223372036854775807L, Optional.empty()))
                 .build();
 

@@ -97,6 +97,8 @@ final class Calls {
                 exchange.enter();
         try {
             refuseInDump(me, "run another dump");
+            // Waiting for the socket's dump slot may read into this thread's buffer: its views die first.
+            me.generation.advance();
             sent.requirePrepared();
             if (!sent.isDump()) {
                 throw new IllegalStateException("the prepared request is not a dump: use prepareDump(...)");

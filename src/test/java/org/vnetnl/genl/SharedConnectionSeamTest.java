@@ -287,4 +287,15 @@ class SharedConnectionSeamTest {
                 () -> slow.get(10, TimeUnit.SECONDS));
         assertTrue(assertInstanceOf(NetlinkCancelledException.class, closed.getCause()).byClose());
     }
+
+    @Test
+    void aThreadAloneMakesTwoSystemCallsPerRoundTrip() throws NetlinkException {
+        socket.answering(request -> socket.queue(datagram(0, genl(FAMILY, 0, sequenceOf(request), 5, 0))));
+        for (int i = 0; i < 10; i++) {
+            connection.prepare(family, 4);
+            assertEquals(5, connection.transact(TIMEOUT).command());
+        }
+        assertEquals(10, socket.sendCalls);
+        assertEquals(10, socket.receiveCalls, "the caller read its own reply: no hand-off, no extra read");
+    }
 }

@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -418,6 +419,27 @@ public final class GenlConnection implements AutoCloseable {
             throws NetlinkException {
         Caller me = caller();
         return calls.dump(me, me.request, timeout, onInterrupt, handler);
+    }
+
+    /**
+     * Runs the calling thread's prepared dump request and collects every part, each copied to the heap (valid for
+     * as long as it is referenced); an interrupted dump that is run again starts the list afresh. For tables too
+     * large to hold, stream them with {@link #dump(Duration, DumpInterruptPolicy, DumpHandler)}.
+     */
+    public List<GenlMessage> dumpAll(Duration timeout, DumpInterruptPolicy onInterrupt) throws NetlinkException {
+        List<GenlMessage> parts = new ArrayList<>();
+        dump(timeout, onInterrupt, new DumpHandler() {
+            @Override
+            public void onMessage(GenlMessage part) {
+                parts.add(part.copy());
+            }
+
+            @Override
+            public void onRestart() {
+                parts.clear();
+            }
+        });
+        return parts;
     }
 
     DumpResult dump(Request sent, Duration timeout, DumpInterruptPolicy onInterrupt, DumpHandler handler)

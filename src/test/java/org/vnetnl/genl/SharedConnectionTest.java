@@ -126,6 +126,20 @@ class SharedConnectionTest {
         assertEquals(descriptorsBefore, openDescriptors(), "the extra sockets are closed with the connection");
     }
 
+    /** The collected form of a dump: copies that stay valid, the same families as the streamed form. */
+    @Test
+    void aCollectedDumpHoldsCopiesOfEveryPart() throws Exception {
+        try (GenlConnection connection = GenlConnection.open()) {
+            List<String> streamed = connection.families(TIMEOUT).stream().map(Family::name).sorted().toList();
+            connection.prepareDump(connection.family("nlctrl"), CTRL_CMD_GETFAMILY);
+            List<GenlMessage> parts = connection.dumpAll(TIMEOUT, DumpInterruptPolicy.retry(3));
+            connection.prepare(connection.family("nlctrl"), CTRL_CMD_GETFAMILY)
+                    .putString(CTRL_ATTR_FAMILY_NAME, "nlctrl");
+            connection.transact(TIMEOUT);                       // the thread's buffer is reused: copies stay
+            assertEquals(streamed, parts.stream().map(part -> Family.parse(part).name()).sorted().toList());
+        }
+    }
+
     private static long openDescriptors() throws java.io.IOException {
         try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(
                 java.nio.file.Path.of("/proc/self/fd"))) {

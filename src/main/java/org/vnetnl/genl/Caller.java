@@ -19,7 +19,6 @@ final class Caller {
     /** The controller's requests: a family name or a family id and a command. */
     private static final int CONTROLLER_REQUEST_SIZE = 256;
 
-    final Thread thread;
     final Request request;
     final Request controllerRequest;
     final MemorySegment receiveBuffer;
@@ -36,7 +35,6 @@ final class Caller {
     boolean inDump;
 
     Caller(GenlConnection.Options options, int portId) {
-        this.thread = Thread.currentThread();
         this.request = new Request(arena.allocate(options.sendBufferSize(), 8));
         this.controllerRequest = new Request(arena.allocate(CONTROLLER_REQUEST_SIZE, 8));
         this.receiveCapacity = options.receiveBufferSize();

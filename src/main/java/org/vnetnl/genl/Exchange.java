@@ -778,11 +778,6 @@ final class Exchange implements AutoCloseable {
     // Dumps: one at a time per socket
 
     /** Under the lock. */
-    DumpCall runningDump() {
-        return runningDump;
-    }
-
-    /** Under the lock. */
     boolean closedLocked() {
         return closed;
     }

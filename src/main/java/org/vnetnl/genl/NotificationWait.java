@@ -32,11 +32,6 @@ final class NotificationWait extends Pending {
         this.group = group;
     }
 
-    /** Where the in-place notification is; moved to the buffer's start is not needed: the view takes an offset. */
-    int inPlaceOffset() {
-        return offset;
-    }
-
     int inPlaceLength() {
         return length;
     }

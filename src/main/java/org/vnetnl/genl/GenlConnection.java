@@ -31,9 +31,9 @@ import org.vnetnl.internal.libnl.LibNl;
  * a virtual thread leaves its carrier free.
  *
  * <p><b>Memory.</b> Each thread that uses the connection gets a send buffer ({@link Options#sendBufferSize()})
- * and a receive buffer ({@link Options#receiveBufferSize()}), made on its first call and reused; nothing is
- * allocated per request on the success path. They belong to the garbage collector, not to the connection: a
- * {@link GenlMessage} or {@link AttributeReader} handed out is a view into the calling thread's receive buffer,
+ * and a receive buffer ({@link Options#receiveBufferSize()}), made on its first call and reused (a thread that
+ * ended passes them on to the next new thread); nothing is allocated per request on the success path. They belong
+ * to the garbage collector, not to the connection: a {@link GenlMessage} or {@link AttributeReader} handed out is a view into the calling thread's receive buffer,
  * valid until that thread's next call on this connection; after that it throws {@link IllegalStateException}
  * rather than show newer bytes, and no close ever frees memory under it.
  *
@@ -186,7 +186,7 @@ public final class GenlConnection implements AutoCloseable {
     private final int portId;
     private final Controller controller;
     /** Each thread's request and reply buffers on this connection. */
-    private final ThreadLocal<Caller> callers;
+    private final Callers callers;
 
     GenlConnection(Options options, SocketOpener opener) throws NetlinkException {
         this(options, opener, null);
@@ -209,7 +209,7 @@ public final class GenlConnection implements AutoCloseable {
         int port = portId;
         this.exchange = new Exchange(opened, options.maxPendingNotifications(), options.maxCallsInFlight(),
                 release::clean, () -> new Caller(options, port));
-        this.callers = ThreadLocal.withInitial(() -> new Caller(options, port));
+        this.callers = new Callers(options, port);
         this.controller = new Controller(this);
         this.dumpSockets = new DumpSockets(options.dumpSockets(), namespace == null
                 ? () -> openExchange(options, opener)
@@ -293,6 +293,11 @@ public final class GenlConnection implements AutoCloseable {
     /** The calling thread's buffers on this connection. */
     Caller caller() {
         return callers.get();
+    }
+
+    /** How many threads' buffers were made (threads that ended pass theirs on). */
+    int callersMade() {
+        return callers.made();
     }
 
     Exchange exchange() {

@@ -140,6 +140,27 @@ class SharedConnectionTest {
         }
     }
 
+    /** A virtual thread per request: the buffers of the threads that ended serve the next ones. */
+    @Test
+    void threadsThatEndedPassTheirBuffersOn() throws Exception {
+        try (GenlConnection connection = GenlConnection.open()) {
+            Family nlctrl = connection.family("nlctrl");
+            for (int i = 0; i < 500; i++) {
+                Thread request = Thread.ofVirtual().start(() -> {
+                    try {
+                        connection.prepare(nlctrl, CTRL_CMD_GETFAMILY).putString(CTRL_ATTR_FAMILY_NAME, "nlctrl");
+                        assertTrue(connection.transact(TIMEOUT).attributes().seek(CTRL_ATTR_FAMILY_ID));
+                    } catch (NetlinkException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                request.join();
+            }
+            // This thread's (from the lookup above) and one that 500 threads in turn used.
+            assertEquals(2, connection.callersMade());
+        }
+    }
+
     private static long openDescriptors() throws java.io.IOException {
         try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(
                 java.nio.file.Path.of("/proc/self/fd"))) {

@@ -212,13 +212,16 @@ public final class GenlConnection implements AutoCloseable {
         this.callers = new Callers(options, port);
         this.controller = new Controller(this);
         this.dumpSockets = new DumpSockets(options.dumpSockets(), namespace == null
-                ? () -> openExchange(options, opener)
-                : () -> NamespaceOpener.open(namespace, () -> openExchange(options, opener)));
+                ? () -> openExchange(opener)
+                : () -> NamespaceOpener.open(namespace, () -> openExchange(opener)));
         this.calls = new Calls(exchange, dumpSockets);
     }
 
-    /** Opens one more socket with an exchange of its own, for dumps (see {@link DumpSockets}). */
-    private static Exchange openExchange(Options options, SocketOpener opener) throws NetlinkException {
+    /**
+     * Opens one more socket with an exchange of its own, for dumps (see {@link DumpSockets}); freed by its close
+     * or, for a connection nobody closed, with the connection's socket by the Cleaner.
+     */
+    private Exchange openExchange(SocketOpener opener) throws NetlinkException {
         Arena arena = Arena.ofShared();
         NetlinkSocket socket;
         try {
@@ -227,8 +230,8 @@ public final class GenlConnection implements AutoCloseable {
             arena.close();
             throw e;
         }
-        Release release = new Release(socket, arena);
-        return new Exchange(socket, options.maxPendingNotifications(), options.maxCallsInFlight(), release,
+        Cleaner.Cleanable release = CLEANER.register(this, new Release(socket, arena));
+        return new Exchange(socket, options.maxPendingNotifications(), options.maxCallsInFlight(), release::clean,
                 () -> {
                     throw new IllegalStateException("a dump socket has no async calls");
                 });

@@ -136,7 +136,9 @@ class CancellationTest {
         for (int i = 0; i < 200; i++) {
             Thread thread = Thread.ofPlatform().start(() -> {
                 try {
-                    GenlConnection.open().family("nlctrl");
+                    GenlConnection abandoned = GenlConnection.open();
+                    abandoned.family("nlctrl");
+                    abandoned.families(LONG);   // a dump: an extra socket, released with the connection
                 } catch (NetlinkException e) {
                     throw new IllegalStateException(e);
                 }

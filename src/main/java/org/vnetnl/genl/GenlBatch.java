@@ -95,6 +95,26 @@ public final class GenlBatch implements AutoCloseable {
     private int failures;
     private int firstSequence;
 
+    /** See {@link GenlConnection#newBatch(int, int)}: checks the sizes, then makes the batch. */
+    static GenlBatch create(GenlConnection connection, Exchange exchange, int sendBufferSize, int capacity,
+                            int replySize) {
+        if (capacity < 1 || capacity > GenlConnection.MAX_BATCH) {
+            throw new IllegalArgumentException("a batch holds 1.." + GenlConnection.MAX_BATCH + " requests, got "
+                    + capacity);
+        }
+        if (replySize < GenlConnection.MIN_BATCH_REPLY_SIZE) {
+            throw new IllegalArgumentException("replySize " + replySize + " is too small (min "
+                    + GenlConnection.MIN_BATCH_REPLY_SIZE + ")");
+        }
+        // In long: aligning Integer.MAX_VALUE in int arithmetic wraps to a negative size.
+        long slotSize = NetlinkAlignment.nlmsgAlign((long) replySize);
+        if (slotSize * (capacity + 1) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("replySize " + replySize + " is too large: " + (capacity + 1)
+                    + " reply slots of it exceed 2 GiB");
+        }
+        return new GenlBatch(connection, exchange, sendBufferSize, capacity, (int) slotSize);
+    }
+
     GenlBatch(GenlConnection connection, Exchange exchange, int sendBufferSize, int capacity, int replySize) {
         this.connection = connection;
         this.exchange = exchange;

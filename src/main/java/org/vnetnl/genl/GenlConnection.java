@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 import org.vnetnl.internal.MessageHeader;
@@ -167,18 +166,6 @@ public final class GenlConnection implements AutoCloseable {
 
     static final Cleaner CLEANER = Cleaner.create();
 
-    /** Frees the socket and its arena; refers to no connection, so the Cleaner can run it. */
-    private record Release(NetlinkSocket socket, Arena arena) implements Runnable {
-        @Override
-        public void run() {
-            try {
-                socket.close();
-            } finally {
-                arena.close();
-            }
-        }
-    }
-
     private final Options options;
     private final Exchange exchange;
     private final DumpSockets dumpSockets;
@@ -195,20 +182,11 @@ public final class GenlConnection implements AutoCloseable {
     /** @param namespace the network namespace path the extra dump sockets are opened in, null for this thread's */
     private GenlConnection(Options options, SocketOpener opener, String namespace) throws NetlinkException {
         this.options = options;
-        // Shared, so that the last thread to leave a call, or the Cleaner, may free it.
-        Arena arena = Arena.ofShared();
-        NetlinkSocket opened;
-        try {
-            opened = opener.open(arena, options);
-        } catch (NetlinkException | RuntimeException | Error e) {
-            arena.close();
-            throw e;
-        }
-        this.portId = opened.portId();
-        Cleaner.Cleanable release = CLEANER.register(this, new Release(opened, arena));
+        Sockets.Opened opened = Sockets.open(this, opener, options);
+        this.portId = opened.socket().portId();
         int port = portId;
-        this.exchange = new Exchange(opened, options.maxPendingNotifications(), options.maxCallsInFlight(),
-                release::clean, () -> new Caller(options, port));
+        this.exchange = new Exchange(opened.socket(), options.maxPendingNotifications(), options.maxCallsInFlight(),
+                opened.release()::clean, () -> new Caller(options, port));
         this.callers = new Callers(options, port);
         this.controller = new Controller(this);
         this.dumpSockets = new DumpSockets(options.dumpSockets(), namespace == null
@@ -217,22 +195,11 @@ public final class GenlConnection implements AutoCloseable {
         this.calls = new Calls(exchange, dumpSockets);
     }
 
-    /**
-     * Opens one more socket with an exchange of its own, for dumps (see {@link DumpSockets}); freed by its close
-     * or, for a connection nobody closed, with the connection's socket by the Cleaner.
-     */
+    /** Opens one more socket with an exchange of its own, for dumps (see {@link DumpSockets}). */
     private Exchange openExchange(SocketOpener opener) throws NetlinkException {
-        Arena arena = Arena.ofShared();
-        NetlinkSocket socket;
-        try {
-            socket = opener.open(arena, options);
-        } catch (NetlinkException | RuntimeException | Error e) {
-            arena.close();
-            throw e;
-        }
-        Cleaner.Cleanable release = CLEANER.register(this, new Release(socket, arena));
-        return new Exchange(socket, options.maxPendingNotifications(), options.maxCallsInFlight(), release::clean,
-                () -> {
+        Sockets.Opened opened = Sockets.open(this, opener, options);
+        return new Exchange(opened.socket(), options.maxPendingNotifications(), options.maxCallsInFlight(),
+                opened.release()::clean, () -> {
                     throw new IllegalStateException("a dump socket has no async calls");
                 });
     }
@@ -490,20 +457,7 @@ public final class GenlConnection implements AutoCloseable {
         if (exchange.isClosed()) {
             throw new IllegalStateException("the GenlConnection is closed");
         }
-        if (capacity < 1 || capacity > MAX_BATCH) {
-            throw new IllegalArgumentException("a batch holds 1.." + MAX_BATCH + " requests, got " + capacity);
-        }
-        if (replySize < MIN_BATCH_REPLY_SIZE) {
-            throw new IllegalArgumentException("replySize " + replySize + " is too small (min "
-                    + MIN_BATCH_REPLY_SIZE + ")");
-        }
-        // In long: aligning Integer.MAX_VALUE in int arithmetic wraps to a negative size.
-        long slotSize = NetlinkAlignment.nlmsgAlign((long) replySize);
-        if (slotSize * (capacity + 1) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("replySize " + replySize + " is too large: " + (capacity + 1)
-                    + " reply slots of it exceed 2 GiB");
-        }
-        return new GenlBatch(this, exchange, options.sendBufferSize(), capacity, (int) slotSize);
+        return GenlBatch.create(this, exchange, options.sendBufferSize(), capacity, replySize);
     }
 
     /** Fails unless a batch may add or send a request now: an open connection, not inside a dump handler. */
@@ -523,43 +477,12 @@ public final class GenlConnection implements AutoCloseable {
      * @throws IllegalArgumentException if the family has no such group
      */
     public void joinGroup(Family family, String groupName) throws NetlinkException {
-        int group = groupId(family, groupName);
-        exchange.enter();
-        try {
-            int rc = exchange.joinGroup(group);
-            if (rc < 0) {
-                throw new NetlinkException(-rc, "join " + family.name() + " group \"" + groupName + "\"", 0,
-                        "setsockopt failed");
-            }
-        } finally {
-            exchange.exit();
-        }
+        exchange.changeGroup(family, groupName, true);
     }
 
     /** Leaves the multicast group {@code groupName} of {@code family}. */
     public void leaveGroup(Family family, String groupName) throws NetlinkException {
-        int group = groupId(family, groupName);
-        exchange.enter();
-        try {
-            int rc = exchange.leaveGroup(group);
-            if (rc < 0) {
-                throw new NetlinkException(-rc, "leave " + family.name() + " group \"" + groupName + "\"", 0,
-                        "setsockopt failed");
-            }
-        } finally {
-            exchange.exit();
-        }
-    }
-
-    private static int groupId(Family family, String groupName) {
-        Objects.requireNonNull(family, "family");
-        Objects.requireNonNull(groupName, "groupName");
-        OptionalInt group = family.multicastGroup(groupName);
-        if (group.isEmpty()) {
-            throw new IllegalArgumentException("family " + family.name() + " has no multicast group \"" + groupName
-                    + "\"; its groups are " + family.multicastGroups().keySet());
-        }
-        return group.getAsInt();
+        exchange.changeGroup(family, groupName, false);
     }
 
     /**

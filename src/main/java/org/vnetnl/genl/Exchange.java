@@ -82,6 +82,8 @@ final class Exchange implements AutoCloseable {
     private boolean closed;
     /** Async calls whose outcome is known, to complete once the lock is released (their actions run then). */
     private final ArrayDeque<AsyncCall> completions = new ArrayDeque<>();
+    /** Whether {@link #completions} may hold something: read without the lock, so the blocking path skips it. */
+    private volatile boolean completionsQueued;
     /** Async calls sent and not ended; while there are any, the pump thread reads when nobody else does. */
     private int asyncOutstanding;
     private Thread pump;
@@ -692,6 +694,7 @@ final class Exchange implements AutoCloseable {
             asyncOutstanding--;
             inFlight.release();
             completions.add(call);
+            completionsQueued = true;
             if (asyncOutstanding == 0 && pump != null) {
                 LockSupport.unpark(pump);
             }
@@ -717,7 +720,7 @@ final class Exchange implements AutoCloseable {
     }
 
     void runCompletions() {
-        if (lock.isHeldByCurrentThread()) {
+        if (!completionsQueued || lock.isHeldByCurrentThread()) {
             return;
         }
         while (true) {
@@ -725,6 +728,7 @@ final class Exchange implements AutoCloseable {
             lock.lock();
             try {
                 next = completions.poll();
+                completionsQueued = !completions.isEmpty();
             } finally {
                 lock.unlock();
             }

@@ -26,8 +26,8 @@ final class BufferGeneration {
     }
 
     static IllegalStateException stale(String view) {
-        return new IllegalStateException("this " + view + " is no longer valid: the connection received again (or"
-                + " was closed) since it was handed out, and the bytes it pointed at are gone; copy what you keep"
-                + " (GenlMessage.copy(), string(), bytesCopy()) before the next call");
+        return new IllegalStateException("this " + view + " is no longer valid: the thread it was handed to called"
+                + " the connection again (or the batch ran again, or was closed) since, and the bytes it pointed at"
+                + " are gone; copy what you keep (GenlMessage.copy(), string(), bytesCopy()) before the next call");
     }
 }

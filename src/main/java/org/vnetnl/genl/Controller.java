@@ -2,21 +2,21 @@ package org.vnetnl.genl;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.vnetnl.internal.Errno;
 import org.vnetnl.internal.libnl.LibNl;
 
 /**
  * The generic netlink controller ({@code nlctrl}) as seen through one connection: families by name, the list of
- * every family, and the attribute policies of a command. Obtained from {@link GenlConnection#controller()}; it
- * shares the connection's thread, socket and receive buffer, but builds its requests in a send buffer of its own,
- * so asking the controller never disturbs a request the caller has prepared.
+ * every family, and the attribute policies of a command. Obtained from {@link GenlConnection#controller()}; any
+ * thread may use it. It builds its requests in a small send buffer of the calling thread's own, so asking the
+ * controller never disturbs a request that thread has prepared.
  *
- * <p>Resolved families are cached for the connection's life ({@link #forget(String)} drops one, e.g. after its
+ * <p>Resolved families are cached, for every thread, for the connection's life ({@link #forget(String)} drops one, e.g. after its
  * module was reloaded).
  */
 public final class Controller {
@@ -25,12 +25,10 @@ public final class Controller {
     private static final int CTRL_VERSION = 1;
 
     private final GenlConnection connection;
-    private final Request request;
-    private final Map<String, Family> families = new HashMap<>();
+    private final Map<String, Family> families = new ConcurrentHashMap<>();
 
-    Controller(GenlConnection connection, Request request) {
+    Controller(GenlConnection connection) {
         this.connection = connection;
-        this.request = request;
     }
 
     /**
@@ -43,13 +41,13 @@ public final class Controller {
         Objects.requireNonNull(name, "name");
         Family cached = families.get(name);
         if (cached != null) {
-            connection.checkOwner();
             return cached;
         }
         if (name.isEmpty() || name.length() >= LibNl.GENL_NAMSIZ() || name.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("generic netlink family names have 1 to " + (LibNl.GENL_NAMSIZ() - 1)
                     + " characters and no NUL, got \"" + name.replace("\0", "\\0") + "\"");
         }
+        Request request = connection.caller().controllerRequest;
         connection.prepare(request, LibNl.GENL_ID_CTRL(), LibNl.CTRL_CMD_GETFAMILY(), CTRL_VERSION, 0, null,
                 "nlctrl CTRL_CMD_GETFAMILY(\"" + name + "\")", null).putString(LibNl.CTRL_ATTR_FAMILY_NAME(), name);
         Family resolved;
@@ -72,12 +70,12 @@ public final class Controller {
 
     /** Drops a cached family, so the next {@link #family} asks the kernel again. */
     public void forget(String name) {
-        connection.checkOwner();
         families.remove(name);
     }
 
     /** Lists every registered family (a CTRL_CMD_GETFAMILY dump, retried if a module loads meanwhile). */
     public List<Family> families(Duration timeout) throws NetlinkException {
+        Request request = connection.caller().controllerRequest;
         connection.prepare(request, LibNl.GENL_ID_CTRL(), LibNl.CTRL_CMD_GETFAMILY(), CTRL_VERSION,
                 LibNl.NLM_F_DUMP(), null, "nlctrl CTRL_CMD_GETFAMILY dump", null);
         List<Family> result = new ArrayList<>();
@@ -107,6 +105,7 @@ public final class Controller {
         if (command < 0 || command > 0xFF) {
             throw new IllegalArgumentException("generic netlink commands are 0..255, got " + command);
         }
+        Request request = connection.caller().controllerRequest;
         connection.prepare(request, LibNl.GENL_ID_CTRL(), LibNl.CTRL_CMD_GETPOLICY(), CTRL_VERSION,
                 LibNl.NLM_F_DUMP(), null, "nlctrl CTRL_CMD_GETPOLICY(" + family.name() + " command " + command + ")",
                 null).putU16(LibNl.CTRL_ATTR_FAMILY_ID(), family.id()).putU32(LibNl.CTRL_ATTR_OP(), command);

@@ -1,8 +1,11 @@
 package org.vnetnl.genl;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.vnetnl.internal.Errno;
 import org.vnetnl.internal.MessageHeader;
@@ -26,12 +29,12 @@ import org.vnetnl.internal.libnl.LibNl;
  *
  * <p><b>Memory.</b> The batch's send buffer ({@link GenlConnection.Options#sendBufferSize()} bytes, the largest
  * datagram the socket is set up to send) and its reply slots ({@link #capacity()} + 1 of
- * {@code replySize} bytes each, one datagram each) are allocated once, in the connection's arena, and freed
- * when the connection closes. A round allocates nothing per entry on its success path (the JDK's errno capture
+ * {@code replySize} bytes each, one datagram each) are allocated once, in an arena of the batch's own, and freed
+ * by {@link #close()} (or, for a batch nobody closed, once it is unreachable). A round allocates nothing per entry on its success path (the JDK's errno capture
  * of the {@code recvmmsg} downcall slices a 40-byte segment per call, which C2 usually, but not in every JVM,
  * scalar-replaces); replies are flyweight views over
- * the reply slots, valid until the connection receives again (a request, a notification, the next
- * {@code execute}) or closes, after which they throw {@link IllegalStateException}.
+ * the reply slots, valid until the batch's next {@code execute} or its close, after which they throw
+ * {@link IllegalStateException}.
  *
  * <p><b>Limits.</b> A batch is not split: when its requests would not fit the send buffer, {@link #add} throws
  * {@link IllegalArgumentException} (the headers do not fit) and the writer {@link IllegalStateException} (an
@@ -41,14 +44,17 @@ import org.vnetnl.internal.libnl.LibNl;
  * drops some (ENOBUFS): the replies that arrived are delivered, and every entry whose reply was lost fails with
  * ENOBUFS, never silently (its request was still carried out by the kernel).
  *
- * <p><b>Threads, timeouts, cancellation</b> are those of {@link GenlConnection#transact}: the batch belongs to
- * its connection's thread; entries still unanswered when the timeout passes fail with
+ * <p><b>Threads.</b> A batch is used by one thread at a time (it holds one round of requests and their outcomes):
+ * an {@code execute} while another runs throws {@link IllegalStateException}. Threads that run batches at once
+ * make one batch each; they share the connection, whose other calls go on meanwhile.
+ *
+ * <p><b>Timeouts, cancellation</b> are those of {@link GenlConnection#transact}: entries still unanswered when the timeout passes fail with
  * {@link NetlinkTimeoutException}; {@link Thread#interrupt()} or {@link GenlConnection#close()} from another
  * thread ends a waiting {@code execute} with {@link NetlinkCancelledException} (the replies that arrive later
  * are discarded by the connection as stale). Multicast notifications that arrive in between are kept for
  * {@link GenlConnection#receiveNotification}.
  */
-public final class GenlBatch {
+public final class GenlBatch implements AutoCloseable {
 
     private static final byte EMPTY = 0;
     private static final byte PENDING = 1;
@@ -57,6 +63,14 @@ public final class GenlBatch {
     private static final byte FAILED = 4;
 
     private final GenlConnection connection;
+    private final Exchange exchange;
+    private final Arena arena;
+    private final Cleaner.Cleanable release;
+    private final BufferGeneration generation = new BufferGeneration();
+    private final Round round = new Round();
+    /** Whether a thread is inside {@link #execute} (or the batch is closed, {@link #CLOSED}). */
+    private final AtomicInteger use = new AtomicInteger();
+    private static final int CLOSED = -1;
     private final MemorySegment sendBuffer;
     private final MemorySegment replyArea;
     private final int replySize;
@@ -81,11 +95,38 @@ public final class GenlBatch {
     private int failures;
     private int firstSequence;
 
-    GenlBatch(GenlConnection connection, MemorySegment sendBuffer, MemorySegment replyArea, int capacity,
-              int replySize) {
+    /** See {@link GenlConnection#newBatch(int, int)}: checks the sizes, then makes the batch. */
+    static GenlBatch create(GenlConnection connection, Exchange exchange, int sendBufferSize, int capacity,
+                            int replySize) {
+        if (capacity < 1 || capacity > GenlConnection.MAX_BATCH) {
+            throw new IllegalArgumentException("a batch holds 1.." + GenlConnection.MAX_BATCH + " requests, got "
+                    + capacity);
+        }
+        if (replySize < GenlConnection.MIN_BATCH_REPLY_SIZE) {
+            throw new IllegalArgumentException("replySize " + replySize + " is too small (min "
+                    + GenlConnection.MIN_BATCH_REPLY_SIZE + ")");
+        }
+        // In long: aligning Integer.MAX_VALUE in int arithmetic wraps to a negative size.
+        long slotSize = NetlinkAlignment.nlmsgAlign((long) replySize);
+        if (slotSize * (capacity + 1) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("replySize " + replySize + " is too large: " + (capacity + 1)
+                    + " reply slots of it exceed 2 GiB");
+        }
+        return new GenlBatch(connection, exchange, sendBufferSize, capacity, (int) slotSize);
+    }
+
+    GenlBatch(GenlConnection connection, Exchange exchange, int sendBufferSize, int capacity, int replySize) {
         this.connection = connection;
-        this.sendBuffer = sendBuffer;
-        this.replyArea = replyArea;
+        this.exchange = exchange;
+        this.arena = Arena.ofShared();
+        try {
+            this.sendBuffer = arena.allocate(sendBufferSize, 8);
+            this.replyArea = arena.allocate((long) replySize * (capacity + 1), 8);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+        this.release = GenlConnection.CLEANER.register(this, arena::close);
         this.replySize = replySize;
         this.entries = new Request[capacity];
         for (int i = 0; i < capacity; i++) {
@@ -144,7 +185,7 @@ public final class GenlBatch {
         int at = startEntry(flags, (flags & LibNl.NLM_F_DUMP()) != 0,
                 MessageHeader.GENL_PAYLOAD + NetlinkAlignment.nlaAlign(family.headerSize()));
         AttributeWriter attributes = entries[size].prepareAt(at, family.id(), command, family.version(), flags,
-                family, operation, schema, connection.nextSequence(), connection.localPort());
+                family, operation, schema, exchange.nextSequence(), exchange.portId());
         return added(attributes);
     }
 
@@ -163,13 +204,14 @@ public final class GenlBatch {
         int at = startEntry(flags, (flags & LibNl.NLM_F_DUMP()) == LibNl.NLM_F_DUMP(),
                 NetlinkAlignment.NLMSG_HDRLEN + NetlinkAlignment.nlaAlign(Math.max(0, headerSize)));
         AttributeWriter attributes = entries[size].prepareRawAt(at, messageType, flags, headerSize, operation,
-                connection.nextSequence(), connection.localPort());
+                exchange.nextSequence(), exchange.portId());
         return added(attributes);
     }
 
     /** Checks that one more entry of {@code headers} bytes fits and returns where it starts. */
     private int startEntry(int flags, boolean dump, int headers) {
         connection.checkBatchable();
+        checkOpen();
         if (dump) {
             throw new IllegalArgumentException("a batch holds doit requests only, not NLM_F_DUMP: run dumps with"
                     + " GenlConnection.dump(...)");
@@ -207,7 +249,6 @@ public final class GenlBatch {
 
     /** Empties the batch: the outcomes of the last round are gone, the next {@link #add} is its first entry. */
     public void clear() {
-        connection.checkOwner();
         for (int i = 0; i < size; i++) {
             states[i] = EMPTY;
             errors[i] = null;
@@ -230,7 +271,74 @@ public final class GenlBatch {
      *         still open
      */
     public void execute(Duration timeout) throws NetlinkException {
-        connection.execute(this, timeout);
+        long timeoutNanos = GenlConnection.checkTimeout(timeout);
+        if (!use.compareAndSet(0, 1)) {
+            throw new IllegalStateException(use.get() == CLOSED ? "the batch is closed"
+                    : "the batch is being executed by another thread: use one batch per thread");
+        }
+        try {
+            exchange.enter();
+            try {
+                connection.checkBatchable();
+                int length = seal();
+                // The replies of an earlier round live in the slots about to be received into.
+                generation.advance();
+                exchange.acquireCall(round);
+                try {
+                    exchange.register(round);
+                    long sent = exchange.send(sendBuffer, length);
+                    if (sent < 0) {
+                        exchange.locked(() -> exchange.unregister(round));
+                        throw new NetlinkException(Exchange.errnoOf(sent), operation(), firstSequence, "send failed");
+                    }
+                    round.sent = true;
+                    if (!exchange.await(round, connection.caller(), timeoutNanos)) {
+                        failTimedOut(timeout);
+                    }
+                } finally {
+                    exchange.releaseCall();
+                }
+                if (round.failure != null) {
+                    NetlinkException failure = round.failure;
+                    round.failure = null;
+                    throw failure;
+                }
+                finish();
+            } finally {
+                exchange.exit();
+            }
+        } finally {
+            use.compareAndSet(1, 0);
+        }
+    }
+
+    /**
+     * Frees the batch's memory; its reply views then throw {@link IllegalStateException}. Idempotent.
+     *
+     * @throws IllegalStateException if another thread is executing it
+     */
+    @Override
+    public void close() {
+        while (true) {
+            int current = use.get();
+            if (current == CLOSED) {
+                return;
+            }
+            if (current != 0) {
+                throw new IllegalStateException("the batch is being executed by another thread");
+            }
+            if (use.compareAndSet(0, CLOSED)) {
+                generation.advance();
+                release.clean();
+                return;
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (use.get() == CLOSED) {
+            throw new IllegalStateException("the batch is closed");
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -270,7 +378,7 @@ public final class GenlBatch {
     }
 
     private void checkOutcome(int index) {
-        connection.checkOwner();
+        checkOpen();
         if (!complete) {
             throw new IllegalStateException(size == 0 ? "the batch is empty" : "the batch has not run to its end:"
                     + " call execute(...) (after a NetlinkException from execute there are no outcomes)");
@@ -279,14 +387,14 @@ public final class GenlBatch {
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // The connection's side: sealing, sending, matching replies to entries
+    // Sealing and matching replies to entries
 
     /**
-     * Seals the last entry and marks every entry pending, for the connection to send.
+     * Seals the last entry and marks every entry pending.
      *
      * @return the bytes to send
      */
-    int seal() {
+    private int seal() {
         if (size == 0) {
             throw new IllegalStateException("the batch is empty: add(...) requests first");
         }
@@ -304,56 +412,18 @@ public final class GenlBatch {
         return end;
     }
 
-    MemorySegment sendBuffer() {
-        return sendBuffer;
-    }
-
-    MemorySegment replyArea() {
-        return replyArea;
-    }
-
     /** How errors name the batch as a whole. */
-    String operation() {
+    private String operation() {
         return "batch of " + size + " requests (" + entries[0].operation() + " first)";
     }
 
-    int firstSequence() {
-        return firstSequence;
-    }
-
-    int pending() {
-        return pending;
-    }
-
-    /** Collects the free reply slots for the next receive; returns how many. */
-    int freeSlots() {
-        int free = 0;
-        for (int slot = 0; slot < slotHeld.length; slot++) {
-            if (!slotHeld[slot]) {
-                freeSlots[free] = slot;
-                freeOffsets[free] = (long) slot * replySize;
-                free++;
-            }
-        }
-        return free;
-    }
-
-    long[] freeOffsets() {
-        return freeOffsets;
-    }
-
-    /** Where the {@code i}-th datagram of the last receive landed. */
-    int freeOffset(int i) {
-        return (int) freeOffsets[i];
-    }
-
     /** The entry that {@code sequence} answers, or -1 (a stale reply, from a round or request given up on). */
-    int indexOf(int sequence) {
+    private int indexOf(int sequence) {
         int guess = sequence - firstSequence;
         if (guess >= 0 && guess < size && entries[guess].sequence() == sequence) {
             return guess;
         }
-        // Sequence 0 is skipped when the counter wraps, which shifts the entries after it by one.
+        // Other threads take sequence numbers between the entries, and 0 is skipped when the counter wraps.
         for (int i = 0; i < size; i++) {
             if (entries[i].sequence() == sequence) {
                 return i;
@@ -362,23 +432,18 @@ public final class GenlBatch {
         return -1;
     }
 
-    /** Whether entry {@code index} still waits for something. */
-    boolean isOpen(int index) {
+    private boolean isOpen(int index) {
         return states[index] == PENDING || states[index] == REPLIED;
     }
 
-    Request entry(int index) {
-        return entries[index];
-    }
-
-    /** A reply for entry {@code index} at {@code offset} of the slot {@code i}-th in the last receive. */
-    void replied(int index, int i, int offset, int length) {
+    /** A reply for entry {@code index} at {@code offset} of reply slot {@code slot}. */
+    private void replied(int index, int slot, int offset, int length) {
         if (states[index] != PENDING) {
             return; // further data parts of a doit carry nothing for the caller
         }
         replyOffsets[index] = offset;
         replyLengths[index] = length;
-        slotHeld[freeSlots[i]] = true;
+        slotHeld[slot] = true;
         if (entries[index].wantsAck()) {
             states[index] = REPLIED;
         } else {
@@ -387,16 +452,14 @@ public final class GenlBatch {
         }
     }
 
-    /** The acknowledgement (NLMSG_ERROR with status 0) of entry {@code index}. */
-    void acknowledged(int index) {
+    private void acknowledged(int index) {
         if (isOpen(index)) {
             states[index] = DONE;
             pending--;
         }
     }
 
-    /** Entry {@code index} failed. */
-    void fail(int index, NetlinkException failure) {
+    private void failEntry(int index, NetlinkException failure) {
         if (isOpen(index)) {
             states[index] = FAILED;
             errors[index] = failure;
@@ -405,34 +468,179 @@ public final class GenlBatch {
         }
     }
 
-    /** Fails every entry still waiting: the kernel dropped their replies (ENOBUFS). */
-    void failOverrun() {
+    private void failTimedOut(Duration timeout) {
         for (int i = 0; i < size; i++) {
             if (isOpen(i)) {
-                fail(i, new NetlinkException(Errno.ENOBUFS, entries[i].operation(), entries[i].sequence(),
-                        "the socket's receive buffer overran during a batch of " + size + " requests and nothing"
-                                + " more is queued: the kernel dropped this reply (the request was carried out);"
-                                + " raise Options.socketReceiveBufferSize or send smaller batches"));
-            }
-        }
-    }
-
-    /** Fails every entry still waiting when the timeout passed. */
-    void failTimedOut(Duration timeout) {
-        for (int i = 0; i < size; i++) {
-            if (isOpen(i)) {
-                fail(i, new NetlinkTimeoutException(entries[i].operation(), entries[i].sequence(), timeout));
+                failEntry(i, new NetlinkTimeoutException(entries[i].operation(), entries[i].sequence(), timeout));
             }
         }
     }
 
     /** The round ran to its end: wraps the reply views over the slots they were received into. */
-    void finish(BufferGeneration generation) {
+    private void finish() {
         for (int i = 0; i < size; i++) {
             if (states[i] != FAILED && replyLengths[i] != 0) {
                 entries[i].reply().wrap(replyArea, replyOffsets[i], replyLengths[i], 0, generation);
             }
         }
         complete = true;
+    }
+
+    /** The batch's wait on the exchange: every entry's sequence number leads here. */
+    private final class Round extends Pending {
+
+        /** What ended the whole round (the connection closed, a receive failed); thrown by execute. */
+        NetlinkException failure;
+
+        @Override
+        boolean isReady(Exchange exchange) {
+            return pending == 0 || failure != null;
+        }
+
+        /** Reads as many queued datagrams as there are free slots in one system call, each into its slot. */
+        @Override
+        long readAndDispatch(Exchange exchange, NetlinkSocket socket, Caller reader) {
+            int free = 0;
+            for (int slot = 0; slot < slotHeld.length; slot++) {
+                if (!slotHeld[slot]) {
+                    freeSlots[free] = slot;
+                    freeOffsets[free] = (long) slot * replySize;
+                    free++;
+                }
+            }
+            long received = socket.receiveMany(replyArea, freeOffsets, replySize, free);
+            for (int i = 0; i < received; i++) {
+                exchange.dispatch(replyArea, (int) freeOffsets[i], socket.receivedLength(i), replySize,
+                        socket.receivedSender(i), socket.receivedGroup(i), this);
+            }
+            return received;
+        }
+
+        @Override
+        void accept(Exchange exchange, DatagramCursor cursor, MemorySegment buffer, int at, long received,
+                    long capacity, boolean inPlace) {
+            int slot;
+            if (inPlace && buffer == replyArea) {
+                slot = at / replySize;
+            } else {
+                slot = firstFreeSlot();
+                long length = Math.min(Math.min(received, capacity), replySize);
+                MemorySegment.copy(buffer, at, replyArea, (long) slot * replySize, length);
+                capacity = Math.min(capacity, replySize);
+                buffer = replyArea;
+                at = slot * replySize;
+            }
+            int end = at + (int) Math.min(received, capacity);
+            int portId = exchange.portId();
+            if (received > capacity) {
+                // The header survives truncation: the entry it answers learns what happened to its reply.
+                int index = indexOf(MessageHeader.sequence(buffer, at));
+                if (index >= 0) {
+                    Request entry = entries[index];
+                    failEntry(index, new NetlinkException(Errno.EMSGSIZE, entry.operation(), entry.sequence(),
+                            "a reply of " + received + " bytes was truncated to " + capacity
+                                    + " bytes: make the batch with a larger replySize"));
+                }
+                settle(exchange);
+                return;
+            }
+            cursor.over(buffer, at, end);
+            while (true) {
+                boolean more;
+                try {
+                    more = cursor.next();
+                } catch (MalformedMessageException e) {
+                    int index = indexOf(MessageHeader.sequence(buffer, at));
+                    if (index >= 0) {
+                        failEntry(index, Call.badMessage(entries[index], e));
+                    }
+                    break;
+                }
+                if (!more) {
+                    break;
+                }
+                int index = cursor.portId() == portId ? indexOf(cursor.sequence()) : -1;
+                if (index < 0) {
+                    exchange.countStale();
+                    continue;
+                }
+                if (!isOpen(index)) {
+                    continue; // the acknowledgement behind a reply whose entry failed already (truncated)
+                }
+                Request entry = entries[index];
+                int type = cursor.type();
+                if (type == LibNl.NLMSG_ERROR()) {
+                    int error;
+                    try {
+                        error = ReplyParser.errorCode(buffer, cursor.offset(), cursor.length());
+                    } catch (MalformedMessageException e) {
+                        failEntry(index, Call.badMessage(entry, e));
+                        continue;
+                    }
+                    if (error != 0) {
+                        failEntry(index, ReplyParser.kernelError(buffer, cursor.offset(), cursor.length(), -error,
+                                entry.sent()));
+                    } else {
+                        acknowledged(index);
+                    }
+                } else if (type >= LibNl.NLMSG_MIN_TYPE()) {
+                    replied(index, slot, cursor.offset(), cursor.length());
+                }
+            }
+            settle(exchange);
+        }
+
+        private int firstFreeSlot() {
+            for (int slot = 0; slot < slotHeld.length; slot++) {
+                if (!slotHeld[slot]) {
+                    return slot;
+                }
+            }
+            // One slot more than entries, and a slot is held only by an entry's reply: never reached.
+            throw new IllegalStateException("no free reply slot");
+        }
+
+        private void settle(Exchange exchange) {
+            if (pending == 0) {
+                exchange.completed(this);
+            }
+        }
+
+        @Override
+        void fail(Exchange exchange, NetlinkException failure) {
+            if (this.failure == null && pending > 0) {
+                this.failure = failure;
+                exchange.completed(this);
+            }
+        }
+
+        @Override
+        void lostToOverrun(Exchange exchange) {
+            for (int i = 0; i < size; i++) {
+                if (isOpen(i)) {
+                    failEntry(i, new NetlinkException(Errno.ENOBUFS, entries[i].operation(),
+                            entries[i].sequence(), "the socket's receive buffer overran during a batch of " + size
+                                    + " requests and nothing more is queued: the kernel dropped this reply (the"
+                                    + " request was carried out); raise Options.socketReceiveBufferSize or send"
+                                    + " smaller batches"));
+                }
+            }
+            settle(exchange);
+        }
+
+        @Override
+        int sequenceCount() {
+            return size;
+        }
+
+        @Override
+        int sequence(int index) {
+            return entries[index].sequence();
+        }
+
+        @Override
+        String operation() {
+            return GenlBatch.this.operation();
+        }
     }
 }

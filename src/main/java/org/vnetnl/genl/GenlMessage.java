@@ -6,10 +6,11 @@ import org.vnetnl.internal.MessageHeader;
 import org.vnetnl.internal.libnl.LibNl;
 
 /**
- * A received generic netlink message, read in place: a flyweight over the connection's receive buffer. The
- * connection reuses one instance, so a message (and the {@link AttributeReader} it hands out) is valid only
- * until the connection receives again: after that its accessors throw {@link IllegalStateException} instead of
- * reading the next reply's bytes (until the connection wraps it over a new message). {@link #copy()} detaches it
+ * A received generic netlink message, read in place: a flyweight over the receive buffer of the thread it was
+ * handed to (or of a batch). The connection reuses one instance per thread, so a message (and the
+ * {@link AttributeReader} it hands out) is valid only until that thread's next call on the connection: after that
+ * its accessors throw {@link IllegalStateException} instead of reading the next reply's bytes (until the
+ * connection wraps it over a new message). {@link #copy()} detaches it
  * when it must be kept; a message wrapped by the caller, or copied, is never invalidated.
  */
 public final class GenlMessage {

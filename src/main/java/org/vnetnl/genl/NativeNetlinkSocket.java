@@ -66,6 +66,8 @@ final class NativeNetlinkSocket implements NetlinkSocket {
     private final Arena arena;
     private final int portId;
     private final MemorySegment errnoState;
+    /** Send's own errno capture: a thread may send while another receives (see NetlinkSocket). */
+    private final MemorySegment sendErrnoState;
     private final MemorySegment kernelAddress;
     private final MemorySegment senderAddress;
     private final MemorySegment iov;
@@ -98,6 +100,7 @@ final class NativeNetlinkSocket implements NetlinkSocket {
         this.arena = arena;
         this.open = protocol == NETLINK_GENERIC ? OPEN_GENERIC : "open netlink socket of protocol " + protocol;
         errnoState = Syscalls.allocateErrnoState(arena);
+        sendErrnoState = Syscalls.allocateErrnoState(arena);
         kernelAddress = arena.allocate(sockaddr_nl.layout());
         senderAddress = arena.allocate(sockaddr_nl.layout());
         iov = arena.allocate(iovec.layout());
@@ -209,8 +212,8 @@ final class NativeNetlinkSocket implements NetlinkSocket {
                     + "-byte buffer");
         }
         while (true) {
-            long sent = Syscalls.send(errnoState, fd, buffer, length, 0);
-            long result = triage(sent);
+            long sent = Syscalls.send(sendErrnoState, fd, buffer, length, 0);
+            long result = triage(sent, sendErrnoState);
             if (result != RETRY) {
                 return result;
             }
@@ -382,6 +385,10 @@ final class NativeNetlinkSocket implements NetlinkSocket {
 
     /** The one place errno is interpreted: EINTR retries, EAGAIN and ENOBUFS are values, the rest is -errno. */
     private long triage(long result) {
+        return triage(result, errnoState);
+    }
+
+    private static long triage(long result, MemorySegment errnoState) {
         if (result >= 0) {
             return result;
         }

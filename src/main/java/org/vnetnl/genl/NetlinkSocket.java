@@ -12,8 +12,9 @@ import java.lang.foreign.MemorySegment;
  * otherwise {@code -errno}. Interrupted system calls are retried inside. The caller decides what each means for
  * the request at hand.
  *
- * <p>An implementation is used by one thread at a time, except that {@link #close()} runs once, after the
- * using thread has left every other call.
+ * <p>Threads: one thread at a time receives (and awaits, and reads {@link #sender()} and the like), one thread
+ * at a time sends or changes groups, and the two may overlap; {@link #close()} runs once, after every thread has
+ * left every other call.
  */
 interface NetlinkSocket extends AutoCloseable {
 

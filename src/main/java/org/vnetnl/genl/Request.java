@@ -193,6 +193,13 @@ final class Request {
         return (family != null ? family.name() : "family " + familyId) + " command " + command;
     }
 
+    /** The request as sent, copied to the heap: for a call that outlives the buffer (an async call). */
+    ReplyParser.SentRequest sentCopy() {
+        MemorySegment copy = MemorySegment.ofArray(buffer.asSlice(start, length).toArray(
+                java.lang.foreign.ValueLayout.JAVA_BYTE));
+        return new ReplyParser.SentRequest(copy, attributesStart - start, length, schema, operation(), sequence);
+    }
+
     /** The request as sent, for the error that answers it (allocates: error path only). */
     ReplyParser.SentRequest sent() {
         return new ReplyParser.SentRequest(buffer.asSlice(start, length), attributesStart - start, length, schema,

@@ -27,9 +27,8 @@ import org.vnetnl.internal.vnet.AttrReader;
  * <p>Each entry has its own outcome: a typed {@link EchoReply} read in place, or the {@link NetlinkException}
  * that {@link VnetClient#echo} would have thrown for that request (the kernel's rejection naming the attribute,
  * a {@link ModuleUnloadedException}, EMSGSIZE, ENOBUFS or a timeout; see {@link GenlBatch}). The outcomes are
- * those of the last round until the next {@link #add}; the replies, read in place, are valid as long as
- * {@link EchoReply}s are, until the client's connection receives again. The batch belongs to the client's
- * thread.
+ * those of the last round until the next {@link #add}; the replies, read in place, are valid until the batch's
+ * next round. A batch is used by one thread at a time; threads that send batches at once make one each.
  */
 public final class EchoBatch {
 

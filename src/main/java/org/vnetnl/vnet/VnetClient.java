@@ -59,9 +59,9 @@ import org.vnetnl.ynl.SpecSchema;
  * other calls (statistics, events) return immutable records and may allocate.
  *
  * <p><b>How long a reply is valid.</b> One rule, the connection's: a view read in place is valid until the
- * client's connection receives again, that is until the next ECHO, statistics or event call, or
- * {@link #close()}. After that, reading it throws {@link IllegalStateException} instead of showing another
- * message's bytes. Copy what you keep ({@link EchoReply#toEcho()}).
+ * thread that got it calls the client's connection again, that is until its next ECHO, statistics or event call.
+ * After that, reading it throws {@link IllegalStateException} instead of showing another message's bytes. Copy
+ * what you keep ({@link EchoReply#toEcho()}).
  *
  * <p><b>Events.</b> After {@link #subscribe()}, {@link #nextEvent(Duration)} returns ECHO and link events in the
  * order the kernel published them, including those that arrived while this client waited for a reply.
@@ -70,7 +70,11 @@ import org.vnetnl.ynl.SpecSchema;
  * message and the name of the offending attribute. When the module is unloaded under an open client, its
  * requests fail with {@link ModuleUnloadedException}; a new client works once the module is back.
  *
- * <p><b>Threads.</b> Like its connection, a client belongs to the thread that opened it. Open one per thread.
+ * <p><b>Threads.</b> Like its connection, a client is shared by any number of platform and virtual threads. Each
+ * thread has its own ECHO request and reply objects, and its views stay valid until its own next call, whatever
+ * other threads do; a request started by {@link #prepareEcho()} is abandoned only by the same thread's next call.
+ * A thread waiting in {@link #nextEvent} holds up no other thread's requests. {@link #close()} may be called from
+ * any thread; calls still waiting then end with {@link org.vnetnl.genl.NetlinkCancelledException}.
  */
 public final class VnetClient implements AutoCloseable {
 
@@ -132,15 +136,24 @@ public final class VnetClient implements AutoCloseable {
     private final VnetNlClient generated;
     private final Family family;
     private final Options options;
-    private final EchoRequest echoRequest = new EchoRequest(this);
-    private final EchoReply echoReply = new EchoReply();
-    private final StatsReader counters = new StatsReader();
-    private final AttrReader event = new AttrReader();
-    private final Thread owner = Thread.currentThread();
-    /** Whether {@link #echoRequest} is the request being written: any other call abandons it. */
-    private boolean echoPrepared;
-    private boolean subscribed;
-    private boolean closed;
+    /** Each thread's request, reply and readers. */
+    private final ThreadLocal<PerThread> threads = ThreadLocal.withInitial(() -> new PerThread(this));
+    private volatile boolean subscribed;
+    private volatile boolean closed;
+
+    /** What one thread uses of the client. */
+    private static final class PerThread {
+        final EchoRequest echoRequest;
+        final EchoReply echoReply = new EchoReply();
+        final StatsReader counters = new StatsReader();
+        final AttrReader event = new AttrReader();
+        /** Whether {@link #echoRequest} is the request being written: any other call of this thread abandons it. */
+        boolean echoPrepared;
+
+        PerThread(VnetClient client) {
+            echoRequest = new EchoRequest(client);
+        }
+    }
 
     private VnetClient(GenlConnection connection, VnetNlClient generated, Options options) {
         this.connection = connection;
@@ -170,7 +183,7 @@ public final class VnetClient implements AutoCloseable {
     /**
      * Opens a client in the network namespace {@code namespace} (a name from {@code ip netns add}, or a path such
      * as {@code /proc/PID/ns/net}): its devices, statistics and events are that namespace's. See
-     * {@link GenlConnection#openInNamespace}: needs CAP_SYS_ADMIN and a platform thread.
+     * {@link GenlConnection#openInNamespace}: needs CAP_SYS_ADMIN; works from any thread.
      */
     public static VnetClient openInNamespace(String namespace, Options options) throws NetlinkException {
         NativeAccess.ensureAvailable();
@@ -229,8 +242,9 @@ public final class VnetClient implements AutoCloseable {
      */
     public EchoRequest prepareEcho() {
         beginCall();
-        echoPrepared = true;
-        return echoRequest.start(generated.echo());
+        PerThread own = threads.get();
+        own.echoPrepared = true;
+        return own.echoRequest.start(generated.echo());
     }
 
     /**
@@ -280,11 +294,12 @@ public final class VnetClient implements AutoCloseable {
      */
     org.vnetnl.internal.vnet.EchoRequest preparedEcho() {
         checkUsable();
-        if (!echoPrepared) {
+        PerThread own = threads.get();
+        if (!own.echoPrepared) {
             throw new IllegalStateException("this EchoRequest was abandoned by another call on the client (or was"
                     + " already sent): call prepareEcho() again");
         }
-        return echoRequest.generated();
+        return own.echoRequest.generated();
     }
 
     /** Sends {@code request}: one sendto, one recvmsg; the reply is read in place. */
@@ -296,7 +311,7 @@ public final class VnetClient implements AutoCloseable {
         } catch (NetlinkException e) {
             throw translate(e);
         }
-        return echoReply.wrap(reply, request.message());
+        return threads.get().echoReply.wrap(reply, request.message());
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -375,7 +390,7 @@ public final class VnetClient implements AutoCloseable {
             throw new MalformedMessageException(offset, "get-stats reply without "
                     + (reply.hasIfname() ? "stats" : "ifname"));
         }
-        StatsReader s = reply.stats(counters);
+        StatsReader s = reply.stats(threads.get().counters);
         // The module always sends LINK_UP; a reply without it is read as a link that is down.
         return new DeviceStats(reply.hasIfindex() ? (int) reply.ifindex() : 0, reply.ifname(),
                 reply.hasLinkUp() && reply.linkUp() != 0,
@@ -388,7 +403,7 @@ public final class VnetClient implements AutoCloseable {
     // Events
 
     /** Joins the "events" group: from now on ECHO and link events are kept for {@link #nextEvent}. */
-    public void subscribe() throws NetlinkException {
+    public synchronized void subscribe() throws NetlinkException {
         beginCall();
         if (!subscribed) {
             generated.joinEvents();
@@ -397,7 +412,7 @@ public final class VnetClient implements AutoCloseable {
     }
 
     /** Leaves the "events" group. Events already received are still returned by {@link #nextEvent}. */
-    public void unsubscribe() throws NetlinkException {
+    public synchronized void unsubscribe() throws NetlinkException {
         beginCall();
         if (subscribed) {
             connection.leaveGroup(family, EVENTS_GROUP);
@@ -436,13 +451,13 @@ public final class VnetClient implements AutoCloseable {
             return new UnknownEvent(command, message.version());
         }
         if (command == VnetNl.Cmd.ECHO_EVENT) {
-            AttrReader echo = event.wrap(message);
+            AttrReader echo = threads.get().event.wrap(message);
             return new Echo(echo.hasMsg() ? Optional.of(echo.msg()) : Optional.empty(),
                     echo.hasValue() ? OptionalLong.of(echo.value()) : OptionalLong.empty(),
                     echo.hasFlag() ? Optional.of(echo.flag() != 0) : Optional.empty());
         }
         if (command == VnetNl.Cmd.LINK_EVENT) {
-            AttrReader link = event.wrap(message);
+            AttrReader link = threads.get().event.wrap(message);
             if (!link.hasIfname() || !link.hasLinkUp()) {
                 throw new MalformedMessageException(message.offset(), "link-event without "
                         + (link.hasIfname() ? "link-up" : "ifname"));
@@ -482,19 +497,13 @@ public final class VnetClient implements AutoCloseable {
         }
     }
 
-    /** The start of every call: checks the thread and that the client is open, then abandons a prepared ECHO. */
+    /** The start of every call: checks that the client is open, then abandons this thread's prepared ECHO. */
     private void beginCall() {
         checkUsable();
-        echoPrepared = false;
+        threads.get().echoPrepared = false;
     }
 
     private void checkUsable() {
-        // Checked before anything changes: a call refused for the wrong thread must not touch the owner's state.
-        if (Thread.currentThread() != owner) {
-            throw new WrongThreadException("this VnetClient belongs to thread \"" + owner.getName()
-                    + "\" that opened it; it was called from \"" + Thread.currentThread().getName()
-                    + "\". Open one client per thread.");
-        }
         if (closed) {
             throw new IllegalStateException("the VnetClient is closed");
         }
@@ -506,19 +515,13 @@ public final class VnetClient implements AutoCloseable {
     }
 
     /**
-     * Closes the connection. Idempotent; must be called from the thread that opened the client (the client's own
-     * state is confined to it; to stop a thread blocked in {@link #nextEvent}, interrupt it).
+     * Closes the connection. Idempotent; may be called from any thread: calls still waiting, a thread blocked in
+     * {@link #nextEvent} included, end with {@link org.vnetnl.genl.NetlinkCancelledException}.
      */
     @Override
     public void close() {
-        if (Thread.currentThread() != owner) {
-            throw new WrongThreadException("this VnetClient belongs to thread \"" + owner.getName()
-                    + "\" that opened it; it was closed from \"" + Thread.currentThread().getName() + "\"");
-        }
-        if (!closed) {
-            connection.close();
-            closed = true;
-        }
+        closed = true;
+        connection.close();
     }
 
     @Override

@@ -9,6 +9,7 @@ import static org.vnetnl.genl.Nlctrl.CTRL_CMD_GETFAMILY;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -103,23 +104,30 @@ class GenlTourTest {
                 printed.getLast());
     }
 
-    /** The README's thread model: a connection per (virtual) thread. */
+    /** The README's thread model: one connection shared by blocking calls, virtual threads, futures and dumps. */
     @Test
-    void connectionPerThread() throws Exception {
+    void oneConnectionManyThreads() throws Exception {
         List<Future<Integer>> ids = new ArrayList<>();
-        // tour:threads
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (String name : List.of("nlctrl", "netdev", "nlctrl")) {
-                ids.add(pool.submit(() -> {
-                    try (GenlConnection connection = GenlConnection.open()) {   // this thread's own
-                        return connection.family(name).id();
-                    }
-                }));
+        List<String> printed = new ArrayList<>();
+        try (GenlConnection connection = GenlConnection.open()) {
+            Family nlctrl = connection.family("nlctrl");
+            // tour:threads
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (String name : List.of("nlctrl", "netdev", "nlctrl")) {       // virtual threads, blocking
+                    ids.add(pool.submit(() -> connection.family(name, Duration.ofSeconds(1)).id()));
+                }
             }
+            connection.prepare(nlctrl, CTRL_CMD_GETFAMILY).putString(CTRL_ATTR_FAMILY_NAME, "nlctrl");
+            CompletableFuture<GenlMessage> future = connection.transactAsync(Duration.ofSeconds(1));  // a future
+            future.thenAccept(reply -> printed.add("a reply of " + reply.length() + " bytes")).join();
+            connection.prepareDump(nlctrl, CTRL_CMD_GETFAMILY);                 // streaming: part after part
+            connection.dump(Duration.ofSeconds(1), DumpInterruptPolicy.FAIL, part -> printed.add(part.toString()));
+            // end
         }
-        // end
         assertEquals(16, ids.get(0).get());
         assertTrue(ids.get(1).get() > 16, "netdev's id " + ids.get(1).get());
         assertEquals(16, ids.get(2).get());
+        assertTrue(printed.get(0).startsWith("a reply of "), printed.toString());
+        assertTrue(printed.size() > 2, "the dump listed the families: " + printed);
     }
 }

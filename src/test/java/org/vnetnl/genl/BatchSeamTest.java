@@ -42,7 +42,7 @@ class BatchSeamTest {
 
     @BeforeEach
     void open() throws NetlinkException {
-        connection = new GenlConnection(GenlConnection.Options.defaults(), (arena, options) -> socket);
+        connection = new GenlConnection(GenlConnection.Options.defaults().withDumpSockets(0), (arena, options) -> socket);
         family = family();
         batch = connection.newBatch(8, REPLY_SIZE);
     }
@@ -140,7 +140,10 @@ class BatchSeamTest {
         assertEquals(2, connection.pendingNotifications());
         assertEquals(21, connection.pollNotification().command());
         assertEquals(22, connection.pollNotification().command());
-        assertThrows(IllegalStateException.class, () -> batch.reply(0).command(), "the connection received again");
+        AttributeReader first = batch.reply(0).attributes();
+        fill(1, 0, sequences -> socket.queue(reply(sequences.get(0), 3)));
+        batch.execute(TIMEOUT);
+        assertThrows(IllegalStateException.class, first::next, "the batch received again");
     }
 
     @Test
@@ -158,7 +161,7 @@ class BatchSeamTest {
             assertTrue(batch.error(i).getMessage().contains("socketReceiveBufferSize"), batch.error(i).getMessage());
         }
         assertEquals(2, batch.failures());
-        assertThrows(NotificationOverrunException.class, connection::pollNotification);
+        assertNull(connection.pollNotification(), "no group joined: no notification was lost");
     }
 
     @Test

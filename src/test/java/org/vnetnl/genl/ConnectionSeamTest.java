@@ -39,7 +39,7 @@ class ConnectionSeamTest {
 
     @BeforeEach
     void open() throws NetlinkException {
-        connection = new GenlConnection(GenlConnection.Options.defaults(), (arena, options) -> socket);
+        connection = new GenlConnection(GenlConnection.Options.defaults().withDumpSockets(0), (arena, options) -> socket);
         family = family("seam", FAMILY);
     }
 
@@ -121,7 +121,7 @@ class ConnectionSeamTest {
     }
 
     @Test
-    void anOverrunWhileAReplyIsAwaitedFailsAtOnceWhenNothingMoreIsQueued() {
+    void anOverrunWhileAReplyIsAwaitedFailsAtOnceWhenNothingMoreIsQueued() throws NetlinkException {
         socket.answering(request -> socket.queueOverrun());
         connection.prepare(family, 4);
         long start = System.nanoTime();
@@ -129,8 +129,7 @@ class ConnectionSeamTest {
         assertEquals(LibNl.ENOBUFS(), e.errno(), e.getMessage());
         // Before: it waited for the whole timeout, then reported a timeout.
         assertTrue(System.nanoTime() - start < Duration.ofSeconds(10).toNanos(), "failed without waiting out 30 s");
-        assertThrows(NotificationOverrunException.class, () -> connection.pollNotification(),
-                "the loss is reported to the listener too, where it happened");
+        assertNull(connection.pollNotification(), "no group joined: no notification was lost");
     }
 
     @Test

@@ -61,8 +61,9 @@ class NamespaceNotificationTest {
             run("ip", "-n", NAMESPACE, "link", "delete", "nva");
 
             // The notifications are queued before the reply: the request must set them aside, not lose them.
-            List<Family> families = listener.families(TIMEOUT);
-            assertTrue(families.stream().anyMatch(f -> f.name().equals("netdev")));
+            // A request on the connection's socket (a dump would run on an extra socket, which hears no group).
+            listener.forgetFamily("netdev");
+            assertEquals(netdev.id(), listener.family("netdev").id());
             int held = listener.pendingNotifications();
             assertTrue(held >= 4, "held " + held + " notifications");
 
@@ -110,6 +111,85 @@ class NamespaceNotificationTest {
             assertThrows(NetlinkTimeoutException.class,
                     () -> inNamespace.receiveNotification(Duration.ofMillis(200)));
         }
+    }
+
+    @Test
+    void aVirtualThreadOpensInTheNamespaceAndKeepsItsOwn() throws Exception {
+        String before = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self/ns/net"))
+                .toString();
+        java.util.concurrent.CompletableFuture<Integer> heard = new java.util.concurrent.CompletableFuture<>();
+        // Before: IllegalStateException "openInNamespace must run on a platform thread".
+        Thread.ofVirtual().start(() -> {
+            try (GenlConnection connection = GenlConnection.openInNamespace(NAMESPACE,
+                    GenlConnection.Options.defaults())) {
+                connection.joinGroup(netdevFamily(connection), "mgmt");
+                run("ip", "-n", NAMESPACE, "link", "add", "nve", "type", "veth", "peer", "name", "nvf");
+                heard.complete(connection.receiveNotification(TIMEOUT).command());
+            } catch (Throwable e) {
+                heard.completeExceptionally(e);
+            }
+        });
+        try {
+            assertEquals(NETDEV_CMD_DEV_ADD_NTF, heard.get(20, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            run("ip", "-n", NAMESPACE, "link", "delete", "nve");
+        }
+        assertEquals(before, java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self/ns/net"))
+                .toString(), "the calling thread's namespace never changes");
+    }
+
+    /** Two dumps at once on a namespace's connection: the second runs on an extra socket, in the same namespace. */
+    @Test
+    void parallelDumpsSeeTheNamespacesDevicesOnTheExtraSocketToo() throws Exception {
+        int devGet = 1;
+        try (GenlConnection inNamespace = GenlConnection.openInNamespace(NAMESPACE,
+                GenlConnection.Options.defaults().withDumpSockets(1));
+             GenlConnection outside = GenlConnection.open()) {
+            Family netdev = netdevFamily(inNamespace);
+            List<Long> reference = ifindexes(inNamespace, netdev, devGet, null);
+            assertTrue(!reference.equals(ifindexes(outside, netdevFamily(outside), devGet, null)),
+                    "the host's devices differ from the namespace's: " + reference);
+            java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+            List<java.util.concurrent.CompletableFuture<List<Long>>> dumps = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                java.util.concurrent.CompletableFuture<List<Long>> dumped = new java.util.concurrent.CompletableFuture<>();
+                dumps.add(dumped);
+                Thread.ofPlatform().start(() -> {
+                    try {
+                        dumped.complete(ifindexes(inNamespace, netdev, devGet, both));
+                    } catch (Throwable e) {
+                        dumped.completeExceptionally(e);
+                    }
+                });
+            }
+            for (java.util.concurrent.CompletableFuture<List<Long>> dumped : dumps) {
+                assertEquals(reference, dumped.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertEquals(1, inNamespace.dumpSocketsOpened());
+        }
+    }
+
+    /** The ifindexes a netdev dev-get dump lists; with {@code together}, its first part waits for the others'. */
+    private static List<Long> ifindexes(GenlConnection connection, Family netdev, int devGet,
+                                        java.util.concurrent.CountDownLatch together) throws NetlinkException {
+        List<Long> ifindexes = new ArrayList<>();
+        connection.prepareDump(netdev, devGet);
+        connection.dump(TIMEOUT, DumpInterruptPolicy.FAIL, part -> {
+            if (together != null && ifindexes.isEmpty()) {
+                together.countDown();
+                try {
+                    if (!together.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the dumps did not run at once");
+                    }
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            AttributeReader attrs = part.attributes();
+            assertTrue(attrs.seek(NETDEV_A_DEV_IFINDEX));
+            ifindexes.add(attrs.u32());
+        });
+        return ifindexes;
     }
 
     @Test

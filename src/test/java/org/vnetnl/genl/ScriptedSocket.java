@@ -16,7 +16,8 @@ import org.vnetnl.internal.libnl.LibNl;
 /**
  * A netlink socket that plays a script instead of talking to the kernel, as mdlayher/netlink's {@code nltest}
  * does for Go: each request sent is recorded and may queue the datagrams that answer it; the receive side hands
- * out queued datagrams, overruns and EAGAIN in order. Used through {@link GenlConnection}'s socket seam.
+ * out queued datagrams, overruns and EAGAIN in order. Used through {@link GenlConnection}'s socket seam; safe for
+ * the connection's threads (one receives while another sends).
  */
 final class ScriptedSocket implements NetlinkSocket {
 
@@ -42,21 +43,21 @@ final class ScriptedSocket implements NetlinkSocket {
         return this;
     }
 
-    void queue(Datagram datagram) {
+    synchronized void queue(Datagram datagram) {
         queue.add(datagram);
     }
 
     /** The kernel dropped datagrams for this socket here (ENOBUFS). */
-    void queueOverrun() {
+    synchronized void queueOverrun() {
         queue.add(NetlinkSocket.OVERRUN);
     }
 
     /** Nothing more is queued at this point (EAGAIN) until the connection reads again. */
-    void queueGap() {
+    synchronized void queueGap() {
         queue.add(NetlinkSocket.AGAIN);
     }
 
-    List<byte[]> sent() {
+    synchronized List<byte[]> sent() {
         return sent;
     }
 
@@ -81,7 +82,7 @@ final class ScriptedSocket implements NetlinkSocket {
     }
 
     @Override
-    public long send(MemorySegment buffer, int length) {
+    public synchronized long send(MemorySegment buffer, int length) {
         sendCalls++;
         byte[] request = buffer.asSlice(0, length).toArray(JAVA_BYTE);
         sent.add(request);
@@ -90,7 +91,7 @@ final class ScriptedSocket implements NetlinkSocket {
     }
 
     @Override
-    public long receive(MemorySegment buffer, long offset, long capacity) {
+    public synchronized long receive(MemorySegment buffer, long offset, long capacity) {
         receiveCalls++;
         Object next = queue.poll();
         if (next == null) {
@@ -109,7 +110,7 @@ final class ScriptedSocket implements NetlinkSocket {
 
     /** As recvmmsg: the datagrams queued up to the first overrun, which the next call returns. */
     @Override
-    public long receiveMany(MemorySegment buffer, long[] slots, long slotSize, int count) {
+    public synchronized long receiveMany(MemorySegment buffer, long[] slots, long slotSize, int count) {
         receiveCalls++;
         receivedMany.clear();
         while (receivedMany.size() < count && queue.peek() instanceof Datagram datagram) {
@@ -126,27 +127,27 @@ final class ScriptedSocket implements NetlinkSocket {
     }
 
     @Override
-    public int receivedLength(int index) {
+    public synchronized int receivedLength(int index) {
         return receivedMany.get(index).bytes.length;
     }
 
     @Override
-    public int receivedSender(int index) {
+    public synchronized int receivedSender(int index) {
         return receivedMany.get(index).sender;
     }
 
     @Override
-    public int receivedGroup(int index) {
+    public synchronized int receivedGroup(int index) {
         return receivedMany.get(index).group;
     }
 
     @Override
-    public int sender() {
+    public synchronized int sender() {
         return sender;
     }
 
     @Override
-    public int group() {
+    public synchronized int group() {
         return group;
     }
 

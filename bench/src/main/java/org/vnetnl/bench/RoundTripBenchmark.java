@@ -16,8 +16,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * time per round trip in nanoseconds, the same warm-up, measurement and forks. JMH annotations are inherited by
  * the subclasses.
  *
- * <p>The state is thread-scoped: a connection or client belongs to the thread that opened it, and JMH runs the
- * trial-level setup and teardown of thread-scoped state on the benchmark thread.
+ * <p>The state is thread-scoped: each benchmark thread measures a connection or client of its own (the
+ * single-thread round trip); JMH runs the trial-level setup and teardown of thread-scoped state on that thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode({Mode.AverageTime, Mode.SampleTime})

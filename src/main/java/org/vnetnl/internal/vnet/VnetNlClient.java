@@ -14,7 +14,8 @@ import org.vnetnl.genl.NetlinkFlags;
 
 /**
  * A typed client of the generic netlink family {@code vnet_nl} over a connection the caller owns
- * (and closes). Requests and replies are reused flyweights: nothing is allocated per call. Not thread-safe.
+ * (and closes). Any number of threads may share it: each thread gets its own request objects and reply views,
+ * flyweights reused call after call, so nothing is allocated per call.
  */
 public final class VnetNlClient {
 
@@ -47,14 +48,14 @@ public final class VnetNlClient {
 
     private final GenlConnection connection;
     private final Family family;
-    private Duration timeout = GenlConnection.DEFAULT_TIMEOUT;
-    private final EchoRequest echoRequest = new EchoRequest(this);
-    private final GetStatsRequest getStatsRequest = new GetStatsRequest(this);
-    private final GetStatsDumpRequest getStatsDumpRequest = new GetStatsDumpRequest(this);
-    private final SetLinkRequest setLinkRequest = new SetLinkRequest(this);
-    private final ResetStatsRequest resetStatsRequest = new ResetStatsRequest(this);
-    private final AttrReader linkEventEvent = new AttrReader();
-    private final AttrReader echoEventEvent = new AttrReader();
+    private volatile Duration timeout = GenlConnection.DEFAULT_TIMEOUT;
+    private final ThreadLocal<EchoRequest> echoRequest = ThreadLocal.withInitial(() -> new EchoRequest(this));
+    private final ThreadLocal<GetStatsRequest> getStatsRequest = ThreadLocal.withInitial(() -> new GetStatsRequest(this));
+    private final ThreadLocal<GetStatsDumpRequest> getStatsDumpRequest = ThreadLocal.withInitial(() -> new GetStatsDumpRequest(this));
+    private final ThreadLocal<SetLinkRequest> setLinkRequest = ThreadLocal.withInitial(() -> new SetLinkRequest(this));
+    private final ThreadLocal<ResetStatsRequest> resetStatsRequest = ThreadLocal.withInitial(() -> new ResetStatsRequest(this));
+    private final ThreadLocal<AttrReader> linkEventEvent = ThreadLocal.withInitial(AttrReader::new);
+    private final ThreadLocal<AttrReader> echoEventEvent = ThreadLocal.withInitial(AttrReader::new);
 
     private VnetNlClient(GenlConnection connection, Family family) {
         this.connection = connection;
@@ -101,75 +102,75 @@ public final class VnetNlClient {
 
     /** Starts the {@code do} request of {@code echo}. */
     public EchoRequest echo() {
-        return echoRequest.start(connection.prepare(family, VnetNl.Cmd.ECHO, 0, EchoRequest.OPERATION, VnetNl.Policy.ECHO));
+        return echoRequest.get().start(connection.prepare(family, VnetNl.Cmd.ECHO, 0, EchoRequest.OPERATION, VnetNl.Policy.ECHO));
     }
 
     /**
      * Adds a {@code do} request of {@code echo} to {@code batch}: set its attributes, add more, then
      * {@link GenlBatch#execute}. Entry {@code i}'s outcome is {@code batch.reply(i)}, read with a {@link AttrReader},
-     * or the {@link NetlinkException} it throws. The same request object as {@link #echo()}: filled before the next request.
+     * or the {@link NetlinkException} it throws. The same request object as {@link #echo()} on this thread: filled before its next request.
      *
      * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
      */
     public EchoRequest echo(GenlBatch batch) {
         requireOwn(batch, EchoRequest.OPERATION);
-        return echoRequest.startInBatch(batch.add(family, VnetNl.Cmd.ECHO, 0, EchoRequest.OPERATION, VnetNl.Policy.ECHO));
+        return echoRequest.get().startInBatch(batch.add(family, VnetNl.Cmd.ECHO, 0, EchoRequest.OPERATION, VnetNl.Policy.ECHO));
     }
 
     /** Starts the {@code do} request of {@code get-stats}. */
     public GetStatsRequest getStats() {
-        return getStatsRequest.start(connection.prepare(family, VnetNl.Cmd.GET_STATS, 0, GetStatsRequest.OPERATION, VnetNl.Policy.GET_STATS));
+        return getStatsRequest.get().start(connection.prepare(family, VnetNl.Cmd.GET_STATS, 0, GetStatsRequest.OPERATION, VnetNl.Policy.GET_STATS));
     }
 
     /**
      * Adds a {@code do} request of {@code get-stats} to {@code batch}: set its attributes, add more, then
      * {@link GenlBatch#execute}. Entry {@code i}'s outcome is {@code batch.reply(i)}, read with a {@link AttrReader},
-     * or the {@link NetlinkException} it throws. The same request object as {@link #getStats()}: filled before the next request.
+     * or the {@link NetlinkException} it throws. The same request object as {@link #getStats()} on this thread: filled before its next request.
      *
      * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
      */
     public GetStatsRequest getStats(GenlBatch batch) {
         requireOwn(batch, GetStatsRequest.OPERATION);
-        return getStatsRequest.startInBatch(batch.add(family, VnetNl.Cmd.GET_STATS, 0, GetStatsRequest.OPERATION, VnetNl.Policy.GET_STATS));
+        return getStatsRequest.get().startInBatch(batch.add(family, VnetNl.Cmd.GET_STATS, 0, GetStatsRequest.OPERATION, VnetNl.Policy.GET_STATS));
     }
 
     /** Starts the {@code dump} request of {@code get-stats}. */
     public GetStatsDumpRequest getStatsDump() {
-        return getStatsDumpRequest.start(connection.prepare(family, VnetNl.Cmd.GET_STATS, NetlinkFlags.DUMP, GetStatsDumpRequest.OPERATION, null));
+        return getStatsDumpRequest.get().start(connection.prepare(family, VnetNl.Cmd.GET_STATS, NetlinkFlags.DUMP, GetStatsDumpRequest.OPERATION, null));
     }
 
     /** Starts the {@code do} request of {@code set-link}. */
     public SetLinkRequest setLink() {
-        return setLinkRequest.start(connection.prepare(family, VnetNl.Cmd.SET_LINK, NetlinkFlags.ACK, SetLinkRequest.OPERATION, VnetNl.Policy.SET_LINK));
+        return setLinkRequest.get().start(connection.prepare(family, VnetNl.Cmd.SET_LINK, NetlinkFlags.ACK, SetLinkRequest.OPERATION, VnetNl.Policy.SET_LINK));
     }
 
     /**
      * Adds a {@code do} request of {@code set-link} to {@code batch}: set its attributes, add more, then
      * {@link GenlBatch#execute}. Entry {@code i}'s outcome is {@code batch.reply(i)} ({@code null}: acknowledged),
-     * or the {@link NetlinkException} it throws. The same request object as {@link #setLink()}: filled before the next request.
+     * or the {@link NetlinkException} it throws. The same request object as {@link #setLink()} on this thread: filled before its next request.
      *
      * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
      */
     public SetLinkRequest setLink(GenlBatch batch) {
         requireOwn(batch, SetLinkRequest.OPERATION);
-        return setLinkRequest.startInBatch(batch.add(family, VnetNl.Cmd.SET_LINK, NetlinkFlags.ACK, SetLinkRequest.OPERATION, VnetNl.Policy.SET_LINK));
+        return setLinkRequest.get().startInBatch(batch.add(family, VnetNl.Cmd.SET_LINK, NetlinkFlags.ACK, SetLinkRequest.OPERATION, VnetNl.Policy.SET_LINK));
     }
 
     /** Starts the {@code do} request of {@code reset-stats}. */
     public ResetStatsRequest resetStats() {
-        return resetStatsRequest.start(connection.prepare(family, VnetNl.Cmd.RESET_STATS, NetlinkFlags.ACK, ResetStatsRequest.OPERATION, VnetNl.Policy.RESET_STATS));
+        return resetStatsRequest.get().start(connection.prepare(family, VnetNl.Cmd.RESET_STATS, NetlinkFlags.ACK, ResetStatsRequest.OPERATION, VnetNl.Policy.RESET_STATS));
     }
 
     /**
      * Adds a {@code do} request of {@code reset-stats} to {@code batch}: set its attributes, add more, then
      * {@link GenlBatch#execute}. Entry {@code i}'s outcome is {@code batch.reply(i)} ({@code null}: acknowledged),
-     * or the {@link NetlinkException} it throws. The same request object as {@link #resetStats()}: filled before the next request.
+     * or the {@link NetlinkException} it throws. The same request object as {@link #resetStats()} on this thread: filled before its next request.
      *
      * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
      */
     public ResetStatsRequest resetStats(GenlBatch batch) {
         requireOwn(batch, ResetStatsRequest.OPERATION);
-        return resetStatsRequest.startInBatch(batch.add(family, VnetNl.Cmd.RESET_STATS, NetlinkFlags.ACK, ResetStatsRequest.OPERATION, VnetNl.Policy.RESET_STATS));
+        return resetStatsRequest.get().startInBatch(batch.add(family, VnetNl.Cmd.RESET_STATS, NetlinkFlags.ACK, ResetStatsRequest.OPERATION, VnetNl.Policy.RESET_STATS));
     }
 
     private void requireOwn(GenlBatch batch, String operation) {
@@ -187,8 +188,8 @@ public final class VnetNlClient {
     public void receiveNotification(Duration timeout, Notifications handler) throws NetlinkException {
         GenlMessage message = connection.receiveNotification(timeout);
         switch (message.command()) {
-            case VnetNl.Cmd.LINK_EVENT -> handler.linkEvent(linkEventEvent.wrap(message));
-            case VnetNl.Cmd.ECHO_EVENT -> handler.echoEvent(echoEventEvent.wrap(message));
+            case VnetNl.Cmd.LINK_EVENT -> handler.linkEvent(linkEventEvent.get().wrap(message));
+            case VnetNl.Cmd.ECHO_EVENT -> handler.echoEvent(echoEventEvent.get().wrap(message));
             default -> handler.unknown(message);
         }
     }

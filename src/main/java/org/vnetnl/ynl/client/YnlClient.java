@@ -49,8 +49,9 @@ import org.vnetnl.ynl.YnlSpec;
  * Requests are checked against the spec (names, types, {@code checks}) before anything is sent
  * ({@link IllegalArgumentException} naming the attribute's path); kernel errors are {@link NetlinkException}s whose
  * {@link NetlinkException#attributeName()} is the offending attribute's path of names (e.g. {@code header.dev-name}).
- * Runs on a {@link GenlConnection}, with its deadlines, dump-interrupt policy and namespace; like the connection,
- * a client belongs to one thread, and replies are copied out (they stay valid after the next call).
+ * Runs on a {@link GenlConnection}, with its deadlines, dump-interrupt policy and namespace. Like the connection,
+ * a client is shared by any number of threads, platform or virtual: each call encodes its request in the calling
+ * thread's own memory and waits for its own reply; replies are copied out (they stay valid after the next call).
  */
 public final class YnlClient implements AutoCloseable {
 
@@ -63,10 +64,11 @@ public final class YnlClient implements AutoCloseable {
     private final GenlConnection connection;
     private final boolean ownsConnection;
     private final Family family;
-    private final RequestEncoder encoder;
+    /** Per thread: an encoder remembers where it wrote each attribute, to name the one an error points at. */
+    private final ThreadLocal<RequestEncoder> encoders;
     private final ReplyDecoder decoder;
-    private Duration timeout = GenlConnection.DEFAULT_TIMEOUT;
-    private DumpInterruptPolicy interruptPolicy = DumpInterruptPolicy.retry(3);
+    private volatile Duration timeout = GenlConnection.DEFAULT_TIMEOUT;
+    private volatile DumpInterruptPolicy interruptPolicy = DumpInterruptPolicy.retry(3);
 
     private YnlClient(YnlSpec spec, GenlConnection connection, boolean ownsConnection) throws NetlinkException {
         this.spec = spec;
@@ -83,7 +85,7 @@ public final class YnlClient implements AutoCloseable {
             this.family = connection.family(spec.name());
             SpecSchema.checkFixedHeader(spec, family);
         }
-        this.encoder = new RequestEncoder(spec);
+        this.encoders = ThreadLocal.withInitial(() -> new RequestEncoder(spec));
         this.decoder = new ReplyDecoder(spec);
     }
 
@@ -316,7 +318,14 @@ public final class YnlClient implements AutoCloseable {
         if (calls.isEmpty()) {
             return List.of();
         }
-        org.vnetnl.genl.GenlBatch batch = connection.newBatch(calls.size());
+        RequestEncoder encoder = encoders.get();
+        try (org.vnetnl.genl.GenlBatch batch = connection.newBatch(calls.size())) {
+            return callAll(batch, encoder, calls, flags);
+        }
+    }
+
+    private List<Map<String, Object>> callAll(org.vnetnl.genl.GenlBatch batch, RequestEncoder encoder, List<Call> calls,
+                                              int flags) throws NetlinkException {
         List<SpecOperation> ops = new ArrayList<>();
         for (Call call : calls) {
             SpecOperation op = operation(call.operation(), "do");
@@ -376,6 +385,7 @@ public final class YnlClient implements AutoCloseable {
 
     private void prepare(SpecOperation op, SpecOperation.Mode mode, Map<String, ?> request, int flags) {
         Objects.requireNonNull(request, "request");
+        RequestEncoder encoder = encoders.get();
         String name = spec.name() + " " + op.name();
         int header = op.fixedHeader() == null ? 0 : spec.structSize(op.fixedHeader());
         AttributeWriter w = spec.isNetlinkRaw()
@@ -414,6 +424,7 @@ public final class YnlClient implements AutoCloseable {
         if (e.getClass() != NetlinkException.class) {
             return e;
         }
+        RequestEncoder encoder = encoders.get();
         String path = e.extAckOffset().isPresent() ? encoder.pathAt(e.extAckOffset().getAsInt()) : null;
         String missing = null;
         if (e.missingAttributeType().isPresent()) {

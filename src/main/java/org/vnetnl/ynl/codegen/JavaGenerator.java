@@ -1041,8 +1041,8 @@ public final class JavaGenerator {
         s.line("");
         s.line("/**");
         s.line(" * The {@code " + (dump ? "dump" : "do") + "} request of {@code " + op.name() + "}: set its attributes, then "
-                + (dump ? "{@link #dump}" : "{@link #call}") + ". Made by {@link " + clientClass + "}, reused for");
-        s.line(" * every request of this kind; valid until the next request on the connection.");
+                + (dump ? "{@link #dump}" : "{@link #call}") + ". Made by {@link " + clientClass + "} once per thread, reused for");
+        s.line(" * every request of this kind on that thread; valid until the thread's next request on the connection.");
         s.line(" */");
         s.open("public final class " + cls + " {");
         s.line("");
@@ -1170,7 +1170,8 @@ public final class JavaGenerator {
         s.line("");
         s.line("/**");
         s.line(" * A typed client of the generic netlink family {@code " + spec.name() + "} over a connection the caller owns");
-        s.line(" * (and closes). Requests and replies are reused flyweights: nothing is allocated per call. Not thread-safe.");
+        s.line(" * (and closes). Any number of threads may share it: each thread gets its own request objects and reply views,");
+        s.line(" * flyweights reused call after call, so nothing is allocated per call.");
         s.line(" */");
         s.open("public final class " + clientClass + " {");
         s.line("");
@@ -1210,12 +1211,13 @@ public final class JavaGenerator {
         s.line("");
         s.line("private final GenlConnection connection;");
         s.line("private final Family family;");
-        s.line("private Duration timeout = GenlConnection.DEFAULT_TIMEOUT;");
+        s.line("private volatile Duration timeout = GenlConnection.DEFAULT_TIMEOUT;");
         for (Map.Entry<String, String[]> r : requests.entrySet()) {
-            s.line("private final " + r.getValue()[0] + " " + r.getValue()[1] + "Request = new " + r.getValue()[0] + "(this);");
+            s.line("private final ThreadLocal<" + r.getValue()[0] + "> " + r.getValue()[1] + "Request = ThreadLocal.withInitial(() -> new "
+                    + r.getValue()[0] + "(this));");
         }
         for (String[] n : notifications) {
-            s.line("private final " + n[2] + " " + n[3] + " = new " + n[2] + "();");
+            s.line("private final ThreadLocal<" + n[2] + "> " + n[3] + " = ThreadLocal.withInitial(" + n[2] + "::new);");
         }
         s.line("");
         s.open("private " + clientClass + "(GenlConnection connection, Family family) {");
@@ -1274,7 +1276,7 @@ public final class JavaGenerator {
             String arguments = "family, " + familyClass + ".Cmd." + commandConstant.get(op.name()) + ", " + flags + ", "
                     + r.getValue()[0] + ".OPERATION, " + (policyConstant.containsKey(r.getKey())
                     ? familyClass + ".Policy." + policyConstant.get(r.getKey()) : "null");
-            s.line("return " + r.getValue()[1] + "Request.start(connection.prepare(" + arguments + "));");
+            s.line("return " + r.getValue()[1] + "Request.get().start(connection.prepare(" + arguments + "));");
             s.close("}");
             if (!dump) {
                 String reply = op.doMode().reply() == null ? null : readerClass.get(op.attributeSet());
@@ -1284,13 +1286,13 @@ public final class JavaGenerator {
                 s.line(" * {@link GenlBatch#execute}. Entry {@code i}'s outcome is {@code batch.reply(i)}"
                         + (reply == null ? " ({@code null}: acknowledged)" : ", read with a {@link " + reply + "}") + ",");
                 s.line(" * or the {@link NetlinkException} it throws. The same request object as {@link #" + r.getValue()[1]
-                        + "()}: filled before the next request.");
+                        + "()} on this thread: filled before its next request.");
                 s.line(" *");
                 s.line(" * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room");
                 s.line(" */");
                 s.open("public " + r.getValue()[0] + " " + r.getValue()[1] + "(GenlBatch batch) {");
                 s.line("requireOwn(batch, " + r.getValue()[0] + ".OPERATION);");
-                s.line("return " + r.getValue()[1] + "Request.startInBatch(batch.add(" + arguments + "));");
+                s.line("return " + r.getValue()[1] + "Request.get().startInBatch(batch.add(" + arguments + "));");
                 s.close("}");
             }
         }
@@ -1315,7 +1317,7 @@ public final class JavaGenerator {
         s.line("GenlMessage message = connection.receiveNotification(timeout);");
         s.open("switch (message.command()) {");
         for (String[] n : notifications) {
-            s.line("case " + familyClass + ".Cmd." + replyCommandConstant.get(n[0]) + " -> handler." + n[1] + "(" + n[3] + ".wrap(message));");
+            s.line("case " + familyClass + ".Cmd." + replyCommandConstant.get(n[0]) + " -> handler." + n[1] + "(" + n[3] + ".get().wrap(message));");
         }
         s.line("default -> handler.unknown(message);");
         s.close("}");

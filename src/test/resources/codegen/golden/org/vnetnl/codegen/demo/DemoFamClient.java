@@ -14,7 +14,8 @@ import org.vnetnl.genl.NetlinkFlags;
 
 /**
  * A typed client of the generic netlink family {@code demo-fam} over a connection the caller owns
- * (and closes). Requests and replies are reused flyweights: nothing is allocated per call. Not thread-safe.
+ * (and closes). Any number of threads may share it: each thread gets its own request objects and reply views,
+ * flyweights reused call after call, so nothing is allocated per call.
  */
 public final class DemoFamClient {
 
@@ -43,11 +44,11 @@ public final class DemoFamClient {
 
     private final GenlConnection connection;
     private final Family family;
-    private Duration timeout = GenlConnection.DEFAULT_TIMEOUT;
-    private final GetRequest getRequest = new GetRequest(this);
-    private final GetDumpRequest getDumpRequest = new GetDumpRequest(this);
-    private final SetRequest setRequest = new SetRequest(this);
-    private final MainReader changedEvent = new MainReader();
+    private volatile Duration timeout = GenlConnection.DEFAULT_TIMEOUT;
+    private final ThreadLocal<GetRequest> getRequest = ThreadLocal.withInitial(() -> new GetRequest(this));
+    private final ThreadLocal<GetDumpRequest> getDumpRequest = ThreadLocal.withInitial(() -> new GetDumpRequest(this));
+    private final ThreadLocal<SetRequest> setRequest = ThreadLocal.withInitial(() -> new SetRequest(this));
+    private final ThreadLocal<MainReader> changedEvent = ThreadLocal.withInitial(MainReader::new);
 
     private DemoFamClient(GenlConnection connection, Family family) {
         this.connection = connection;
@@ -94,41 +95,41 @@ public final class DemoFamClient {
 
     /** Starts the {@code do} request of {@code get}. */
     public GetRequest get() {
-        return getRequest.start(connection.prepare(family, DemoFam.Cmd.GET, 0, GetRequest.OPERATION, DemoFam.Policy.GET));
+        return getRequest.get().start(connection.prepare(family, DemoFam.Cmd.GET, 0, GetRequest.OPERATION, DemoFam.Policy.GET));
     }
 
     /**
      * Adds a {@code do} request of {@code get} to {@code batch}: set its attributes, add more, then
      * {@link GenlBatch#execute}. Entry {@code i}'s outcome is {@code batch.reply(i)}, read with a {@link MainReader},
-     * or the {@link NetlinkException} it throws. The same request object as {@link #get()}: filled before the next request.
+     * or the {@link NetlinkException} it throws. The same request object as {@link #get()} on this thread: filled before its next request.
      *
      * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
      */
     public GetRequest get(GenlBatch batch) {
         requireOwn(batch, GetRequest.OPERATION);
-        return getRequest.startInBatch(batch.add(family, DemoFam.Cmd.GET, 0, GetRequest.OPERATION, DemoFam.Policy.GET));
+        return getRequest.get().startInBatch(batch.add(family, DemoFam.Cmd.GET, 0, GetRequest.OPERATION, DemoFam.Policy.GET));
     }
 
     /** Starts the {@code dump} request of {@code get}. */
     public GetDumpRequest getDump() {
-        return getDumpRequest.start(connection.prepare(family, DemoFam.Cmd.GET, NetlinkFlags.DUMP, GetDumpRequest.OPERATION, null));
+        return getDumpRequest.get().start(connection.prepare(family, DemoFam.Cmd.GET, NetlinkFlags.DUMP, GetDumpRequest.OPERATION, null));
     }
 
     /** Starts the {@code do} request of {@code set}. */
     public SetRequest set() {
-        return setRequest.start(connection.prepare(family, DemoFam.Cmd.SET, NetlinkFlags.ACK, SetRequest.OPERATION, DemoFam.Policy.SET));
+        return setRequest.get().start(connection.prepare(family, DemoFam.Cmd.SET, NetlinkFlags.ACK, SetRequest.OPERATION, DemoFam.Policy.SET));
     }
 
     /**
      * Adds a {@code do} request of {@code set} to {@code batch}: set its attributes, add more, then
      * {@link GenlBatch#execute}. Entry {@code i}'s outcome is {@code batch.reply(i)} ({@code null}: acknowledged),
-     * or the {@link NetlinkException} it throws. The same request object as {@link #set()}: filled before the next request.
+     * or the {@link NetlinkException} it throws. The same request object as {@link #set()} on this thread: filled before its next request.
      *
      * @throws IllegalArgumentException if {@code batch} belongs to another connection, is full or has no room
      */
     public SetRequest set(GenlBatch batch) {
         requireOwn(batch, SetRequest.OPERATION);
-        return setRequest.startInBatch(batch.add(family, DemoFam.Cmd.SET, NetlinkFlags.ACK, SetRequest.OPERATION, DemoFam.Policy.SET));
+        return setRequest.get().startInBatch(batch.add(family, DemoFam.Cmd.SET, NetlinkFlags.ACK, SetRequest.OPERATION, DemoFam.Policy.SET));
     }
 
     private void requireOwn(GenlBatch batch, String operation) {
@@ -146,7 +147,7 @@ public final class DemoFamClient {
     public void receiveNotification(Duration timeout, Notifications handler) throws NetlinkException {
         GenlMessage message = connection.receiveNotification(timeout);
         switch (message.command()) {
-            case DemoFam.Cmd.CHANGED -> handler.changed(changedEvent.wrap(message));
+            case DemoFam.Cmd.CHANGED -> handler.changed(changedEvent.get().wrap(message));
             default -> handler.unknown(message);
         }
     }

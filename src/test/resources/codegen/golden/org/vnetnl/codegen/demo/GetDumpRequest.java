@@ -10,8 +10,8 @@ import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.NetlinkException;
 
 /**
- * The {@code dump} request of {@code get}: set its attributes, then {@link #dump}. Made by {@link DemoFamClient}, reused for
- * every request of this kind; valid until the next request on the connection.
+ * The {@code dump} request of {@code get}: set its attributes, then {@link #dump}. Made by {@link DemoFamClient} once per thread, reused for
+ * every request of this kind on that thread; valid until the thread's next request on the connection.
  */
 public final class GetDumpRequest {
 

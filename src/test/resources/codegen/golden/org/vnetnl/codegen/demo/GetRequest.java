@@ -7,8 +7,8 @@ import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.NetlinkException;
 
 /**
- * The {@code do} request of {@code get}: set its attributes, then {@link #call}. Made by {@link DemoFamClient}, reused for
- * every request of this kind; valid until the next request on the connection.
+ * The {@code do} request of {@code get}: set its attributes, then {@link #call}. Made by {@link DemoFamClient} once per thread, reused for
+ * every request of this kind on that thread; valid until the thread's next request on the connection.
  */
 public final class GetRequest {
 

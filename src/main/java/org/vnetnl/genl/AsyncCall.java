@@ -1,0 +1,156 @@
+package org.vnetnl.genl;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import org.vnetnl.internal.Errno;
+import org.vnetnl.internal.libnl.LibNl;
+
+/**
+ * A request whose outcome completes a future instead of waking a thread: the reply is copied to the heap by
+ * whichever thread reads it (a thread waiting for its own reply, or the connection's pump thread while only
+ * futures wait). Cancelling the future, or its timeout, ends this call alone: it leaves the table, and a reply
+ * that arrives later counts as stale.
+ */
+final class AsyncCall extends Pending {
+
+    private final Exchange exchange;
+    private final ReplyParser.SentRequest request;
+    private final boolean wantsAck;
+    private final Duration timeout;
+    final Future future = new Future();
+    private boolean done;
+    /** Whether the exchange ended it (guarded by its lock). */
+    boolean ended;
+    private byte[] reply;
+    private NetlinkException failure;
+
+    /** The future handed out: its cancel ends the call. */
+    final class Future extends CompletableFuture<GenlMessage> {
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
+                exchange.endAsync(AsyncCall.this, null);
+            }
+            return cancelled;
+        }
+    }
+
+    AsyncCall(Exchange exchange, Request sent, Duration timeout) {
+        this.exchange = exchange;
+        this.request = sent.sentCopy();
+        this.wantsAck = sent.wantsAck();
+        this.timeout = timeout;
+    }
+
+    @Override
+    boolean isReady(Exchange exchange) {
+        return done;
+    }
+
+    @Override
+    void accept(Exchange exchange, DatagramCursor cursor, MemorySegment buffer, int at, long received, long capacity,
+                boolean inPlace) {
+        if (done) {
+            exchange.countStale();
+            return;
+        }
+        if (received > capacity) {
+            finish(new NetlinkException(Errno.EMSGSIZE, request.operation(), request.sequence(), "a datagram of "
+                    + received + " bytes was truncated to " + capacity + " bytes: raise Options.receiveBufferSize"));
+            return;
+        }
+        cursor.over(buffer, at, at + (int) received);
+        try {
+            while (cursor.next()) {
+                if (cursor.sequence() != request.sequence()) {
+                    continue;
+                }
+                int type = cursor.type();
+                if (type == LibNl.NLMSG_ERROR()) {
+                    int error = ReplyParser.errorCode(buffer, cursor.offset(), cursor.length());
+                    finish(error == 0 ? null : ReplyParser.kernelError(buffer, cursor.offset(), cursor.length(),
+                            -error, request));
+                    return;
+                }
+                if (type >= LibNl.NLMSG_MIN_TYPE() && reply == null) {
+                    reply = buffer.asSlice(cursor.offset(), cursor.length()).toArray(JAVA_BYTE);
+                }
+            }
+        } catch (MalformedMessageException e) {
+            NetlinkException bad = new NetlinkException(Errno.EBADMSG, request.operation(), request.sequence(),
+                    e.problem());
+            bad.initCause(e);
+            finish(bad);
+            return;
+        }
+        if (reply != null && !wantsAck) {
+            finish(null);
+        }
+    }
+
+    /** Under the exchange's lock: the outcome is known; the future is completed once the lock is released. */
+    private void finish(NetlinkException failure) {
+        if (done) {
+            return;
+        }
+        if (this.failure == null) {
+            this.failure = failure;
+        }
+        done = true;
+        exchange.endAsync(this, this.failure);
+    }
+
+    @Override
+    void fail(Exchange exchange, NetlinkException failure) {
+        finish(failure);
+    }
+
+    @Override
+    void lostToOverrun(Exchange exchange) {
+        finish(new NetlinkException(Errno.ENOBUFS, request.operation(), request.sequence(),
+                "the socket's receive buffer overran while the reply was awaited and nothing more is queued: the"
+                        + " kernel dropped the reply (the request may have been carried out)"));
+    }
+
+    /** Fails the call from outside the exchange's lock (its send failed) and completes its future. */
+    void failNow(NetlinkException failure) {
+        exchange.locked(() -> finish(failure));
+        exchange.runCompletions();
+    }
+
+    /** Under the exchange's lock: the timeout passed first. */
+    void timedOut() {
+        finish(new NetlinkTimeoutException(request.operation(), request.sequence(), timeout));
+    }
+
+    /** Completes the future; called with no lock held, as it may run the caller's dependent actions. */
+    void complete() {
+        if (failure != null) {
+            future.completeExceptionally(failure);
+        } else if (reply == null) {
+            future.complete(null);
+        } else {
+            future.complete(new GenlMessage().wrap(MemorySegment.ofArray(reply), 0, reply.length, 0));
+        }
+    }
+
+    @Override
+    int sequenceCount() {
+        return 1;
+    }
+
+    @Override
+    int sequence(int index) {
+        return request.sequence();
+    }
+
+    @Override
+    String operation() {
+        return request.operation();
+    }
+}

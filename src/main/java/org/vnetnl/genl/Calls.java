@@ -1,0 +1,154 @@
+package org.vnetnl.genl;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a thread's prepared request on a connection's exchanges: a blocking call, a call whose outcome completes a
+ * future, a dump (on an extra socket when one is free). What {@link GenlConnection}'s request methods do.
+ */
+final class Calls {
+
+    private final Exchange exchange;
+    private final DumpSockets dumpSockets;
+
+    Calls(Exchange exchange, DumpSockets dumpSockets) {
+        this.exchange = exchange;
+        this.dumpSockets = dumpSockets;
+    }
+
+    /** See {@link GenlConnection#transact(Duration)}. */
+    GenlMessage transact(Caller me, Request sent, Duration timeout) throws NetlinkException {
+        long timeoutNanos = GenlConnection.checkTimeout(timeout);
+                exchange.enter();
+        try {
+            refuseInDump(me, "send a request");
+            sent.requirePrepared();
+            if (sent.isDump()) {
+                throw new IllegalStateException("the prepared request is a dump: use dump(...)");
+            }
+            int length = sent.seal();
+            me.warning = null;
+            // The views of this thread's last reply die before anything is received into their buffer.
+            me.generation.advance();
+            Call call = me.call.start(sent);
+            exchange.acquireCall(call);
+            try {
+                exchange.register(call);
+                long result = exchange.send(sent.buffer(), length);
+                if (result < 0) {
+                    exchange.locked(() -> exchange.unregister(call));
+                    throw new NetlinkException(Exchange.errnoOf(result), sent.operation(), sent.sequence(),
+                            "send failed");
+                }
+                call.sent = true;
+                if (!exchange.await(call, me, timeoutNanos)) {
+                    throw new NetlinkTimeoutException(sent.operation(), sent.sequence(), timeout);
+                }
+            } finally {
+                exchange.releaseCall();
+            }
+            return call.outcome();
+        } finally {
+            exchange.exit();
+        }
+    }
+
+    /** See {@link GenlConnection#transactAsync(Duration)}. */
+    CompletableFuture<GenlMessage> transactAsync(Caller me, Duration timeout) {
+        long timeoutNanos = GenlConnection.checkTimeout(timeout);
+        Request sent = me.request;
+        exchange.enter();
+        try {
+            refuseInDump(me, "send a request");
+            sent.requirePrepared();
+            if (sent.isDump()) {
+                throw new IllegalStateException("the prepared request is a dump: use dump(...)");
+            }
+            int length = sent.seal();
+            AsyncCall call = new AsyncCall(exchange, sent, timeout);
+            try {
+                exchange.acquireCall(call);
+            } catch (NetlinkCancelledException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            exchange.startAsync(call);
+            long result = exchange.send(sent.buffer(), length);
+            if (result < 0) {
+                call.failNow(new NetlinkException(Exchange.errnoOf(result), sent.operation(), sent.sequence(),
+                        "send failed"));
+                return call.future;
+            }
+            call.sent = true;
+            CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS).execute(() -> exchange.timeOut(call));
+            return call.future;
+        } finally {
+            exchange.exit();
+        }
+    }
+
+    /** See {@link GenlConnection#dump(Duration, DumpInterruptPolicy, DumpHandler)}. */
+    DumpResult dump(Caller me, Request sent, Duration timeout, DumpInterruptPolicy onInterrupt, DumpHandler handler)
+            throws NetlinkException {
+        long timeoutNanos = GenlConnection.checkTimeout(timeout);
+        Objects.requireNonNull(onInterrupt, "onInterrupt");
+        Objects.requireNonNull(handler, "handler");
+                exchange.enter();
+        try {
+            refuseInDump(me, "run another dump");
+            me.warning = null;
+            // Waiting for the socket's dump slot may read into this thread's buffer: its views die first.
+            me.generation.advance();
+            sent.requirePrepared();
+            if (!sent.isDump()) {
+                throw new IllegalStateException("the prepared request is not a dump: use prepareDump(...)");
+            }
+            // An extra socket first: its dump's thread is its only reader, so the kernel makes the next part only
+            // once the handler has taken the last one (memory stays flat however large the table) and the parts
+            // are read in place. Then the connection's own socket, waiting for the dump before when it has to.
+            Exchange extra;
+            try {
+                extra = dumpSockets.acquire();
+            } catch (NetlinkException cannotOpen) {
+                extra = null; // out of descriptors, say: the connection's own socket still serves
+            }
+            if (extra == null) {
+                DumpCall dump = new DumpCall(exchange, me, sent);
+                if (exchange.tryClaimDumpSlot(dump)) {
+                    return dump.run(timeoutNanos, timeout, onInterrupt, handler);
+                }
+                return runDump(exchange, dump, me, timeoutNanos, timeout, onInterrupt, handler);
+            }
+            try {
+                extra.enter();
+                try {
+                    return runDump(extra, new DumpCall(extra, me, sent), me, timeoutNanos, timeout, onInterrupt,
+                            handler);
+                } finally {
+                    extra.exit();
+                }
+            } finally {
+                dumpSockets.release(extra);
+            }
+        } finally {
+            exchange.exit();
+        }
+    }
+
+    /** Runs {@code dump} on {@code on} once the dump before it there has ended. */
+    private static DumpResult runDump(Exchange on, DumpCall dump, Caller me, long timeoutNanos, Duration timeout,
+                                      DumpInterruptPolicy onInterrupt, DumpHandler handler) throws NetlinkException {
+        if (!on.claimDumpSlot(dump, me, timeoutNanos)) {
+            throw new NetlinkTimeoutException("wait for the dump before " + dump.operation() + " to end", 0, timeout);
+        }
+        return dump.run(timeoutNanos, timeout, onInterrupt, handler);
+    }
+
+    static void refuseInDump(Caller me, String what) {
+        if (me.inDump) {
+            throw new IllegalStateException("a dump handler cannot " + what + " on the same connection");
+        }
+    }
+}

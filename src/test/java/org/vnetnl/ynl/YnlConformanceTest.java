@@ -284,6 +284,38 @@ class YnlConformanceTest {
         sh("ip", "-n", NS, "link", "del", "vx0");
     }
 
+    /**
+     * {@code --list-ops} and {@code --list-msgs} list the same operations and modes as cli.py (which prints a
+     * Python set of modes, in hash order: compared sorted).
+     */
+    @Test
+    void listsOfOperationsAndMessages() throws Exception {
+        for (String family : List.of("rt_link", "rt_route", "tc", "nftables", "ethtool", "netdev", "nlctrl")) {
+            for (String list : List.of("--list-ops", "--list-msgs")) {
+                List<String> args = List.of("--spec", specs.resolve(family + ".yaml").toString(), list);
+                Outcome python = python(args);
+                Outcome java = java(args);
+                run(python, family + " " + list + " by cli.py");
+                run(java, family + " " + list + " by the Java tool");
+                assertEquals(modesSorted(python.stdout()), modesSorted(java.stdout()), family + " " + list);
+                COMPARED.add(family + " " + list);
+            }
+        }
+    }
+
+    /** Each line "name  [ a, b ]" with its modes sorted. */
+    private static List<String> modesSorted(String listing) {
+        List<String> lines = new ArrayList<>();
+        for (String line : listing.strip().split("\n")) {
+            int open = line.indexOf('[');
+            List<String> modes = new ArrayList<>(List.of(line.substring(open + 1, line.lastIndexOf(']')).strip()
+                    .split(",\\s*")));
+            modes.sort(null);
+            lines.add(line.substring(0, open).strip() + " " + modes);
+        }
+        return lines;
+    }
+
     /** {@code --multi}: requests sent together; both tools print the list of replies, ip -j sees every change. */
     @Test
     void multiSendsSeveralRequests() throws Exception {

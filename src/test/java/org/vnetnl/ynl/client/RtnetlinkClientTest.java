@@ -172,6 +172,36 @@ class RtnetlinkClientTest {
         }
     }
 
+    /**
+     * Addresses and routes written with their display hint's notation (cli.py 6.12 takes hex only), added and
+     * deleted, each confirmed by {@code ip -j}.
+     */
+    @Test
+    void addressesAndRoutesInTheirOwnNotation() throws Exception {
+        YnlSpec rtAddr = SpecLoader.load(KernelYnl.spec("rt_addr"));
+        int veth0 = Integer.parseInt(ifindex("veth0"));
+        Map<String, Object> address = Map.of("ifa-family", 2, "ifa-prefixlen", 24, "ifa-index", veth0,
+                "ifa-local", "10.67.0.1", "ifa-address", "10.67.0.1");
+        Map<String, Object> route = Map.of("rtm-family", 2, "rtm-dst-len", 24, "rtm-table", 254, "rtm-protocol", 4,
+                "rtm-scope", 0, "rtm-type", "unicast", "rta-dst", "10.68.0.0", "rta-gateway", "10.67.0.2");
+        try (YnlClient addr = YnlClient.openInNamespace(rtAddr, NS);
+             YnlClient routes = YnlClient.openInNamespace(rtRoute, NS)) {
+            assertEquals(null, addr.call("newaddr", address, NetlinkFlags.CREATE | NetlinkFlags.EXCL));
+            assertTrue(sh("ip", "-j", "-n", NS, "addr", "show", "dev", "veth0").contains("\"local\":\"10.67.0.1\""));
+            assertEquals(null, routes.call("newroute", route, NetlinkFlags.CREATE | NetlinkFlags.EXCL));
+            JsonNode shown = JSON.readTree(sh("ip", "-j", "-n", NS, "route", "show", "10.68.0.0/24"));
+            assertEquals("10.67.0.2", shown.get(0).get("gateway").asText(), shown.toString());
+            org.vnetnl.genl.NetlinkException exists = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.vnetnl.genl.NetlinkException.class,
+                    () -> routes.call("newroute", route, NetlinkFlags.CREATE | NetlinkFlags.EXCL));
+            assertEquals("EEXIST", exists.errnoName());
+            routes.call("delroute", route);
+            assertEquals(0, JSON.readTree(sh("ip", "-j", "-n", NS, "route", "show", "10.68.0.0/24")).size());
+            addr.call("deladdr", address);
+            assertTrue(!sh("ip", "-j", "-n", NS, "addr", "show", "dev", "veth0").contains("10.67.0.1"));
+        }
+    }
+
     /** A dump of 10,000 routes, streamed part by part, has exactly the routes {@code ip -j route} lists. */
     @Test
     void aDumpOfTenThousandRoutesHasEveryRoute() throws Exception {

@@ -14,7 +14,12 @@ final class Callers {
 
     private final GenlConnection.Options options;
     private final int portId;
-    private final ThreadLocal<Caller> own = ThreadLocal.withInitial(this::assign);
+    /**
+     * Each thread's Caller, held weakly: a thread's map keeps a value until it happens to expunge the entry of a
+     * collected ThreadLocal, so a strong value would keep the native buffers of every connection a long-lived
+     * thread ever opened. {@link #all} holds the Callers for as long as the connection is reachable.
+     */
+    private final ThreadLocal<WeakReference<Caller>> own = new ThreadLocal<>();
     /** Every Caller made, with the thread it belongs to (cleared once that thread is gone). */
     private final List<Caller> all = new ArrayList<>();
     private final List<WeakReference<Thread>> owners = new ArrayList<>();
@@ -26,7 +31,13 @@ final class Callers {
 
     /** The calling thread's Caller. */
     Caller get() {
-        return own.get();
+        WeakReference<Caller> mine = own.get();
+        Caller caller = mine == null ? null : mine.get();
+        if (caller == null) {
+            caller = assign();
+            own.set(new WeakReference<>(caller));
+        }
+        return caller;
     }
 
     int made() {

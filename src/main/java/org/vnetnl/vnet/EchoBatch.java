@@ -120,7 +120,8 @@ public final class EchoBatch {
     }
 
     /**
-     * The reply to entry {@code index}, read in place; valid until the client's connection receives again.
+     * The reply to entry {@code index}, read in place from the batch's own memory; valid until the batch's next
+     * round, whatever else the client receives meanwhile.
      *
      * @throws NetlinkException the entry's own failure
      */

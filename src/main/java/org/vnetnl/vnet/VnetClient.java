@@ -15,6 +15,7 @@ import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.MalformedMessageException;
 import org.vnetnl.genl.NetlinkException;
+import org.vnetnl.genl.PerThread;
 import org.vnetnl.genl.NetlinkTimeoutException;
 import org.vnetnl.genl.NotificationOverrunException;
 import org.vnetnl.internal.Errno;
@@ -137,12 +138,12 @@ public final class VnetClient implements AutoCloseable {
     private final Family family;
     private final Options options;
     /** Each thread's request, reply and readers. */
-    private final ThreadLocal<PerThread> threads = ThreadLocal.withInitial(() -> new PerThread(this));
+    private final PerThread<ThreadState> threads = new PerThread<>(() -> new ThreadState(this));
     private volatile boolean subscribed;
     private volatile boolean closed;
 
     /** What one thread uses of the client. */
-    private static final class PerThread {
+    private static final class ThreadState {
         final EchoRequest echoRequest;
         final EchoReply echoReply = new EchoReply();
         final StatsReader counters = new StatsReader();
@@ -150,7 +151,7 @@ public final class VnetClient implements AutoCloseable {
         /** Whether {@link #echoRequest} is the request being written: any other call of this thread abandons it. */
         boolean echoPrepared;
 
-        PerThread(VnetClient client) {
+        ThreadState(VnetClient client) {
             echoRequest = new EchoRequest(client);
         }
     }
@@ -242,7 +243,7 @@ public final class VnetClient implements AutoCloseable {
      */
     public EchoRequest prepareEcho() {
         beginCall();
-        PerThread own = threads.get();
+        ThreadState own = threads.get();
         own.echoPrepared = true;
         return own.echoRequest.start(generated.echo());
     }
@@ -294,7 +295,7 @@ public final class VnetClient implements AutoCloseable {
      */
     org.vnetnl.internal.vnet.EchoRequest preparedEcho() {
         checkUsable();
-        PerThread own = threads.get();
+        ThreadState own = threads.get();
         if (!own.echoPrepared) {
             throw new IllegalStateException("this EchoRequest was abandoned by another call on the client (or was"
                     + " already sent): call prepareEcho() again");

@@ -11,6 +11,7 @@ import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.genl.NetlinkFlags;
+import org.vnetnl.genl.PerThread;
 
 /**
  * A typed client of the generic netlink family {@code vnet_nl} over a connection the caller owns
@@ -49,13 +50,13 @@ public final class VnetNlClient {
     private final GenlConnection connection;
     private final Family family;
     private volatile Duration timeout = GenlConnection.DEFAULT_TIMEOUT;
-    private final ThreadLocal<EchoRequest> echoRequest = ThreadLocal.withInitial(() -> new EchoRequest(this));
-    private final ThreadLocal<GetStatsRequest> getStatsRequest = ThreadLocal.withInitial(() -> new GetStatsRequest(this));
-    private final ThreadLocal<GetStatsDumpRequest> getStatsDumpRequest = ThreadLocal.withInitial(() -> new GetStatsDumpRequest(this));
-    private final ThreadLocal<SetLinkRequest> setLinkRequest = ThreadLocal.withInitial(() -> new SetLinkRequest(this));
-    private final ThreadLocal<ResetStatsRequest> resetStatsRequest = ThreadLocal.withInitial(() -> new ResetStatsRequest(this));
-    private final ThreadLocal<AttrReader> linkEventEvent = ThreadLocal.withInitial(AttrReader::new);
-    private final ThreadLocal<AttrReader> echoEventEvent = ThreadLocal.withInitial(AttrReader::new);
+    private final PerThread<EchoRequest> echoRequest = new PerThread<>(() -> new EchoRequest(this));
+    private final PerThread<GetStatsRequest> getStatsRequest = new PerThread<>(() -> new GetStatsRequest(this));
+    private final PerThread<GetStatsDumpRequest> getStatsDumpRequest = new PerThread<>(() -> new GetStatsDumpRequest(this));
+    private final PerThread<SetLinkRequest> setLinkRequest = new PerThread<>(() -> new SetLinkRequest(this));
+    private final PerThread<ResetStatsRequest> resetStatsRequest = new PerThread<>(() -> new ResetStatsRequest(this));
+    private final PerThread<AttrReader> linkEventEvent = new PerThread<>(AttrReader::new);
+    private final PerThread<AttrReader> echoEventEvent = new PerThread<>(AttrReader::new);
 
     private VnetNlClient(GenlConnection connection, Family family) {
         this.connection = connection;

@@ -16,6 +16,7 @@ import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.genl.NetlinkFlags;
+import org.vnetnl.genl.PerThread;
 import org.vnetnl.internal.NetlinkAlignment;
 import org.vnetnl.ynl.McastGroup;
 import org.vnetnl.ynl.SpecOperation;
@@ -65,7 +66,7 @@ public final class YnlClient implements AutoCloseable {
     private final boolean ownsConnection;
     private final Family family;
     /** Per thread: an encoder remembers where it wrote each attribute, to name the one an error points at. */
-    private final ThreadLocal<RequestEncoder> encoders;
+    private final PerThread<RequestEncoder> encoders;
     private final ReplyDecoder decoder;
     private volatile Duration timeout = GenlConnection.DEFAULT_TIMEOUT;
     private volatile DumpInterruptPolicy interruptPolicy = DumpInterruptPolicy.retry(3);
@@ -85,7 +86,7 @@ public final class YnlClient implements AutoCloseable {
             this.family = connection.family(spec.name());
             SpecSchema.checkFixedHeader(spec, family);
         }
-        this.encoders = ThreadLocal.withInitial(() -> new RequestEncoder(spec));
+        this.encoders = new PerThread<>(() -> new RequestEncoder(spec));
         this.decoder = new ReplyDecoder(spec);
     }
 

@@ -1167,6 +1167,7 @@ public final class JavaGenerator {
         s.line("import org.vnetnl.genl.GenlMessage;");
         s.line("import org.vnetnl.genl.NetlinkException;");
         s.line("import org.vnetnl.genl.NetlinkFlags;");
+        s.line("import org.vnetnl.genl.PerThread;");
         s.line("");
         s.line("/**");
         s.line(" * A typed client of the generic netlink family {@code " + spec.name() + "} over a connection the caller owns");
@@ -1213,11 +1214,11 @@ public final class JavaGenerator {
         s.line("private final Family family;");
         s.line("private volatile Duration timeout = GenlConnection.DEFAULT_TIMEOUT;");
         for (Map.Entry<String, String[]> r : requests.entrySet()) {
-            s.line("private final ThreadLocal<" + r.getValue()[0] + "> " + r.getValue()[1] + "Request = ThreadLocal.withInitial(() -> new "
+            s.line("private final PerThread<" + r.getValue()[0] + "> " + r.getValue()[1] + "Request = new PerThread<>(() -> new "
                     + r.getValue()[0] + "(this));");
         }
         for (String[] n : notifications) {
-            s.line("private final ThreadLocal<" + n[2] + "> " + n[3] + " = ThreadLocal.withInitial(" + n[2] + "::new);");
+            s.line("private final PerThread<" + n[2] + "> " + n[3] + " = new PerThread<>(" + n[2] + "::new);");
         }
         s.line("");
         s.open("private " + clientClass + "(GenlConnection connection, Family family) {");

@@ -11,6 +11,7 @@ import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.genl.NetlinkFlags;
+import org.vnetnl.genl.PerThread;
 
 /**
  * A typed client of the generic netlink family {@code demo-fam} over a connection the caller owns
@@ -45,10 +46,10 @@ public final class DemoFamClient {
     private final GenlConnection connection;
     private final Family family;
     private volatile Duration timeout = GenlConnection.DEFAULT_TIMEOUT;
-    private final ThreadLocal<GetRequest> getRequest = ThreadLocal.withInitial(() -> new GetRequest(this));
-    private final ThreadLocal<GetDumpRequest> getDumpRequest = ThreadLocal.withInitial(() -> new GetDumpRequest(this));
-    private final ThreadLocal<SetRequest> setRequest = ThreadLocal.withInitial(() -> new SetRequest(this));
-    private final ThreadLocal<MainReader> changedEvent = ThreadLocal.withInitial(MainReader::new);
+    private final PerThread<GetRequest> getRequest = new PerThread<>(() -> new GetRequest(this));
+    private final PerThread<GetDumpRequest> getDumpRequest = new PerThread<>(() -> new GetDumpRequest(this));
+    private final PerThread<SetRequest> setRequest = new PerThread<>(() -> new SetRequest(this));
+    private final PerThread<MainReader> changedEvent = new PerThread<>(MainReader::new);
 
     private DemoFamClient(GenlConnection connection, Family family) {
         this.connection = connection;

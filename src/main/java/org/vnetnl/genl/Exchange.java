@@ -55,16 +55,6 @@ final class Exchange implements AutoCloseable {
         }
 
         @Override
-        int sequenceCount() {
-            return 0;
-        }
-
-        @Override
-        int sequence(int index) {
-            throw new IndexOutOfBoundsException(index);
-        }
-
-        @Override
         String operation() {
             return "none";
         }
@@ -790,16 +780,6 @@ final class Exchange implements AutoCloseable {
         }
 
         @Override
-        int sequenceCount() {
-            return 0;
-        }
-
-        @Override
-        int sequence(int index) {
-            throw new IndexOutOfBoundsException(index);
-        }
-
-        @Override
         String operation() {
             return "read replies for futures";
         }
@@ -874,16 +854,6 @@ final class Exchange implements AutoCloseable {
         @Override
         boolean isReady(Exchange exchange) {
             return exchange.runningDump == null || exchange.closed;
-        }
-
-        @Override
-        int sequenceCount() {
-            return 0;
-        }
-
-        @Override
-        int sequence(int index) {
-            throw new IndexOutOfBoundsException(index);
         }
 
         @Override

@@ -59,16 +59,6 @@ final class NotificationWait extends Pending {
     }
 
     @Override
-    int sequenceCount() {
-        return 0;
-    }
-
-    @Override
-    int sequence(int index) {
-        throw new IndexOutOfBoundsException(index);
-    }
-
-    @Override
     String operation() {
         return "receive notification";
     }

@@ -65,10 +65,17 @@ abstract class Pending {
         exchange.unregister(this);
     }
 
-    /** The sequence numbers it answers to, for the exchange's table. */
-    abstract int sequenceCount();
+    /**
+     * The sequence numbers it answers to, for the exchange's table; none for waits that take no reply of their own
+     * (for a notification, for a drained socket, for futures' replies).
+     */
+    int sequenceCount() {
+        return 0;
+    }
 
-    abstract int sequence(int index);
+    int sequence(int index) {
+        throw new IndexOutOfBoundsException(index);
+    }
 
     /** How errors name it. */
     abstract String operation();

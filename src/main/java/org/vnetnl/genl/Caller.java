@@ -8,9 +8,10 @@ import java.lang.foreign.MemorySegment;
  * the views it hands out over them, and its reusable wait. Made the first time a thread uses the connection, so
  * threads never share a request or a reply buffer, and a thread's hot path allocates nothing.
  *
- * <p>Its memory belongs to an automatic arena: it is freed by the garbage collector once neither the thread nor a
- * view handed out refers to it, never by {@link GenlConnection#close()}, so closing a connection cannot free
- * bytes another thread is still reading.
+ * <p>Its memory belongs to the arena it is given: a thread's Caller gets a shared arena that the connection
+ * closes once the last thread has left its call (or the Cleaner, for a connection nobody closed), so that closing
+ * frees the memory at once; a view read after that throws {@link IllegalStateException}. The async pump's Caller
+ * gets an automatic one.
  */
 final class Caller {
 
@@ -28,7 +29,7 @@ final class Caller {
     final DatagramCursor cursor = new DatagramCursor();
     final Call call;
     final NotificationWait notificationWait;
-    private final Arena arena = Arena.ofAuto();
+    private final Arena arena;
     /** Where a leader reads others' datagrams while its own reply waits in {@link #receiveBuffer} for its ACK. */
     private MemorySegment spare;
     /** Whether a dump handler of this thread runs, which must not start another request on this connection. */
@@ -40,7 +41,8 @@ final class Caller {
      */
     volatile String warning;
 
-    Caller(GenlConnection.Options options, int portId) {
+    Caller(GenlConnection.Options options, int portId, Arena arena) {
+        this.arena = arena;
         this.request = new Request(arena.allocate(options.sendBufferSize(), 8));
         this.controllerRequest = new Request(arena.allocate(CONTROLLER_REQUEST_SIZE, 8));
         this.receiveCapacity = options.receiveBufferSize();
@@ -54,5 +56,14 @@ final class Caller {
             spare = arena.allocate(receiveCapacity, 8);
         }
         return spare;
+    }
+
+    /** Frees its memory; only once no thread is inside a call with it. */
+    void free() {
+        try {
+            arena.close();
+        } catch (IllegalStateException | UnsupportedOperationException e) {
+            // Already closed, or an automatic arena: the garbage collector frees it.
+        }
     }
 }

@@ -1,5 +1,8 @@
 package org.vnetnl.genl;
 
+import java.lang.foreign.Arena;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * Hands each thread that uses a connection its {@link Caller}, and gives the Caller of a thread that has ended to
  * the next new thread ({@link PerThread}): a service that starts a virtual thread per request then holds as many
@@ -10,9 +13,10 @@ package org.vnetnl.genl;
 final class Callers {
 
     private final PerThread<Caller> own;
+    private final AtomicBoolean freed = new AtomicBoolean();
 
     Callers(GenlConnection.Options options, int portId) {
-        own = new PerThread<>(() -> new Caller(options, portId), reused -> {
+        own = new PerThread<>(() -> new Caller(options, portId, Arena.ofShared()), reused -> {
             reused.generation.advance();
             reused.inDump = false;
         });
@@ -25,5 +29,17 @@ final class Callers {
 
     int made() {
         return own.made();
+    }
+
+    /**
+     * Frees every Caller's memory, once: run by the connection when the last thread has left its call after
+     * close, or by the Cleaner; it refers to no connection, so that the Cleaner can run it.
+     */
+    void free() {
+        if (freed.compareAndSet(false, true)) {
+            for (Caller caller : own.all()) {
+                caller.free();
+            }
+        }
     }
 }

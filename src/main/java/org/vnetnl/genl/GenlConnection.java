@@ -199,9 +199,15 @@ public final class GenlConnection implements AutoCloseable {
         Sockets.Opened opened = Sockets.open(this, opener, options);
         this.portId = opened.socket().portId();
         int port = portId;
-        this.exchange = new Exchange(opened.socket(), options.maxPendingNotifications(), options.maxCallsInFlight(),
-                opened.release()::clean, () -> new Caller(options, port));
         this.callers = new Callers(options, port);
+        // The threads' buffers are freed with the socket, after the last call has left; the Cleaner frees them for
+        // a connection nobody closed.
+        Cleaner.Cleanable callersRelease = CLEANER.register(this, callers::free);
+        this.exchange = new Exchange(opened.socket(), options.maxPendingNotifications(), options.maxCallsInFlight(),
+                () -> {
+                    opened.release().clean();
+                    callersRelease.clean();
+                }, () -> new Caller(options, port, Arena.ofAuto()));
         this.controller = new Controller(this);
         this.dumpSockets = new DumpSockets(options.dumpSockets(), namespace == null
                 ? () -> openExchange(opener)

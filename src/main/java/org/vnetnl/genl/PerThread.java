@@ -56,6 +56,13 @@ public final class PerThread<T> {
         }
     }
 
+    /** Every value made so far. */
+    List<T> all() {
+        synchronized (values) {
+            return List.copyOf(values);
+        }
+    }
+
     /** A value whose thread has ended, else a new one. */
     private T assign() {
         Thread self = Thread.currentThread();

@@ -89,6 +89,11 @@ public final class GenlBatch implements AutoCloseable {
     private int size;
     /** Where the next request goes in the send buffer. */
     private int end;
+    /**
+     * Where the next request goes after {@link #removeLast()} took one back (the entry before it is sealed
+     * already), or -1.
+     */
+    private int resumeAt = -1;
     /** Whether the last round ran to its end, so its outcomes may be read. */
     private boolean complete;
     private int pending;
@@ -223,7 +228,8 @@ public final class GenlBatch implements AutoCloseable {
             throw new IllegalArgumentException("the batch is full (" + entries.length + " requests): execute it and"
                     + " add the rest to the next round");
         }
-        int at = size == 0 ? 0 : sealLast();
+        int at = size == 0 ? 0 : resumeAt >= 0 ? resumeAt : sealLast();
+        resumeAt = -1;
         if (at + headers > sendBuffer.byteSize()) {
             throw new IllegalArgumentException("the batch's send buffer (" + sendBuffer.byteSize() + " bytes,"
                     + " Options.sendBufferSize) has no room for request " + (size + 1) + " after " + at
@@ -247,6 +253,24 @@ public final class GenlBatch implements AutoCloseable {
         return (int) NetlinkAlignment.nlmsgAlign(last.start() + (long) length);
     }
 
+    /**
+     * Takes back the request added last, before the round is executed: its bytes are overwritten by the next
+     * {@link #add} and it is not sent. For a request that turned out not to fit (its writer threw
+     * {@link IllegalStateException} for an attribute with no room left): execute the round without it, then add it
+     * again as the first request of the next one.
+     *
+     * @throws IllegalStateException if nothing was added in this round, or the round was executed already
+     */
+    public void removeLast() {
+        checkOpen();
+        if (size == 0 || complete || states[0] != EMPTY) {
+            throw new IllegalStateException(size == 0 || complete ? "the batch has no request added in this round"
+                    : "the batch was executed already: add(...) the requests of the next round");
+        }
+        size--;
+        resumeAt = size == 0 ? -1 : entries[size].start();
+    }
+
     /** Empties the batch: the outcomes of the last round are gone, the next {@link #add} is its first entry. */
     public void clear() {
         for (int i = 0; i < size; i++) {
@@ -255,6 +279,7 @@ public final class GenlBatch implements AutoCloseable {
         }
         size = 0;
         end = 0;
+        resumeAt = -1;
         complete = false;
         failures = 0;
         pending = 0;
@@ -401,7 +426,8 @@ public final class GenlBatch implements AutoCloseable {
         if (complete || states[0] != EMPTY) {
             throw new IllegalStateException("the batch was executed already: add(...) the requests of the next round");
         }
-        end = sealLast();
+        end = resumeAt >= 0 ? resumeAt : sealLast();
+        resumeAt = -1;
         for (int i = 0; i < size; i++) {
             states[i] = PENDING;
             replyLengths[i] = 0;

@@ -11,7 +11,9 @@ import org.vnetnl.genl.AttributeReader;
 import org.vnetnl.genl.AttributeWriter;
 import org.vnetnl.genl.DumpHandler;
 import org.vnetnl.genl.DumpInterruptPolicy;
+import org.vnetnl.genl.DumpResult;
 import org.vnetnl.genl.Family;
+import org.vnetnl.genl.GenlBatch;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.NetlinkException;
@@ -204,27 +206,73 @@ public final class YnlClient implements AutoCloseable {
     /** {@link #dump(String, Map)} with request flags besides NLM_F_REQUEST and NLM_F_DUMP. */
     public List<Map<String, Object>> dump(String operation, Map<String, ?> request, int flags)
             throws NetlinkException {
+        List<Map<String, Object>> parts = new ArrayList<>();
+        dump(operation, request, flags, new Parts() {
+            @Override
+            public void accept(Map<String, Object> part) {
+                parts.add(part);
+            }
+
+            @Override
+            public void onRestart() {
+                parts.clear();
+            }
+        });
+        return parts;
+    }
+
+    /**
+     * Receives the parts of a streamed {@link #dump(String, Map, int, Parts)} one at a time, each decoded into named
+     * values of its own (the handler may keep it).
+     */
+    @FunctionalInterface
+    public interface Parts {
+
+        /** One part of the dump, decoded. */
+        void accept(Map<String, Object> part) throws NetlinkException;
+
+        /**
+         * The kernel marked the dump interrupted and it is about to run again from the start (see
+         * {@link #dumpInterruptPolicy}): forget the parts received so far. The default refuses, as
+         * {@link DumpHandler#onRestart()} does, because keeping them would deliver duplicates.
+         */
+        default void onRestart() {
+            throw new IllegalStateException("the dump was interrupted and is being retried, but this"
+                    + " YnlClient.Parts cannot discard what it received: implement Parts.onRestart()");
+        }
+    }
+
+    /**
+     * Runs the {@code dump} of {@code operation} and hands each part to {@code parts} as it arrives, decoded one
+     * message at a time: nothing is collected, so a table of any size (a million routes) is dumped in the memory
+     * of one part at a time. If {@code parts} throws, the dump ends with its exception (the rest is read and
+     * discarded).
+     *
+     * @param flags request flags besides NLM_F_REQUEST and NLM_F_DUMP
+     * @return how the dump ended: the parts delivered by its last attempt, and the attempts
+     */
+    public DumpResult dump(String operation, Map<String, ?> request, int flags, Parts parts)
+            throws NetlinkException {
+        Objects.requireNonNull(parts, "parts");
         SpecOperation op = operation(operation, "dump");
         // 6.12's rtnetlink specs describe some dumps the kernel answers by their do form alone (tc's getqdisc):
         // as the kernel's YNL does, such a dump is sent with it.
         prepare(op, op.dumpMode() != null ? op.dumpMode() : op.doMode(), request, NetlinkFlags.DUMP | flags);
-        List<Map<String, Object>> parts = new ArrayList<>();
         try {
-            connection.dump(timeout, interruptPolicy, new DumpHandler() {
+            return connection.dump(timeout, interruptPolicy, new DumpHandler() {
                 @Override
-                public void onMessage(GenlMessage part) {
-                    parts.add(decodeMessage(part, op));
+                public void onMessage(GenlMessage part) throws NetlinkException {
+                    parts.accept(decodeMessage(part, op));
                 }
 
                 @Override
                 public void onRestart() {
-                    parts.clear();
+                    parts.onRestart();
                 }
             });
         } catch (NetlinkException e) {
             throw named(e, op);
         }
-        return parts;
     }
 
     /** {@link #dump(String, Map)} with the request as a JSON object. */
@@ -349,6 +397,169 @@ public final class YnlClient implements AutoCloseable {
             replies.add(reply == null ? null : decodeMessage(reply, ops.get(i)));
         }
         return replies;
+    }
+
+    /** What {@link #callEach} does with a request the kernel refused. */
+    @FunctionalInterface
+    public interface Refusals {
+
+        /**
+         * Request number {@code index} (counted from 0 in the order given) was refused with {@code error}. Throwing
+         * ends {@link #callEach} with that exception, once its current round is done: the requests sent with it
+         * were all carried out or refused, and the requests after that round are not sent.
+         */
+        void refused(long index, NetlinkException error) throws NetlinkException;
+    }
+
+    /**
+     * {@link #callEach(String, Iterable, int, Refusals)} that stops at the first refusal and throws it (its message
+     * names the request's number); the requests of earlier rounds and the others of its round were processed.
+     */
+    public long callEach(String operation, Iterable<? extends Map<String, ?>> requests, int flags)
+            throws NetlinkException {
+        return callEach(operation, requests, flags, (index, error) -> {
+            throw numbered(error, index);
+        });
+    }
+
+    /**
+     * Sends many {@code do} requests of one operation (adding or deleting many routes: {@code newroute} with
+     * {@link NetlinkFlags#CREATE}, {@code delroute}) in rounds, each round one send of as many requests as fit
+     * ({@link GenlBatch}), its acknowledgements matched by sequence number: a few system calls per round instead
+     * of two per request. Requests are encoded as they are taken from {@code requests}, one round at a time, so an
+     * {@link Iterable} that makes them on the fly is sent in flat memory. Replies, for an operation that has them,
+     * are not kept.
+     *
+     * <p>A round holds up to {@link GenlConnection#MAX_BATCH} requests, fewer when the connection's send buffer
+     * ({@link GenlConnection.Options#sendBufferSize()}) or its socket's receive buffer, which must hold the round's
+     * acknowledgements at once, is smaller: about {@value #ACK_ROOM} bytes each (open the connection with
+     * {@code Options.withSocketReceiveBufferSize(1 << 20)} for rounds of 1023).
+     *
+     * @param flags     request flags besides NLM_F_REQUEST and NLM_F_ACK, for every request
+     * @param refusals  told of each request the kernel refused, in order
+     * @return how many requests were sent
+     * @throws IllegalArgumentException an unknown operation, or a request that does not match the spec (named by
+     *                                  its number); the rounds before its own were sent, its own is not
+     */
+    public long callEach(String operation, Iterable<? extends Map<String, ?>> requests, int flags,
+                         Refusals refusals) throws NetlinkException {
+        Objects.requireNonNull(requests, "requests");
+        Objects.requireNonNull(refusals, "refusals");
+        SpecOperation op = operation(operation, "do");
+        String name = spec.name() + " " + op.name();
+        int header = op.fixedHeader() == null ? 0 : spec.structSize(op.fixedHeader());
+        int headers = (spec.isNetlinkRaw() ? NETLINK_HEADER : GENL_HEADERS) + NetlinkAlignment.nlaAlign(header);
+        RequestEncoder encoder = encoders.get();
+        long index = 0;
+        long roundStart = 0;
+        long largest = 0;
+        try (GenlBatch batch = connection.newBatch(roundSize(), GenlConnection.MIN_BATCH_REPLY_SIZE)) {
+            for (Map<String, ?> request : requests) {
+                if (batch.size() == batch.capacity()) {
+                    runRound(batch, roundStart, refusals);
+                    roundStart = index;
+                }
+                AttributeWriter w = add(batch, op, name, header, flags);
+                long start = w.position() - headers;
+                try {
+                    encode(encoder, w, op, header, request);
+                } catch (IllegalStateException full) {
+                    // No room left in this round's datagram for this request: it opens the next round.
+                    batch.removeLast();
+                    if (batch.size() == 0) {
+                        throw new IllegalArgumentException("request " + index + " of " + name + " does not fit"
+                                + " the connection's send buffer (Options.sendBufferSize): " + full.getMessage(),
+                                full);
+                    }
+                    runRound(batch, roundStart, refusals);
+                    roundStart = index;
+                    w = add(batch, op, name, header, flags);
+                    start = w.position() - headers;
+                    encode(encoder, w, op, header, request);
+                } catch (IllegalArgumentException | NullPointerException bad) {
+                    batch.clear();
+                    throw new IllegalArgumentException("request " + index + " of " + name + ": "
+                            + bad.getMessage(), bad);
+                }
+                largest = Math.max(largest, w.position() - start);
+                index++;
+                // A request as long as the longest so far would not fit behind this one: send the round now.
+                if (w.remaining() < largest && batch.size() < batch.capacity()) {
+                    runRound(batch, roundStart, refusals);
+                    roundStart = index;
+                }
+            }
+            if (batch.size() > 0 && index > roundStart) {
+                runRound(batch, roundStart, refusals);
+            }
+        }
+        return index;
+    }
+
+    /**
+     * Bytes of the socket's receive buffer one acknowledgement takes: the kernel charges each datagram's whole
+     * buffer (its {@code truesize}, about 768 bytes for an acknowledgement on x86-64), with room to spare.
+     */
+    static final int ACK_ROOM = 1024;
+
+    /**
+     * The requests of a round whose acknowledgements all fit the socket's receive buffer: the size the connection
+     * asked for (the kernel caps it at {@code net.core.rmem_max}) or the system default, doubled by the kernel.
+     */
+    private int roundSize() {
+        long asked = connection.options().socketReceiveBufferSize();
+        long socketBuffer = asked > 0 ? Math.min(asked, systemSetting("rmem_max", asked))
+                : systemSetting("rmem_default", 0);
+        long room = 2 * socketBuffer / ACK_ROOM;
+        return (int) Math.max(1, Math.min(GenlConnection.MAX_BATCH, room));
+    }
+
+    /** A {@code /proc/sys/net/core} setting, or {@code otherwise} where it cannot be read. */
+    private static long systemSetting(String name, long otherwise) {
+        try {
+            return Long.parseLong(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/core", name))
+                    .trim());
+        } catch (java.io.IOException | NumberFormatException | SecurityException e) {
+            return otherwise;
+        }
+    }
+
+    private AttributeWriter add(GenlBatch batch, SpecOperation op, String name, int header, int flags) {
+        return spec.isNetlinkRaw() ? batch.addRaw(op.requestValue(op.doMode()), NetlinkFlags.ACK | flags, header, name)
+                : batch.add(family, op.requestValue(), NetlinkFlags.ACK | flags, name, null);
+    }
+
+    private void encode(RequestEncoder encoder, AttributeWriter w, SpecOperation op, int header,
+                        Map<String, ?> request) {
+        Objects.requireNonNull(request, "a request is null");
+        if (op.fixedHeader() != null) {
+            encoder.encodeStruct(w.segment(), w.position() - NetlinkAlignment.nlaAlign(header), op.fixedHeader(),
+                    request, "");
+        }
+        encoder.encode(w, op.attributeSet(), request, op.doMode().request(), op.fixedHeader());
+    }
+
+    /** Sends the round and tells {@code refusals} of each request refused, numbered from {@code first}. */
+    private void runRound(GenlBatch batch, long first, Refusals refusals) throws NetlinkException {
+        batch.execute(timeout);
+        int failures = batch.failures();
+        for (int i = 0; i < batch.size() && failures > 0; i++) {
+            NetlinkException error = batch.error(i);
+            if (error != null) {
+                failures--;
+                refusals.refused(first + i, error);
+            }
+        }
+        batch.clear();
+    }
+
+    private NetlinkException numbered(NetlinkException e, long index) {
+        NetlinkException numbered = new NetlinkException(e.errno(), e.operation() + " (request " + index + ")",
+                e.sequence(), e.extAckMessage().orElse(null), e.extAckOffset().orElse(-1), e.attributeType().orElse(-1),
+                e.attributeName().orElse(null), e.missingAttributeType().orElse(-1),
+                e.missingAttributeNest().orElse(-1), null, e.policy().orElse(null));
+        numbered.initCause(e);
+        return numbered;
     }
 
     /**

@@ -105,6 +105,30 @@ class GenlBatchTest {
         assertEquals("id " + nlctrl.id(), rounds.get(1).get(names.indexOf("nlctrl")));
     }
 
+    /**
+     * A request taken back is not sent, and the one added after it takes its place: last in the round, or first
+     * when it was the only one. The batch then runs as if the taken-back one had never been added.
+     */
+    @Test
+    void aRequestTakenBackIsNotSentAndTheNextTakesItsPlace() throws NetlinkException {
+        GenlBatch batch = connection.newBatch(4, 8192);
+        batch.add(nlctrl, CTRL_CMD_GETFAMILY).putString(CTRL_ATTR_FAMILY_NAME, ABSENT);
+        batch.removeLast();
+        batch.add(nlctrl, CTRL_CMD_GETFAMILY).putString(CTRL_ATTR_FAMILY_NAME, "nlctrl");
+        batch.add(nlctrl, CTRL_CMD_GETFAMILY).putString(CTRL_ATTR_FAMILY_NAME, ABSENT);
+        batch.removeLast();
+        batch.add(nlctrl, CTRL_CMD_GETFAMILY).putString(CTRL_ATTR_FAMILY_NAME, names.getFirst());
+        batch.add(nlctrl, CTRL_CMD_GETFAMILY).putString(CTRL_ATTR_FAMILY_NAME, ABSENT);
+        batch.removeLast();
+        batch.execute(TIMEOUT);
+        assertEquals(2, batch.size());
+        assertEquals(0, batch.failures());
+        assertEquals(List.of(single("nlctrl"), single(names.getFirst())), List.of(outcome(batch, 0), outcome(batch, 1)));
+        assertEquals(0, connection.staleMessagesDiscarded(), "no reply to a request taken back");
+        assertThrows(IllegalStateException.class, batch::removeLast, "nothing added since the round ran");
+        batch.close();
+    }
+
     @Test
     void eachEntryGetsTheOutcomeASingleRequestGets() throws NetlinkException {
         List<String> asked = new ArrayList<>();

@@ -516,9 +516,12 @@ public final class YnlClient implements AutoCloseable {
 
     /** A {@code /proc/sys/net/core} setting, or {@code otherwise} where it cannot be read. */
     private static long systemSetting(String name, long otherwise) {
-        try {
-            return Long.parseLong(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/core", name))
-                    .trim());
+        // Read as a stream: /proc reports a size of 0, and a read sized by it stops short (Files.readString
+        // returns "2" of "212992").
+        try (java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(
+                java.nio.file.Path.of("/proc/sys/net/core", name))) {
+            String line = reader.readLine();
+            return line == null ? otherwise : Long.parseLong(line.trim());
         } catch (java.io.IOException | NumberFormatException | SecurityException e) {
             return otherwise;
         }

@@ -56,9 +56,20 @@ final class ReplyDecoder {
         }
     }
 
+    /**
+     * Decodes every attribute of {@code attrs} into {@code out} (a message's own map, sized for its fixed header's
+     * members too, which {@link #struct(Map, MemorySegment, long, long, String)} adds after them).
+     */
+    Map<String, Object> decodeInto(Map<String, Object> out, AttributeReader attrs, String setName) {
+        return decode(out, attrs, setName, null);
+    }
+
     private Map<String, Object> decode(AttributeReader attrs, String setName, Scope outer) {
+        return decode(new LinkedHashMap<>(), attrs, setName, outer);
+    }
+
+    private Map<String, Object> decode(Map<String, Object> out, AttributeReader attrs, String setName, Scope outer) {
         AttributeSet set = setName == null ? null : spec.attributeSet(setName);
-        Map<String, Object> out = new LinkedHashMap<>();
         Scope scope = new Scope(out, outer);
         while (attrs.next()) {
             SpecAttribute a = set == null ? null : set.attribute(attrs.type()).orElse(null);
@@ -286,7 +297,11 @@ final class ReplyDecoder {
 
     /** Decodes struct {@code structName} from {@code length} bytes at {@code offset} of {@code s}. */
     Map<String, Object> struct(MemorySegment s, long offset, long length, String structName) {
-        Map<String, Object> out = new LinkedHashMap<>();
+        return struct(new LinkedHashMap<>(), s, offset, length, structName);
+    }
+
+    /** As {@link #struct(MemorySegment, long, long, String)}, the members put into {@code out}. */
+    Map<String, Object> struct(Map<String, Object> out, MemorySegment s, long offset, long length, String structName) {
         long at = offset;
         long end = offset + length;
         for (SpecStruct.Member m : spec.struct(structName).members()) {

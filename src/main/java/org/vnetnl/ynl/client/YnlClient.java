@@ -2,6 +2,7 @@ package org.vnetnl.ynl.client;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -616,11 +617,13 @@ public final class YnlClient implements AutoCloseable {
     private Map<String, Object> decodeMessage(GenlMessage message, SpecOperation op) {
         int header = op.fixedHeader() == null ? 0 : spec.structSize(op.fixedHeader());
         int headers = spec.isNetlinkRaw() ? NETLINK_HEADER : GENL_HEADERS;
-        Map<String, Object> out = decoder.decode(spec.isNetlinkRaw() ? rawAttributes(message, header)
+        // Sized for the header's members and a few attributes: a map that grows while it fills is rebuilt.
+        Map<String, Object> out = new LinkedHashMap<>(header > 0 ? 32 : 16);
+        decoder.decodeInto(out, spec.isNetlinkRaw() ? rawAttributes(message, header)
                 : message.attributes(NetlinkAlignment.nlaAlign(header)), op.attributeSet());
         if (header > 0) {
-            out.putAll(decoder.struct(message.segment(), message.offset() + headers,
-                    Math.min(header, Math.max(0, message.length() - headers)), op.fixedHeader()));
+            decoder.struct(out, message.segment(), message.offset() + headers,
+                    Math.min(header, Math.max(0, message.length() - headers)), op.fixedHeader());
         }
         return out;
     }

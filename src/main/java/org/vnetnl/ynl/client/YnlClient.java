@@ -50,7 +50,10 @@ import org.vnetnl.ynl.YnlSpec;
  * }
  * }</pre>
  *
- * Requests are checked against the spec (names, types, {@code checks}) before anything is sent
+ * For large tables, {@link #dump(String, Map, int, Parts)} streams a dump one decoded message at a time and
+ * {@link #callEach} sends many requests of one operation in batched rounds (docs/ynl.md, "Large tables").
+ *
+ * <p>Requests are checked against the spec (names, types, {@code checks}) before anything is sent
  * ({@link IllegalArgumentException} naming the attribute's path); kernel errors are {@link NetlinkException}s whose
  * {@link NetlinkException#attributeName()} is the offending attribute's path of names (e.g. {@code header.dev-name}).
  * Runs on a {@link GenlConnection}, with its deadlines, dump-interrupt policy and namespace. Like the connection,
@@ -439,8 +442,9 @@ public final class YnlClient implements AutoCloseable {
      * @param flags     request flags besides NLM_F_REQUEST and NLM_F_ACK, for every request
      * @param refusals  told of each request the kernel refused, in order
      * @return how many requests were sent
-     * @throws IllegalArgumentException an unknown operation, or a request that does not match the spec (named by
-     *                                  its number); the rounds before its own were sent, its own is not
+     * @throws IllegalArgumentException an unknown operation, or a request that does not match the spec or does not
+     *                                  fit the send buffer on its own (named by its number); the rounds before its
+     *                                  own were sent, its own is not
      */
     public long callEach(String operation, Iterable<? extends Map<String, ?>> requests, int flags,
                          Refusals refusals) throws NetlinkException {
@@ -467,16 +471,24 @@ public final class YnlClient implements AutoCloseable {
                 } catch (IllegalStateException full) {
                     // No room left in this round's datagram for this request: it opens the next round.
                     batch.removeLast();
-                    if (batch.size() == 0) {
-                        throw new IllegalArgumentException("request " + index + " of " + name + " does not fit"
-                                + " the connection's send buffer (Options.sendBufferSize): " + full.getMessage(),
-                                full);
+                    if (batch.size() > 0) {
+                        runRound(batch, roundStart, refusals);
+                        roundStart = index;
+                        w = add(batch, op, name, header, flags);
+                        start = w.position() - headers;
+                        try {
+                            encode(encoder, w, op, header, request);
+                            full = null;
+                        } catch (IllegalStateException alone) {
+                            full = alone;
+                        }
                     }
-                    runRound(batch, roundStart, refusals);
-                    roundStart = index;
-                    w = add(batch, op, name, header, flags);
-                    start = w.position() - headers;
-                    encode(encoder, w, op, header, request);
+                    if (full != null) {
+                        batch.clear();
+                        throw new IllegalArgumentException("request " + index + " of " + name + " does not fit"
+                                + " the connection's send buffer (Options.sendBufferSize) on its own: "
+                                + full.getMessage(), full);
+                    }
                 } catch (IllegalArgumentException | NullPointerException bad) {
                     batch.clear();
                     throw new IllegalArgumentException("request " + index + " of " + name + ": "

@@ -436,7 +436,7 @@ public final class YnlClient implements AutoCloseable {
      *
      * <p>A round holds up to {@link GenlConnection#MAX_BATCH} requests, fewer when the connection's send buffer
      * ({@link GenlConnection.Options#sendBufferSize()}) or its socket's receive buffer, which must hold the round's
-     * acknowledgements at once, is smaller: about {@value #ACK_ROOM} bytes each (open the connection with
+     * acknowledgements at once, is smaller: about 1 KiB each (open the connection with
      * {@code Options.withSocketReceiveBufferSize(1 << 20)} for rounds of 1023).
      *
      * @param flags     request flags besides NLM_F_REQUEST and NLM_F_ACK, for every request
@@ -513,7 +513,7 @@ public final class YnlClient implements AutoCloseable {
      * Bytes of the socket's receive buffer one acknowledgement takes: the kernel charges each datagram's whole
      * buffer (its {@code truesize}, about 768 bytes for an acknowledgement on x86-64), with room to spare.
      */
-    static final int ACK_ROOM = 1024;
+    private static final int ACK_ROOM = 1024;
 
     /**
      * The requests of a round whose acknowledgements all fit the socket's receive buffer: the size the connection

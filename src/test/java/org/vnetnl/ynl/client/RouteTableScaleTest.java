@@ -3,7 +3,6 @@ package org.vnetnl.ynl.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +28,7 @@ import org.vnetnl.genl.NetlinkFlags;
 import org.vnetnl.ynl.KernelYnl;
 import org.vnetnl.ynl.SpecLoader;
 import org.vnetnl.ynl.YnlSpec;
+import org.vnetnl.testing.NetNamespace;
 
 /**
  * A route table of tens of thousands of routes: added with {@link YnlClient#callEach} (batched rounds), dumped by
@@ -44,27 +44,26 @@ class RouteTableScaleTest {
     private static final String SMALL_HEAP = "-Xmx16m";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+    private NetNamespace namespace;
     private String ns;
     private YnlSpec rtRoute;
     private int oif;
 
     @BeforeEach
     void namespace() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "creates a network namespace: run as root");
+        namespace = NetNamespace.create("routes");
+        ns = namespace.name();
         rtRoute = SpecLoader.load(KernelYnl.spec("rt_route"));
-        ns = "vnetnl-routes-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        sh("ip", "netns", "add", ns);
-        sh("ip", "-n", ns, "link", "set", "lo", "up");
-        sh("ip", "-n", ns, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1");
-        sh("ip", "-n", ns, "link", "set", "veth0", "up");
-        sh("ip", "-n", ns, "link", "set", "veth1", "up");
-        oif = JSON.readTree(sh("ip", "-j", "-n", ns, "link", "show", "dev", "veth0")).get(0).get("ifindex").asInt();
+        namespace.ip("link", "add", "veth0", "type", "veth", "peer", "name", "veth1");
+        namespace.ip("link", "set", "veth0", "up");
+        namespace.ip("link", "set", "veth1", "up");
+        oif = namespace.ifindex("veth0");
     }
 
     @AfterEach
     void removeNamespace() throws Exception {
-        if (ns != null) {
-            sh("ip", "netns", "del", ns);
+        if (namespace != null) {
+            namespace.close();
         }
     }
 
@@ -96,11 +95,11 @@ class RouteTableScaleTest {
     /** The main table as {@code ip -j route} lists it: "destination/length ifindex" per route. */
     private Set<String> ipRoutes() throws Exception {
         Map<String, Integer> ifindex = new java.util.HashMap<>();
-        for (JsonNode link : JSON.readTree(sh("ip", "-j", "-n", ns, "link", "show"))) {
+        for (JsonNode link : JSON.readTree(namespace.ip("-j", "link", "show"))) {
             ifindex.put(link.get("ifname").asText(), link.get("ifindex").asInt());
         }
         Set<String> routes = new HashSet<>();
-        for (JsonNode route : JSON.readTree(sh("ip", "-j", "-n", ns, "route", "show", "table", "main"))) {
+        for (JsonNode route : JSON.readTree(namespace.ip("-j", "route", "show", "table", "main"))) {
             String dst = route.get("dst").asText();
             routes.add((dst.contains("/") ? dst : dst + "/32") + " " + ifindex.get(route.get("dev").asText()));
         }
@@ -200,14 +199,5 @@ class RouteTableScaleTest {
             jars.map(Path::toString).filter(name -> name.endsWith(".jar")).sorted().forEach(entries::add);
         }
         return String.join(java.io.File.pathSeparator, entries);
-    }
-
-    private static String sh(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + out);
-        }
-        return out;
     }
 }

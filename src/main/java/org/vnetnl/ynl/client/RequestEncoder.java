@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.vnetnl.genl.AttributeWriter;
 import org.vnetnl.ynl.AttributeSet;
@@ -38,6 +39,8 @@ final class RequestEncoder {
     private final List<Written> written = new ArrayList<>();
     /** The attribute set inside each nest of the last request, by the nest's offset. */
     private final Map<Long, String> nestSets = new java.util.HashMap<>();
+    /** Per fixed header: its member names, which the attributes of a request skip. */
+    private final Map<String, Set<String>> headerMembers = new java.util.HashMap<>();
 
     RequestEncoder(YnlSpec spec) {
         this.spec = spec;
@@ -72,10 +75,7 @@ final class RequestEncoder {
     void encode(AttributeWriter w, String setName, Map<?, ?> values, List<String> allowed, String fixedHeader) {
         written.clear();
         nestSets.clear();
-        List<String> headerMembers = new ArrayList<>();
-        if (fixedHeader != null) {
-            spec.struct(fixedHeader).members().forEach(m -> headerMembers.add(m.name()));
-        }
+        Set<String> headerMembers = fixedHeader == null ? Set.of() : headerMembers(fixedHeader);
         Map<String, Object> attrs = new LinkedHashMap<>();
         named(values, "").forEach((k, v) -> {
             if (!headerMembers.contains(k)) {
@@ -83,6 +83,12 @@ final class RequestEncoder {
             }
         });
         writeSet(w, spec.attributeSet(setName), attrs, "", allowed, null);
+    }
+
+    /** The member names of fixed header {@code structName}, made once per encoder. */
+    private Set<String> headerMembers(String structName) {
+        return headerMembers.computeIfAbsent(structName, name -> spec.struct(name).members().stream()
+                .map(SpecStruct.Member::name).collect(java.util.stream.Collectors.toUnmodifiableSet()));
     }
 
     /**
@@ -497,6 +503,10 @@ final class RequestEncoder {
 
     private static BigInteger parseInteger(String s) {
         String t = s.trim();
+        // A name ("unicast") is no number: said without the exception BigInteger would throw for it.
+        if (t.isEmpty() || !(Character.isDigit(t.charAt(0)) || t.charAt(0) == '-' || t.charAt(0) == '+')) {
+            return null;
+        }
         try {
             if (t.startsWith("0x") || t.startsWith("0X")) {
                 return new BigInteger(t.substring(2), 16);

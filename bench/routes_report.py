@@ -180,11 +180,11 @@ def bar_panel(title, rows, fmt, y0, width, log=True):
 
 
 def fmt_seconds_axis(v):
-    return "{:g} s".format(v) if v >= 1 else "{:g} ms".format(v * 1000)
+    return "{:.3g} s".format(v) if v >= 1 else "{:.3g} ms".format(v * 1000)
 
 
 def fmt_mb_axis(v):
-    return "{:g} MB".format(v)
+    return "{:.3g} MB".format(v)
 
 
 def render_svg(report):
@@ -231,8 +231,9 @@ def render_markdown(report, svg_name):
            "", "## Dump of {:,} IPv4 routes".format(report["routes"]), ""]
     out += table(report["dump"])
     out += ["", "## Adding and deleting {:,} routes".format(report["routes"]), ""]
+    out += ["Adding:", ""]
     out += table(report["add"], with_items=False)
-    out += [""]
+    out += ["", "Deleting:", ""]
     out += table(report["delete"], with_items=False)
     if report.get("big"):
         out += ["", "## {:,} routes, Java with `{}`".format(report["big_routes"], report["java_heap"]), "",

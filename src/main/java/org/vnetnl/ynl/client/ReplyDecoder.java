@@ -339,16 +339,26 @@ final class ReplyDecoder {
         return out;
     }
 
+    // Each byte order's layouts made once: a layout made per read (withOrder) looks up its var handle every time.
+    private static final ValueLayout.OfShort SHORT_BIG = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfShort SHORT_LITTLE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_BIG = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt INT_LITTLE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_BIG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LITTLE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
     private static long scalar(MemorySegment s, long at, SpecType t, ByteOrder order) {
-        ByteOrder o = order == null ? ByteOrder.nativeOrder() : order;
+        boolean big = (order == null ? ByteOrder.nativeOrder() : order) == ByteOrder.BIG_ENDIAN;
         return switch (t) {
             case U8 -> Byte.toUnsignedLong(s.get(ValueLayout.JAVA_BYTE, at));
             case S8 -> s.get(ValueLayout.JAVA_BYTE, at);
-            case U16 -> Short.toUnsignedLong(s.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(o), at));
-            case S16 -> s.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(o), at);
-            case U32 -> Integer.toUnsignedLong(s.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(o), at));
-            case S32 -> s.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(o), at);
-            case U64, S64 -> s.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(o), at);
+            case U16 -> Short.toUnsignedLong(s.get(big ? SHORT_BIG : SHORT_LITTLE, at));
+            case S16 -> s.get(big ? SHORT_BIG : SHORT_LITTLE, at);
+            case U32 -> Integer.toUnsignedLong(s.get(big ? INT_BIG : INT_LITTLE, at));
+            case S32 -> s.get(big ? INT_BIG : INT_LITTLE, at);
+            case U64, S64 -> s.get(big ? LONG_BIG : LONG_LITTLE, at);
             default -> throw new IllegalArgumentException(t.yamlName() + " is not a scalar");
         };
     }

@@ -262,11 +262,12 @@ public final class YnlClient implements AutoCloseable {
         // 6.12's rtnetlink specs describe some dumps the kernel answers by their do form alone (tc's getqdisc):
         // as the kernel's YNL does, such a dump is sent with it.
         prepare(op, op.dumpMode() != null ? op.dumpMode() : op.doMode(), request, NetlinkFlags.DUMP | flags);
+        int header = op.fixedHeader() == null ? 0 : spec.structSize(op.fixedHeader());
         try {
             return connection.dump(timeout, interruptPolicy, new DumpHandler() {
                 @Override
                 public void onMessage(GenlMessage part) throws NetlinkException {
-                    parts.accept(decodeMessage(part, op));
+                    parts.accept(decodeMessage(part, op, header));
                 }
 
                 @Override
@@ -627,7 +628,11 @@ public final class YnlClient implements AutoCloseable {
     }
 
     private Map<String, Object> decodeMessage(GenlMessage message, SpecOperation op) {
-        int header = op.fixedHeader() == null ? 0 : spec.structSize(op.fixedHeader());
+        return decodeMessage(message, op, op.fixedHeader() == null ? 0 : spec.structSize(op.fixedHeader()));
+    }
+
+    /** As {@link #decodeMessage(GenlMessage, SpecOperation)}, the fixed header's size given (once per dump). */
+    private Map<String, Object> decodeMessage(GenlMessage message, SpecOperation op, int header) {
         int headers = spec.isNetlinkRaw() ? NETLINK_HEADER : GENL_HEADERS;
         // Sized for the header's members and a few attributes: a map that grows while it fills is rebuilt.
         Map<String, Object> out = new LinkedHashMap<>(header > 0 ? 32 : 16);

@@ -60,6 +60,17 @@ final class NativeNetlinkSocket implements NetlinkSocket {
     private static final long ADDRESS_STRIDE = 16;
     private static final long IOV_SIZE = iovec.layout().byteSize();
 
+    static {
+        // The close path must load nothing new: out of descriptors (EMFILE), a class that is not loaded yet cannot
+        // be read from a class folder (-cp target/classes, bin/ynl), and a close failing on it would leak every
+        // socket for good. So its native function (libnl ignores NULL) and classes are resolved before any open,
+        // and so is the path of an open that fails, which must report the errno rather than a missing class.
+        LibNl.nl_socket_free(MemorySegment.NULL);
+        Poller.forget(-1);
+        LibNl.nl_geterror(-1);
+        new NetlinkException(Errno.EPROTO, OPEN_GENERIC, 0, "resolved before it is needed").getMessage();
+    }
+
     private final int fd;
     /** How errors of opening name it. */
     private final String open;

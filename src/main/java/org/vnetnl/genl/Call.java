@@ -141,18 +141,20 @@ final class Call extends Pending {
     }
 
     /**
-     * The outcome, once ready: the reply wrapped in {@code view}, {@code null} for a bare acknowledgement.
+     * The outcome, once ready: the reply wrapped in {@code view} (a new one when null), {@code null} for a bare
+     * acknowledgement.
      *
      * @throws NetlinkException the request's failure
      */
-    GenlMessage outcome() throws NetlinkException {
+    GenlMessage outcome(GenlMessage view) throws NetlinkException {
         if (failure != null) {
             throw failure;
         }
         if (!haveReply) {
             return null;
         }
-        return request.reply().wrap(replySegment, replyOffset, replyLength, 0, caller.generation);
+        return (view != null ? view : new GenlMessage()).wrap(replySegment, replyOffset, replyLength, 0,
+                caller.generation);
     }
 
     /** A copy of the outcome on the heap, for a caller that is not this thread (a future). */

@@ -20,7 +20,7 @@ final class Calls {
     }
 
     /** See {@link GenlConnection#transact(Duration)}. */
-    GenlMessage transact(Caller me, Request sent, Duration timeout) throws NetlinkException {
+    GenlMessage transact(Caller me, Request sent, Duration timeout, GenlMessage view) throws NetlinkException {
         long timeoutNanos = GenlConnection.checkTimeout(timeout);
                 exchange.enter();
         try {
@@ -50,7 +50,7 @@ final class Calls {
             } finally {
                 exchange.releaseCall();
             }
-            return call.outcome();
+            return call.outcome(view);
         } finally {
             exchange.exit();
         }

@@ -345,18 +345,33 @@ public final class GenlBatch implements AutoCloseable {
     // Outcomes
 
     /**
-     * The reply to entry {@code index} (in the order added), valid until the connection receives again.
+     * The reply to entry {@code index} (in the order added), in a view of its own (allocated; see
+     * {@link #reply(int, GenlMessage)} for none), valid until the batch's next round or its close, after which it
+     * throws {@link IllegalStateException}.
      *
      * @return the reply, or {@code null} when the kernel only acknowledged the request
      * @throws NetlinkException the entry's own failure: the kernel's error, EMSGSIZE for a reply larger than the
      *         slot, ENOBUFS for a reply the kernel dropped, {@link NetlinkTimeoutException}
      */
     public GenlMessage reply(int index) throws NetlinkException {
+        return reply(index, new GenlMessage());
+    }
+
+    /**
+     * As {@link #reply(int)}, wrapped in {@code view}, the caller's own: allocates nothing. The view is the
+     * caller's to reuse (it then shows the entry it was last passed for); kept past the batch's next round, it
+     * throws {@link IllegalStateException}.
+     *
+     * @return {@code view}, or {@code null} when the kernel only acknowledged the request
+     */
+    public GenlMessage reply(int index, GenlMessage view) throws NetlinkException {
+        Objects.requireNonNull(view, "view");
         checkOutcome(index);
         if (states[index] == FAILED) {
             throw errors[index];
         }
-        return replyLengths[index] == 0 ? null : entries[index].reply();
+        return replyLengths[index] == 0 ? null
+                : view.wrap(replyArea, replyOffsets[index], replyLengths[index], 0, generation);
     }
 
     /** The failure of entry {@code index}, or {@code null} when it succeeded. */
@@ -476,13 +491,8 @@ public final class GenlBatch implements AutoCloseable {
         }
     }
 
-    /** The round ran to its end: wraps the reply views over the slots they were received into. */
+    /** The round ran to its end: its outcomes may be read. */
     private void finish() {
-        for (int i = 0; i < size; i++) {
-            if (states[i] != FAILED && replyLengths[i] != 0) {
-                entries[i].reply().wrap(replyArea, replyOffsets[i], replyLengths[i], 0, generation);
-            }
-        }
         complete = true;
     }
 

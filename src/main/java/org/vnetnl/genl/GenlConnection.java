@@ -440,8 +440,10 @@ public final class GenlConnection implements AutoCloseable {
     /**
      * Sends the calling thread's prepared request and waits for its reply.
      *
-     * @return the reply, valid until this thread's next call on the connection; {@code null} when the kernel only
-     *         acknowledged the request (a command without reply sent with {@link NetlinkFlags#ACK})
+     * @return the reply in a view of its own (allocated: 120 bytes with its attribute reader), valid until this
+     *         thread's next call on the connection, after which it throws {@link IllegalStateException}; {@code null}
+     *         when the kernel only acknowledged the request (a command without reply sent with
+     *         {@link NetlinkFlags#ACK}). {@link #transact(Duration, GenlMessage)} reuses a view of the caller's
      * @throws NetlinkException the kernel's error for this request, with its extended acknowledgement; ENOBUFS
      *         when the socket overran while the reply was awaited and nothing more is queued (the reply was
      *         dropped)
@@ -454,11 +456,24 @@ public final class GenlConnection implements AutoCloseable {
      */
     public GenlMessage transact(Duration timeout) throws NetlinkException {
         Caller me = caller();
-        return calls.transact(me, me.request, timeout);
+        return calls.transact(me, me.request, timeout, null);
+    }
+
+    /**
+     * As {@link #transact(Duration)}, with the reply wrapped in {@code view}, the caller's own: allocates nothing,
+     * for request loops. The view is the caller's to reuse (it then shows the reply of the call it was last
+     * passed to); kept past this thread's next call on the connection, it throws {@link IllegalStateException}.
+     *
+     * @return {@code view}, or {@code null} for a bare acknowledgement
+     */
+    public GenlMessage transact(Duration timeout, GenlMessage view) throws NetlinkException {
+        Objects.requireNonNull(view, "view");
+        Caller me = caller();
+        return calls.transact(me, me.request, timeout, view);
     }
 
     GenlMessage transact(Request sent, Duration timeout) throws NetlinkException {
-        return calls.transact(caller(), sent, timeout);
+        return calls.transact(caller(), sent, timeout, null);
     }
 
     /**
@@ -649,7 +664,8 @@ public final class GenlConnection implements AutoCloseable {
                 return null;
             }
             NotificationWait w = me.notificationWait;
-            return me.request.reply().wrap(me.receiveBuffer, w.offset(), length, w.group(), me.generation);
+            // A view of its own: one kept past the thread's next call fails rather than show a later message.
+            return new GenlMessage().wrap(me.receiveBuffer, w.offset(), length, w.group(), me.generation);
         } finally {
             exchange.exit();
         }

@@ -16,11 +16,6 @@ final class Request {
 
     private final MemorySegment buffer;
     private final AttributeWriter writer;
-    /**
-     * The view its replies and dump parts are handed out in: one per request, so that reading the controller's
-     * answers re-wraps nothing the caller holds, and the caller's views of an older reply fail instead.
-     */
-    private final GenlMessage reply = new GenlMessage();
     private boolean prepared;
     /** Where the request's netlink header is in {@link #buffer}. */
     private int start;
@@ -163,10 +158,6 @@ final class Request {
 
     boolean wantsAck() {
         return (flags & LibNl.NLM_F_ACK()) != 0;
-    }
-
-    GenlMessage reply() {
-        return reply;
     }
 
     int sequence() {

@@ -1055,6 +1055,8 @@ public final class JavaGenerator {
         }
         s.line("private AttributeWriter out;");
         if (hasReply && !dump) {
+            s.line("/** The reply's view, this request object's own: rewrapped by each call, so a call allocates nothing. */");
+            s.line("private final GenlMessage view = new GenlMessage();");
             s.line("private GenlMessage message;");
         }
         if (!dump) {
@@ -1130,7 +1132,7 @@ public final class JavaGenerator {
             s.line("throw new IllegalStateException(OPERATION + \": this request was added to a GenlBatch: run it with\"");
             s.line("        + \" GenlBatch.execute() and read its outcome with GenlBatch.reply(int)\");");
             s.close("}");
-            s.line("GenlMessage message = client.connection().transact(timeout);");
+            s.line("GenlMessage message = client.connection().transact(timeout, view);");
             s.open("if (message == null) {");
             s.line("throw new IllegalStateException(OPERATION + \": the kernel acknowledged without a reply\");");
             s.close("}");

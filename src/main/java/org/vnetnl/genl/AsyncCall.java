@@ -61,7 +61,7 @@ final class AsyncCall extends Pending {
         }
         if (received > capacity) {
             finish(new NetlinkException(Errno.EMSGSIZE, request.operation(), request.sequence(), "a datagram of "
-                    + received + " bytes was truncated to " + capacity + " bytes: raise Options.receiveBufferSize"));
+                    + received + " bytes was truncated to " + capacity + " bytes: raise ConnectionOptions.receiveBufferSize"));
             return;
         }
         cursor.over(buffer, at, at + (int) received);

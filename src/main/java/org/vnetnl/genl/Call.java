@@ -69,7 +69,7 @@ final class Call extends Pending {
         if (received > capacity) {
             finish(exchange, new NetlinkException(Errno.EMSGSIZE, request.operation(), request.sequence(),
                     "a datagram of " + received + " bytes was truncated to " + capacity
-                            + " bytes: raise Options.receiveBufferSize"));
+                            + " bytes: raise ConnectionOptions.receiveBufferSize"));
             return;
         }
         cursor.over(buffer, at, at + (int) received);
@@ -113,7 +113,7 @@ final class Call extends Pending {
             replyOffset = 0;
         } else {
             failure = new NetlinkException(Errno.EMSGSIZE, request.operation(), request.sequence(), "a reply of "
-                    + length + " bytes does not fit the receive buffer: raise Options.receiveBufferSize");
+                    + length + " bytes does not fit the receive buffer: raise ConnectionOptions.receiveBufferSize");
         }
         replyLength = length;
     }

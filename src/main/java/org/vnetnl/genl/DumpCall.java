@@ -56,7 +56,7 @@ final class DumpCall extends Pending {
             exchange.countStale(buffer, at, end);
         } else if (received > capacity) {
             failure = new NetlinkException(Errno.EMSGSIZE, request.operation(), request.sequence(), "a dump part of "
-                    + received + " bytes was truncated to " + capacity + " bytes: raise Options.receiveBufferSize");
+                    + received + " bytes was truncated to " + capacity + " bytes: raise ConnectionOptions.receiveBufferSize");
             abandoned = true;
             exchange.wake(this);
         } else if (inPlace && buffer == caller.receiveBuffer && at == 0 && backlog.isEmpty()) {

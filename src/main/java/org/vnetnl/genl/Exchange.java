@@ -2,8 +2,6 @@ package org.vnetnl.genl;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
-import java.util.Objects;
-import java.util.OptionalInt;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -185,7 +183,7 @@ final class Exchange implements AutoCloseable {
     }
 
     /**
-     * Waits for room for one more call in flight (see {@code Options.maxCallsInFlight}); a thread alone never
+     * Waits for room for one more call in flight (see {@code ConnectionOptions.maxCallsInFlight}); a thread alone never
      * waits. Pair with {@link #releaseCall()}.
      *
      * @throws NetlinkCancelledException if the thread is interrupted while it waits
@@ -595,31 +593,6 @@ final class Exchange implements AutoCloseable {
             return notifications.size();
         } finally {
             lock.unlock();
-        }
-    }
-
-    /**
-     * Joins ({@code join}) or leaves the multicast group {@code groupName} of {@code family}.
-     *
-     * @throws IllegalArgumentException if the family has no such group
-     */
-    void changeGroup(Family family, String groupName, boolean join) throws NetlinkException {
-        Objects.requireNonNull(family, "family");
-        Objects.requireNonNull(groupName, "groupName");
-        OptionalInt group = family.multicastGroup(groupName);
-        if (group.isEmpty()) {
-            throw new IllegalArgumentException("family " + family.name() + " has no multicast group \"" + groupName
-                    + "\"; its groups are " + family.multicastGroups().keySet());
-        }
-        enter();
-        try {
-            int rc = join ? joinGroup(group.getAsInt()) : leaveGroup(group.getAsInt());
-            if (rc < 0) {
-                throw new NetlinkException(-rc, (join ? "join " : "leave ") + family.name() + " group \""
-                        + groupName + "\"", 0, "setsockopt failed");
-            }
-        } finally {
-            exit();
         }
     }
 

@@ -27,7 +27,7 @@ import org.vnetnl.internal.libnl.LibNl;
  * offset and the attribute's name, as {@link GenlConnection#transact} would have thrown it. A batch holds doit
  * requests only: dumps go through {@link GenlConnection#dump}.
  *
- * <p><b>Memory.</b> The batch's send buffer ({@link GenlConnection.Options#sendBufferSize()} bytes, the largest
+ * <p><b>Memory.</b> The batch's send buffer ({@link ConnectionOptions#sendBufferSize()} bytes, the largest
  * datagram the socket is set up to send) and its reply slots ({@link #capacity()} + 1 of
  * {@code replySize} bytes each, one datagram each) are allocated once, in an arena of the batch's own, and freed
  * by {@link #close()} (or, for a batch nobody closed, once it is unreachable). A round allocates nothing per entry on its success path (the JDK's errno capture
@@ -40,7 +40,7 @@ import org.vnetnl.internal.libnl.LibNl;
  * {@link IllegalArgumentException} (the headers do not fit) and the writer {@link IllegalStateException} (an
  * attribute does not fit), and the caller executes what it has and adds the rest to the next round. A reply
  * longer than {@code replySize} fails its own entry with EMSGSIZE. When the socket's receive buffer
- * ({@link GenlConnection.Options#socketReceiveBufferSize()}) cannot hold all the replies at once, the kernel
+ * ({@link ConnectionOptions#socketReceiveBufferSize()}) cannot hold all the replies at once, the kernel
  * drops some (ENOBUFS): the replies that arrived are delivered, and every entry whose reply was lost fails with
  * ENOBUFS, never silently (its request was still carried out by the kernel).
  *
@@ -64,6 +64,7 @@ public final class GenlBatch implements AutoCloseable {
 
     private final GenlConnection connection;
     private final Exchange exchange;
+    private final Calls calls;
     private final Arena arena;
     private final Cleaner.Cleanable release;
     private final BufferGeneration generation = new BufferGeneration();
@@ -96,8 +97,8 @@ public final class GenlBatch implements AutoCloseable {
     private int firstSequence;
 
     /** See {@link GenlConnection#newBatch(int, int)}: checks the sizes, then makes the batch. */
-    static GenlBatch create(GenlConnection connection, Exchange exchange, int sendBufferSize, int capacity,
-                            int replySize) {
+    static GenlBatch create(GenlConnection connection, Exchange exchange, Calls calls, int sendBufferSize,
+                            int capacity, int replySize) {
         if (capacity < 1 || capacity > GenlConnection.MAX_BATCH) {
             throw new IllegalArgumentException("a batch holds 1.." + GenlConnection.MAX_BATCH + " requests, got "
                     + capacity);
@@ -112,11 +113,13 @@ public final class GenlBatch implements AutoCloseable {
             throw new IllegalArgumentException("replySize " + replySize + " is too large: " + (capacity + 1)
                     + " reply slots of it exceed 2 GiB");
         }
-        return new GenlBatch(connection, exchange, sendBufferSize, capacity, (int) slotSize);
+        return new GenlBatch(connection, exchange, calls, sendBufferSize, capacity, (int) slotSize);
     }
 
-    GenlBatch(GenlConnection connection, Exchange exchange, int sendBufferSize, int capacity, int replySize) {
+    GenlBatch(GenlConnection connection, Exchange exchange, Calls calls, int sendBufferSize, int capacity,
+              int replySize) {
         this.connection = connection;
+        this.calls = calls;
         this.exchange = exchange;
         this.arena = Arena.ofShared();
         try {
@@ -210,7 +213,7 @@ public final class GenlBatch implements AutoCloseable {
 
     /** Checks that one more entry of {@code headers} bytes fits and returns where it starts. */
     private int startEntry(int flags, boolean dump, int headers) {
-        connection.checkBatchable();
+        calls.checkBatchable(connection.caller());
         checkOpen();
         if (dump) {
             throw new IllegalArgumentException("a batch holds doit requests only, not NLM_F_DUMP: run dumps with"
@@ -226,7 +229,7 @@ public final class GenlBatch implements AutoCloseable {
         int at = size == 0 ? 0 : sealLast();
         if (at + headers > sendBuffer.byteSize()) {
             throw new IllegalArgumentException("the batch's send buffer (" + sendBuffer.byteSize() + " bytes,"
-                    + " Options.sendBufferSize) has no room for request " + (size + 1) + " after " + at
+                    + " ConnectionOptions.sendBufferSize) has no room for request " + (size + 1) + " after " + at
                     + " bytes: execute it and add the rest to the next round");
         }
         return at;
@@ -271,7 +274,7 @@ public final class GenlBatch implements AutoCloseable {
      *         still open
      */
     public void execute(Duration timeout) throws NetlinkException {
-        long timeoutNanos = GenlConnection.checkTimeout(timeout);
+        long timeoutNanos = Calls.checkTimeout(timeout);
         if (!use.compareAndSet(0, 1)) {
             throw new IllegalStateException(use.get() == CLOSED ? "the batch is closed"
                     : "the batch is being executed by another thread: use one batch per thread");
@@ -279,7 +282,7 @@ public final class GenlBatch implements AutoCloseable {
         try {
             exchange.enter();
             try {
-                connection.checkBatchable();
+                calls.checkBatchable(connection.caller());
                 int length = seal();
                 // The replies of an earlier round live in the slots about to be received into.
                 generation.advance();
@@ -631,7 +634,7 @@ public final class GenlBatch implements AutoCloseable {
                     failEntry(i, new NetlinkException(Errno.ENOBUFS, entries[i].operation(),
                             entries[i].sequence(), "the socket's receive buffer overran during a batch of " + size
                                     + " requests and nothing more is queued: the kernel dropped this reply (the"
-                                    + " request was carried out); raise Options.socketReceiveBufferSize or send"
+                                    + " request was carried out); raise ConnectionOptions.socketReceiveBufferSize or send"
                                     + " smaller batches"));
                 }
             }

@@ -27,7 +27,7 @@ final class Sockets {
 
     private Sockets() {}
 
-    static Opened open(GenlConnection owner, GenlConnection.SocketOpener opener, GenlConnection.Options options)
+    static Opened open(GenlConnection owner, SocketOpener opener, ConnectionOptions options)
             throws NetlinkException {
         Arena arena = Arena.ofShared();
         NetlinkSocket socket;

@@ -39,7 +39,7 @@ class ReplyViewLifetimeTest {
 
     @BeforeEach
     void open() throws NetlinkException {
-        connection = new GenlConnection(GenlConnection.Options.defaults().withDumpSockets(0), (arena, options) -> socket);
+        connection = new GenlConnection(ConnectionOptions.defaults().withDumpSockets(0), (arena, options) -> socket);
         MemorySegment message = MemorySegment.ofArray(new byte[128]);
         AttributeWriter attributes = new AttributeWriter().wrap(message, MessageHeader.GENL_PAYLOAD,
                 128 - MessageHeader.GENL_PAYLOAD);

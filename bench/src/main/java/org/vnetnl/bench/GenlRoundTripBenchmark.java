@@ -7,13 +7,14 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
+import org.vnetnl.bench.ffm.CHeaders;
 import org.vnetnl.genl.AttributeReader;
 import org.vnetnl.genl.AttributeWriter;
+import org.vnetnl.genl.ConnectionOptions;
 import org.vnetnl.genl.Family;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.NetlinkException;
-import org.vnetnl.bench.ffm.CHeaders;
 import org.vnetnl.ynl.AttributeSet;
 import org.vnetnl.ynl.SpecLoader;
 import org.vnetnl.ynl.YnlSpec;
@@ -69,7 +70,7 @@ public class GenlRoundTripBenchmark extends RoundTripBenchmark {
                 headerDevName = spec.attributeSet("header").attribute("dev-name").orElseThrow().value();
                 String netns = Payloads.netns();
                 connection = netns == null ? GenlConnection.open()
-                        : GenlConnection.openInNamespace(netns, GenlConnection.Options.defaults());
+                        : GenlConnection.openInNamespace(netns, ConnectionOptions.defaults());
                 family = connection.family(Payloads.ETHTOOL_FAMILY);
                 rxCount = -1; // unknown until the first reply, which fails the trial at once when it has none
                 rxCount = channelsGet();

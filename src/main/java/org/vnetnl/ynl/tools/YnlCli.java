@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.vnetnl.genl.AttributeKind;
+import org.vnetnl.genl.ConnectionOptions;
 import org.vnetnl.genl.FamilyPolicy;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.NetlinkException;
@@ -28,10 +29,10 @@ import org.vnetnl.ynl.YnlSpec;
 import org.vnetnl.ynl.client.Notification;
 import org.vnetnl.ynl.client.YnlClient;
 
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The Java twin of the kernel's {@code tools/net/ynl/cli.py}: any netlink family from its YNL spec, generic netlink
@@ -231,8 +232,8 @@ public final class YnlCli implements Callable<Integer> {
         if (netns != null) {
             try {
                 inNamespace = family.isNetlinkRaw()
-                        ? GenlConnection.openRawInNamespace(netns, family.protonum(), GenlConnection.Options.defaults())
-                        : GenlConnection.openInNamespace(netns, GenlConnection.Options.defaults());
+                        ? GenlConnection.openRawInNamespace(netns, family.protonum(), ConnectionOptions.defaults())
+                        : GenlConnection.openInNamespace(netns, ConnectionOptions.defaults());
             } catch (NetlinkException | IllegalArgumentException e) {
                 // Nothing was sent yet: the namespace named is missing, not one, or not enterable.
                 error("--netns " + netns + ": " + (e instanceof NetlinkException n

@@ -131,7 +131,7 @@ final class Calls {
             } catch (NetlinkCancelledException e) {
                 return CompletableFuture.failedFuture(e);
             }
-            exchange.startAsync(call);
+            exchange.futures().start(call);
             long result = exchange.send(sent.buffer(), length);
             if (result < 0) {
                 call.failNow(new NetlinkException(Exchange.errnoOf(result), sent.operation(), sent.sequence(),
@@ -139,7 +139,7 @@ final class Calls {
                 return call.future;
             }
             call.sent = true;
-            CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS).execute(() -> exchange.timeOut(call));
+            CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS).execute(() -> exchange.futures().timeOut(call));
             return call.future;
         } finally {
             exchange.exit();
@@ -173,7 +173,7 @@ final class Calls {
             }
             if (extra == null) {
                 DumpCall dump = new DumpCall(exchange, me, sent);
-                if (exchange.tryClaimDumpSlot(dump)) {
+                if (exchange.dumpSlot().tryClaim(dump)) {
                     return dump.run(timeoutNanos, timeout, onInterrupt, handler);
                 }
                 return runDump(exchange, dump, me, timeoutNanos, timeout, onInterrupt, handler);
@@ -197,7 +197,7 @@ final class Calls {
     /** Runs {@code dump} on {@code on} once the dump before it there has ended. */
     private static DumpResult runDump(Exchange on, DumpCall dump, Caller me, long timeoutNanos, Duration timeout,
                                       DumpInterruptPolicy onInterrupt, DumpHandler handler) throws NetlinkException {
-        if (!on.claimDumpSlot(dump, me, timeoutNanos)) {
+        if (!on.dumpSlot().claim(dump, me, timeoutNanos)) {
             throw new NetlinkTimeoutException("wait for the dump before " + dump.operation() + " to end", 0, timeout);
         }
         return dump.run(timeoutNanos, timeout, onInterrupt, handler);

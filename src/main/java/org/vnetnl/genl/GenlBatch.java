@@ -565,7 +565,7 @@ public final class GenlBatch implements AutoCloseable {
                 } catch (MalformedMessageException e) {
                     int index = indexOf(MessageHeader.sequence(buffer, at));
                     if (index >= 0) {
-                        failEntry(index, Call.badMessage(entries[index], e));
+                        failEntry(index, OneRequestWait.badMessage(entries[index], e));
                     }
                     break;
                 }
@@ -587,7 +587,7 @@ public final class GenlBatch implements AutoCloseable {
                     try {
                         error = ReplyParser.errorCode(buffer, cursor.offset(), cursor.length());
                     } catch (MalformedMessageException e) {
-                        failEntry(index, Call.badMessage(entry, e));
+                        failEntry(index, OneRequestWait.badMessage(entry, e));
                         continue;
                     }
                     if (error != 0) {

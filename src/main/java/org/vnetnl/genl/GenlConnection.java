@@ -330,8 +330,8 @@ public final class GenlConnection implements AutoCloseable {
     public static final int MIN_BATCH_REPLY_SIZE = 4096;
 
     /**
-     * A batch of up to {@code capacity} requests whose reply slots hold {@link ConnectionOptions#receiveBufferSize()} bytes
-     * each; see {@link #newBatch(int, int)}.
+     * A batch of up to {@code capacity} requests whose reply slots hold
+     * {@link ConnectionOptions#receiveBufferSize()} bytes each; see {@link #newBatch(int, int)}.
      */
     public GenlBatch newBatch(int capacity) {
         return newBatch(capacity, options.receiveBufferSize());
@@ -339,9 +339,9 @@ public final class GenlConnection implements AutoCloseable {
 
     /**
      * A reusable batch: up to {@code capacity} requests sent in one datagram, their replies read with
-     * {@code recvmmsg}. Its buffers ({@link ConnectionOptions#sendBufferSize()} bytes to send, {@code capacity + 1} reply
-     * slots of {@code replySize} bytes) are allocated now and freed by {@link GenlBatch#close()}: make a batch once
-     * and reuse it, round after round.
+     * {@code recvmmsg}. Its buffers ({@link ConnectionOptions#sendBufferSize()} bytes to send, {@code capacity + 1}
+     * reply slots of {@code replySize} bytes) are allocated now and freed by {@link GenlBatch#close()}: make a batch
+     * once and reuse it, round after round.
      *
      * @param replySize the longest reply datagram expected; a longer one fails its entry with EMSGSIZE
      * @throws IllegalArgumentException if {@code capacity} is not 1..{@value #MAX_BATCH} or {@code replySize} is

@@ -59,7 +59,7 @@ final class ReplyParser {
      * @param sequence its sequence number
      */
     record SentRequest(MemorySegment segment, int attributesStart, int length, AttributePolicy schema,
-                       String operation, int sequence) {
+                       String operation, int sequence) implements OneRequestWait.Sent {
     }
 
     /**

@@ -12,7 +12,7 @@ import org.vnetnl.internal.libnl.LibNl;
  * two, the caller's and the controller's, so a family lookup never overwrites a prepared request; a
  * {@link GenlBatch} has one per entry, side by side in its send buffer and sharing one writer.
  */
-final class Request {
+final class Request implements OneRequestWait.Sent {
 
     private final MemorySegment buffer;
     private final AttributeWriter writer;
@@ -160,7 +160,8 @@ final class Request {
         return (flags & LibNl.NLM_F_ACK()) != 0;
     }
 
-    int sequence() {
+    @Override
+    public int sequence() {
         return sequence;
     }
 
@@ -174,7 +175,8 @@ final class Request {
     }
 
     /** How errors name this request. */
-    String operation() {
+    @Override
+    public String operation() {
         if (operation != null) {
             return operation;
         }

@@ -62,7 +62,8 @@ public final class EchoReply {
     /** The reader; each of its accessors fails once the bytes it indexed are gone. */
     private AttrReader reply() {
         if (reply == null) {
-            throw new IllegalStateException("this EchoReply shows no reply yet: pass it to EchoBatch.reply(int, EchoReply)");
+            throw new IllegalStateException("this EchoReply shows no reply yet: pass it to"
+                    + " EchoBatch.reply(int, EchoReply)");
         }
         return reply;
     }

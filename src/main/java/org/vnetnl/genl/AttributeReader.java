@@ -51,11 +51,13 @@ import java.nio.charset.StandardCharsets;
  * values are read unaligned.
  *
  * <p><b>Validity.</b> A reader handed out by a connection (through {@link GenlMessage#attributes()}, and the
- * nested readers wrapped from it) reads the connection's receive buffer and is valid until the connection
- * receives again; after that every accessor and {@link #next()} throws {@link IllegalStateException} rather than
- * read the next reply's bytes. A reader wrapped by the caller is never invalidated.
+ * nested readers wrapped from it) reads the receive buffer of the thread it was handed to (or a batch's reply
+ * slots) and is valid as long as its message: until that thread's next call on the connection (or the batch's
+ * next round); after that every accessor and {@link #next()} throws {@link IllegalStateException} rather than
+ * read later bytes. A reader wrapped by the caller is never invalidated.
  *
- * <p>Instances are not thread-safe; use one per thread.
+ * <p><b>Threads.</b> Not thread-safe, and not checked: used by one thread at a time, as a {@link StringBuilder}
+ * is (see the package documentation). The validity check is a check of time, not of threads.
  */
 public final class AttributeReader {
 

@@ -44,9 +44,13 @@ import org.vnetnl.internal.libnl.LibNl;
  * drops some (ENOBUFS): the replies that arrived are delivered, and every entry whose reply was lost fails with
  * ENOBUFS, never silently (its request was still carried out by the kernel).
  *
- * <p><b>Threads.</b> A batch is used by one thread at a time (it holds one round of requests and their outcomes):
- * an {@code execute} while another runs throws {@link IllegalStateException}. Threads that run batches at once
- * make one batch each; they share the connection, whose other calls go on meanwhile.
+ * <p><b>Threads.</b> Not thread-safe, and not checked on each access: a batch, the writer its {@link #add}
+ * returns and the reply views it hands out are used by one thread at a time, as a {@link StringBuilder} is (see
+ * the package documentation); the batch may pass to another thread through something that orders the two. Where
+ * overlapping use would free or overwrite memory another thread is reading, it is refused on a best-effort basis:
+ * an {@code execute} while another runs, and a {@link #close()} during one, throw {@link IllegalStateException}.
+ * Threads that run batches at once make one batch each; they share the connection, whose other calls go on
+ * meanwhile.
  *
  * <p><b>Timeouts, cancellation</b> are those of {@link GenlConnection#transact}: entries still unanswered when the timeout passes fail with
  * {@link NetlinkTimeoutException}; {@link Thread#interrupt()} or {@link GenlConnection#close()} from another

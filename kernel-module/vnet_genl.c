@@ -135,12 +135,42 @@ int vnet_nl_nl_echo_doit(struct sk_buff *skb, struct genl_info *info)
 /* ---- Devices --------------------------------------------------------------- */
 
 /*
+ * dev->name is rewritten in place under RTNL (SIOCSIFNAME, "ip link set
+ * name", a move to another namespace): read without RTNL it can be half the
+ * old name and half the new one, or lack its NUL. The core's reader that
+ * needs no RTNL, netdev_copy_name() (a seqlock, Linux 6.9), is not exported
+ * to modules, and Linux 6.1 has none: copy the name under RTNL.
+ */
+static void vnet_nl_copy_name(struct net_device *dev, char *name)
+{
+	rtnl_lock();
+	strscpy(name, dev->name, IFNAMSIZ);
+	rtnl_unlock();
+}
+
+/*
+ * Whether @name_attr differs from @dev's name: compared with the name itself
+ * when the caller holds RTNL, else with a copy taken under RTNL.
+ */
+static bool vnet_nl_name_differs(const struct nlattr *name_attr, struct net_device *dev,
+				 bool rtnl_held)
+{
+	char name[IFNAMSIZ];
+
+	if (rtnl_held)
+		return nla_strcmp(name_attr, dev->name) != 0;
+	vnet_nl_copy_name(dev, name);
+	return nla_strcmp(name_attr, name) != 0;
+}
+
+/*
  * The vnet device named by IFINDEX and/or IFNAME in the requester's network
  * namespace, with a reference the caller drops with dev_put(). Only under
  * RTNL does the answer stay true: a device can be moved to another namespace
- * or deleted as soon as this returns.
+ * or deleted as soon as this returns. @rtnl_held: whether the caller holds
+ * RTNL (the name check takes it otherwise).
  */
-static struct net_device *vnet_nl_get_dev(struct genl_info *info)
+static struct net_device *vnet_nl_get_dev(struct genl_info *info, bool rtnl_held)
 {
 	struct nlattr *index_attr = info->attrs[VNET_NL_ATTR_IFINDEX];
 	struct nlattr *name_attr = info->attrs[VNET_NL_ATTR_IFNAME];
@@ -161,7 +191,7 @@ static struct net_device *vnet_nl_get_dev(struct genl_info *info)
 					    "no device with this VNET_NL_ATTR_IFINDEX");
 			return ERR_PTR(-ENODEV);
 		}
-		if (name_attr && nla_strcmp(name_attr, dev->name)) {
+		if (name_attr && vnet_nl_name_differs(name_attr, dev, rtnl_held)) {
 			dev_put(dev);
 			NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
 					    "VNET_NL_ATTR_IFNAME does not match VNET_NL_ATTR_IFINDEX");
@@ -183,20 +213,6 @@ static struct net_device *vnet_nl_get_dev(struct genl_info *info)
 		return ERR_PTR(-EOPNOTSUPP);
 	}
 	return dev;
-}
-
-/*
- * dev->name is rewritten in place under RTNL (SIOCSIFNAME, "ip link set
- * name", a move to another namespace): read without RTNL it can be half the
- * old name and half the new one, or lack its NUL. The core's reader that
- * needs no RTNL, netdev_copy_name() (a seqlock, Linux 6.9), is not exported
- * to modules, and Linux 6.1 has none: copy the name under RTNL.
- */
-static void vnet_nl_copy_name(struct net_device *dev, char *name)
-{
-	rtnl_lock();
-	strscpy(name, dev->name, IFNAMSIZ);
-	rtnl_unlock();
 }
 
 /* @name: the device's name, read under RTNL (see vnet_nl_copy_name()). */
@@ -275,7 +291,7 @@ int vnet_nl_nl_get_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int err;
 
-	dev = vnet_nl_get_dev(info);
+	dev = vnet_nl_get_dev(info, false);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
 
@@ -361,7 +377,7 @@ int vnet_nl_nl_set_link_doit(struct sk_buff *skb, struct genl_info *info)
 	 * requester's namespace now.
 	 */
 	rtnl_lock();
-	dev = vnet_nl_get_dev(info);
+	dev = vnet_nl_get_dev(info, true);
 	if (IS_ERR(dev)) {
 		err = PTR_ERR(dev);
 	} else {
@@ -378,7 +394,7 @@ int vnet_nl_nl_reset_stats_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net_device *dev;
 
-	dev = vnet_nl_get_dev(info);
+	dev = vnet_nl_get_dev(info, false);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
 

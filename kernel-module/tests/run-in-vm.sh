@@ -13,7 +13,7 @@
 #
 # Where the module is loaded already (the Vagrant machine), the checks that do
 # not unload it run too, as root, with the client from PATH:
-# PktgenAndRenameModuleTest runs pktgen and rename_vs_get_stats that way in
+# PktgenAndRenameModuleTest runs pktgen and the rename checks that way in
 # mvn verify.
 set -u
 
@@ -656,6 +656,30 @@ check_rename_vs_get_stats() {
 	fi
 }
 
+# GET_STATS given both IFINDEX and IFNAME compares the name with the device's:
+# during renames between two names of the same length that differ in both of
+# their 8-byte words, a name mixed from the two (which the device never has)
+# must be refused every time, never accepted by a compare that met a rename
+# half-way.
+check_rename_vs_name_check() {
+	local seconds=${VNET_TEST_RENAME_SECONDS:-20} ifindex
+	build_race_tool || return
+	ip link del vnc-aaaa-aaaaaa 2>/dev/null
+	ip link del vnc-bbbb-bbbbbb 2>/dev/null
+	if ! ip link add vnc-aaaa-aaaaaa type vnet 2>"$scratch/err"; then
+		fail "ip link add vnc-aaaa-aaaaaa type vnet" "$(cat "$scratch/err")"
+		return
+	fi
+	ifindex=$(cat /sys/class/net/vnc-aaaa-aaaaaa/ifindex)
+	run "$race_tool" rename-vs-name-check "$ifindex" vnc-aaaa-aaaaaa vnc-bbbb-bbbbbb "$seconds"
+	ip link del vnc-aaaa-aaaaaa 2>/dev/null || ip link del vnc-bbbb-bbbbbb 2>/dev/null
+	if [ "$status" = 0 ]; then
+		pass "GET_STATS by index and a mixed name during $seconds s of renames: always refused ($out)"
+	else
+		fail "GET_STATS by index and a mixed name during renames: always refused" "$(details | head -n 20)"
+	fi
+}
+
 # The kernel's own YNL client speaks the family from the spec alone.
 check_ynl_cli() {
 	local ynl
@@ -706,7 +730,7 @@ require_family_registered
 
 # Every check, or only those named on the command line (without "check_").
 if [ $# -eq 0 ]; then
-	set -- ctrl_listing load_cycles echo_all other_rejections echo_event link_events traffic strict_header_and_per_op_policy stats_vs_delete reset_vs_get link_event_after_state_change rtnl_waiters pktgen rename_vs_get_stats ynl_cli unload_with_clients taint
+	set -- ctrl_listing load_cycles echo_all other_rejections echo_event link_events traffic strict_header_and_per_op_policy stats_vs_delete reset_vs_get link_event_after_state_change rtnl_waiters pktgen rename_vs_get_stats rename_vs_name_check ynl_cli unload_with_clients taint
 fi
 for name in "$@"; do
 	if ! declare -F "check_$name" >/dev/null; then

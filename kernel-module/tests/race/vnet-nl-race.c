@@ -28,6 +28,14 @@
  *       NAME_A or NAME_B, whole, with its NUL as the payload's last byte.
  *       Prints the replies, the renames and the bad names (the first ones
  *       escaped on stderr); fails if any name was bad or no rename was made.
+ *   rename-vs-name-check IFINDEX NAME_A NAME_B SECONDS
+ *       The same renames, while the main thread sends GET_STATS by IFINDEX
+ *       with an IFNAME that mixes the two names (NAME_B's first bytes, NAME_A's
+ *       last ones, every split, and the other way round): a name the device
+ *       never has, which the module must refuse every time with EINVAL. An
+ *       answer with statistics means the module compared with a name caught
+ *       half-way through a rename. Prints the refusals, the renames and the
+ *       wrong acceptances; fails if any, or if no rename was made.
  *
  * Exit status: 0 when every check held, 1 when one failed, 2 usage, 3 setup.
  */
@@ -528,23 +536,87 @@ static int check_replies(const char *buf, ssize_t n, const char *const names[2],
 	return replies;
 }
 
-static int rename_vs_get(unsigned int ifindex, const char *name_a, const char *name_b, double seconds)
+/* What one mode makes of one datagram of answers: how many it held, or -1 to stop. */
+typedef int (*answer_counter)(const char *buf, ssize_t n, void *counts);
+
+/*
+ * Sends BATCH (RENAME_BATCH requests of SIZE bytes in all, one datagram, no
+ * ACK) again and again for SECONDS while a thread renames the device between
+ * RN's two names, hands every datagram of answers to COUNT, and returns the
+ * exit status: failed after a failed send, receive, count or rename, or when
+ * no rename was made.
+ */
+static int race_renames(struct renaming *rn, const void *batch, size_t size, double seconds,
+			answer_counter count, void *counts)
 {
-	struct renaming rn = { .names = { name_a, name_b } };
-	struct stats_request batch[RENAME_BATCH];
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	uint64_t replies = 0, bad = 0;
 	double end = now_s() + seconds;
 	char buf[8192] __attribute__((aligned(4)));
 	pthread_t thread;
-	int fd, i, status = 0;
+	int fd, status = 0;
 
-	nl_socket_free(open_socket());	/* resolves the family */
 	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
 	if (fd < 0) {
 		fprintf(stderr, "%s: socket: %s\n", prog, strerror(errno));
 		return EXIT_SETUP;
 	}
+	pthread_create(&thread, NULL, renamer, rn);
+	while (now_s() < end && !atomic_load(&rn->error) && !status) {
+		int pending = RENAME_BATCH;
+
+		if (sendto(fd, batch, size, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
+			fprintf(stderr, "%s: sendto: %s\n", prog, strerror(errno));
+			status = EXIT_FAILED;
+		}
+		while (!status && pending > 0) {
+			ssize_t n = recv(fd, buf, sizeof(buf), 0);
+			int got = n < 0 ? -1 : count(buf, n, counts);
+
+			if (n < 0)
+				fprintf(stderr, "%s: recv: %s\n", prog, strerror(errno));
+			if (got < 0) {
+				status = EXIT_FAILED;
+				break;
+			}
+			pending -= got;
+		}
+	}
+	atomic_store(&stop, true);
+	pthread_join(thread, NULL);
+	close(fd);
+	if (atomic_load(&rn->error)) {
+		fprintf(stderr, "%s: SIOCSIFNAME: %s\n", prog, strerror(atomic_load(&rn->error)));
+		status = EXIT_FAILED;
+	} else if (!rn->renames) {
+		fprintf(stderr, "%s: no rename was made\n", prog);
+		status = EXIT_FAILED;
+	}
+	return status;
+}
+
+struct name_counts {
+	const char *const *names;
+	uint64_t replies, bad;
+};
+
+static int count_names(const char *buf, ssize_t n, void *arg)
+{
+	struct name_counts *c = arg;
+	int got = check_replies(buf, n, c->names, &c->bad);
+
+	if (got > 0)
+		c->replies += got;
+	return got;
+}
+
+static int rename_vs_get(unsigned int ifindex, const char *name_a, const char *name_b, double seconds)
+{
+	struct renaming rn = { .names = { name_a, name_b } };
+	struct name_counts counts = { .names = rn.names };
+	struct stats_request batch[RENAME_BATCH];
+	int i, status;
+
+	nl_socket_free(open_socket());	/* resolves the family */
 	for (i = 0; i < RENAME_BATCH; i++)
 		batch[i] = (struct stats_request) {
 			.nlh = { .nlmsg_len = sizeof(batch[i]), .nlmsg_type = family,
@@ -554,43 +626,115 @@ static int rename_vs_get(unsigned int ifindex, const char *name_a, const char *n
 					.nla_type = VNET_NL_ATTR_IFINDEX },
 			.ifindex = ifindex,
 		};
-
-	pthread_create(&thread, NULL, renamer, &rn);
-	while (now_s() < end && !atomic_load(&rn.error) && !status) {
-		int pending = RENAME_BATCH;
-
-		if (sendto(fd, batch, sizeof(batch), 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
-			fprintf(stderr, "%s: sendto: %s\n", prog, strerror(errno));
-			status = EXIT_FAILED;
-		}
-		while (!status && pending > 0) {
-			ssize_t n = recv(fd, buf, sizeof(buf), 0);
-			int got = n < 0 ? -1 : check_replies(buf, n, rn.names, &bad);
-
-			if (n < 0)
-				fprintf(stderr, "%s: recv: %s\n", prog, strerror(errno));
-			if (got < 0) {
-				status = EXIT_FAILED;
-				break;
-			}
-			pending -= got;
-			replies += got;
-		}
-	}
-	atomic_store(&stop, true);
-	pthread_join(thread, NULL);
-	close(fd);
-	if (atomic_load(&rn.error)) {
-		fprintf(stderr, "%s: SIOCSIFNAME: %s\n", prog, strerror(atomic_load(&rn.error)));
-		status = EXIT_FAILED;
-	} else if (!rn.renames) {
-		fprintf(stderr, "%s: no rename was made\n", prog);
-		status = EXIT_FAILED;
-	}
-	if (bad)
+	status = race_renames(&rn, batch, sizeof(batch), seconds, count_names, &counts);
+	if (counts.bad)
 		status = EXIT_FAILED;
 	printf("%" PRIu64 " replies, %" PRIu64 " renames, %" PRIu64 " torn or unterminated names\n",
-	       replies, rn.renames, bad);
+	       counts.replies, rn.renames, counts.bad);
+	return status;
+}
+
+/* ---- rename-vs-name-check ------------------------------------------------------------ */
+
+#define MIXES_MAX (2 * IFNAMSIZ)
+
+struct named_stats_request {
+	struct nlmsghdr nlh;
+	struct genlmsghdr genl;
+	struct nlattr index_attr;
+	uint32_t ifindex;
+	struct nlattr name_attr;
+	char name[IFNAMSIZ];
+};
+
+/*
+ * The names a rename from one of the names to the other shows half-way: the
+ * first k bytes of one and the rest of the other, for every split k, leaving
+ * out those equal to either name. Both names must have the same length.
+ */
+static int mixed_names(const char *const names[2], char mixes[MIXES_MAX][IFNAMSIZ])
+{
+	size_t len = strlen(names[0]), k;
+	int n = 0, first;
+
+	for (first = 0; first < 2; first++)
+		for (k = 1; k < len; k++) {
+			char *mix = mixes[n];
+
+			memcpy(mix, names[first], k);
+			memcpy(mix + k, names[!first] + k, len - k + 1);
+			if (strcmp(mix, names[0]) && strcmp(mix, names[1]) && n < MIXES_MAX - 1)
+				n++;
+		}
+	return n;
+}
+
+struct check_counts {
+	uint64_t refused, accepted;
+};
+
+/*
+ * Counts one datagram's answers: an EINVAL refusal is right, a GET_STATS
+ * reply is a wrong acceptance; returns the answers seen, or -1 after any
+ * other error.
+ */
+static int count_answers(const char *buf, ssize_t n, void *arg)
+{
+	struct check_counts *c = arg;
+	const struct nlmsghdr *nlh;
+	int answers = 0;
+
+	for (nlh = (const void *)buf; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = NLMSG_DATA(nlh);
+
+			if (e->error != -EINVAL) {
+				fprintf(stderr, "%s: GET_STATS: %s\n", prog, strerror(-e->error));
+				return -1;
+			}
+			c->refused++;
+		} else if (nlh->nlmsg_type == family) {
+			c->accepted++;
+		} else {
+			continue;
+		}
+		answers++;
+	}
+	return answers;
+}
+
+static int rename_vs_name_check(unsigned int ifindex, const char *name_a, const char *name_b, double seconds)
+{
+	struct renaming rn = { .names = { name_a, name_b } };
+	struct check_counts counts = { 0 };
+	struct named_stats_request batch[RENAME_BATCH];
+	char mixes[MIXES_MAX][IFNAMSIZ];
+	int i, n_mixes, status;
+
+	if (strlen(name_a) != strlen(name_b) || strlen(name_a) >= IFNAMSIZ ||
+	    (n_mixes = mixed_names(rn.names, mixes)) == 0) {
+		fprintf(stderr, "%s: NAME_A and NAME_B must differ and have the same length, below %d\n",
+			prog, IFNAMSIZ);
+		return EXIT_USAGE;
+	}
+	nl_socket_free(open_socket());	/* resolves the family */
+	for (i = 0; i < RENAME_BATCH; i++) {
+		batch[i] = (struct named_stats_request) {
+			.nlh = { .nlmsg_len = sizeof(batch[i]), .nlmsg_type = family,
+				 .nlmsg_flags = NLM_F_REQUEST, .nlmsg_seq = i },
+			.genl = { .cmd = VNET_NL_CMD_GET_STATS, .version = VNET_NL_FAMILY_VERSION },
+			.index_attr = { .nla_len = NLA_HDRLEN + sizeof(uint32_t),
+					.nla_type = VNET_NL_ATTR_IFINDEX },
+			.ifindex = ifindex,
+			.name_attr = { .nla_len = NLA_HDRLEN + IFNAMSIZ, .nla_type = VNET_NL_ATTR_IFNAME },
+		};
+		memcpy(batch[i].name, mixes[i % n_mixes], IFNAMSIZ);
+	}
+	status = race_renames(&rn, batch, sizeof(batch), seconds, count_answers, &counts);
+	if (counts.accepted)
+		status = EXIT_FAILED;
+	printf("%" PRIu64 " refused, %" PRIu64 " renames, %" PRIu64 " mixed names accepted\n",
+	       counts.refused, rn.renames, counts.accepted);
 	return status;
 }
 
@@ -652,8 +796,12 @@ int main(int argc, char **argv)
 	if (argc == 6 && !strcmp(argv[1], "rename-vs-get"))
 		return rename_vs_get((unsigned int)strtoul(argv[2], NULL, 10), argv[3], argv[4],
 				     atof(argv[5]));
+	if (argc == 6 && !strcmp(argv[1], "rename-vs-name-check"))
+		return rename_vs_name_check((unsigned int)strtoul(argv[2], NULL, 10), argv[3], argv[4],
+					    atof(argv[5]));
 	fprintf(stderr, "usage: %s get-loop IFNAME SECONDS | reset-vs-get IFNAME SECONDS |\n"
 		"       %s link-follow IFNAME COUNT SECONDS | move IFINDEX NETNS_PATH |\n"
-		"       %s rename-vs-get IFINDEX NAME_A NAME_B SECONDS\n", prog, prog, prog);
+		"       %s rename-vs-get IFINDEX NAME_A NAME_B SECONDS |\n"
+		"       %s rename-vs-name-check IFINDEX NAME_A NAME_B SECONDS\n", prog, prog, prog, prog);
 	return EXIT_USAGE;
 }

@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two of the module's own shell checks ({@code kernel-module/tests/run-in-vm.sh}, which CI runs in the VM on each
+ * Three of the module's own shell checks ({@code kernel-module/tests/run-in-vm.sh}, which CI runs in the VM on each
  * supported kernel), run wherever the module tests run, so in the Vagrant machine too: pktgen must be refused the
  * sharing of one packet between transmissions (the device hands it to its receive path) and count a plain run
- * exactly; GET_STATS must return whole names while the device is renamed. Each check also requires a clean kernel
+ * exactly; GET_STATS must return whole names while the device is renamed, and refuse a name mixed from the two it
+ * is renamed between. Each check also requires a clean kernel
  * log. They need root (pktgen, renames, network configuration).
  */
 @Tag(ModuleSupport.TAG)
@@ -43,5 +44,10 @@ class PktgenAndRenameModuleTest {
     @Test
     void getStatsDuringRenamesReturnsOnlyWholeNames() {
         runChecks("rename_vs_get_stats");
+    }
+
+    @Test
+    void aNameMixedFromTwoRenamesIsAlwaysRefused() {
+        runChecks("rename_vs_name_check");
     }
 }

@@ -248,7 +248,8 @@ public final class GenlConnection implements AutoCloseable {
     /**
      * Sends the calling thread's prepared request and waits for its reply.
      *
-     * @return the reply in a view of its own (allocated: 120 bytes with its attribute reader), valid until this
+     * @return the reply in a view of its own (allocated: the view and its attribute reader, 120 bytes on HotSpot
+     *         with compressed pointers; C2 does not scalar-replace them across the call), valid until this
      *         thread's next call on the connection, after which it throws {@link IllegalStateException}; {@code null}
      *         when the kernel only acknowledged the request (a command without reply sent with
      *         {@link NetlinkFlags#ACK}). {@link #transact(Duration, GenlMessage)} reuses a view of the caller's
@@ -385,7 +386,7 @@ public final class GenlConnection implements AutoCloseable {
      * Returns the next multicast notification: first those kept while requests ran, in arrival order, then new
      * ones from the socket. Any number of threads may wait at once; each notification goes to one of them.
      *
-     * @return the notification, valid until this thread's next call on the connection
+     * @return the notification in a view of its own, valid until this thread's next call on the connection
      * @throws NotificationOverrunException when notifications were lost at this point of the stream; the call
      *         after it continues with the notifications that followed
      * @throws NetlinkTimeoutException if none arrived within {@code timeout}

@@ -22,22 +22,38 @@ import org.vnetnl.internal.MessageHeader;
  *                         SO_RCVBUF
  * @param dumpSockets extra sockets, in the same network namespace, that dumps run on while another dump runs
  *                    (the kernel runs one dump per socket at a time); 0 makes dumps wait for each other
+ * @param receiveTrace shown every datagram the connection's sockets receive, or null (the default): for
+ *                     debugging tools, such as {@code bin/ynl --dbg-small-recv}
  */
 public record ConnectionOptions(int sendBufferSize, int receiveBufferSize, int socketReceiveBufferSize,
-                                int maxPendingNotifications, int maxCallsInFlight, int dumpSockets) {
+                                int maxPendingNotifications, int maxCallsInFlight, int dumpSockets,
+                                ReceiveTrace receiveTrace) {
+
+    /**
+     * The smallest receive buffer: the kernel allocates every message with room for at least a page less its
+     * own bookkeeping, so with less most replies arrive truncated (the kernel's {@code cli.py} has the same floor).
+     */
+    public static final int MIN_RECEIVE_BUFFER_SIZE = 4000;
 
     /**
      * 16 KiB send buffer, 64 KiB receive buffer, system default SO_RCVBUF, 4096 pending notifications, 32
      * calls in flight, 2 extra sockets for dumps.
      */
     public static ConnectionOptions defaults() {
-        return new ConnectionOptions(16 * 1024, 64 * 1024, 0, 4096, 32, 2);
+        return new ConnectionOptions(16 * 1024, 64 * 1024, 0, 4096, 32, 2, null);
+    }
+
+    /** The sizes and limits, with no receive trace. */
+    public ConnectionOptions(int sendBufferSize, int receiveBufferSize, int socketReceiveBufferSize,
+                             int maxPendingNotifications, int maxCallsInFlight, int dumpSockets) {
+        this(sendBufferSize, receiveBufferSize, socketReceiveBufferSize, maxPendingNotifications, maxCallsInFlight,
+                dumpSockets, null);
     }
 
     /** The sizes, with the default limits of {@link #defaults()}. */
     public ConnectionOptions(int sendBufferSize, int receiveBufferSize, int socketReceiveBufferSize,
                              int maxPendingNotifications) {
-        this(sendBufferSize, receiveBufferSize, socketReceiveBufferSize, maxPendingNotifications, 32, 2);
+        this(sendBufferSize, receiveBufferSize, socketReceiveBufferSize, maxPendingNotifications, 32, 2, null);
     }
 
     public ConnectionOptions {
@@ -45,9 +61,9 @@ public record ConnectionOptions(int sendBufferSize, int receiveBufferSize, int s
             throw new IllegalArgumentException("sendBufferSize " + sendBufferSize + " is too small (min "
                     + (MessageHeader.GENL_PAYLOAD + 64) + ")");
         }
-        if (receiveBufferSize < 8 * 1024) {
+        if (receiveBufferSize < MIN_RECEIVE_BUFFER_SIZE) {
             throw new IllegalArgumentException("receiveBufferSize " + receiveBufferSize
-                    + " is too small (min 8192)");
+                    + " is too small (min " + MIN_RECEIVE_BUFFER_SIZE + ")");
         }
         if (socketReceiveBufferSize < 0) {
             throw new IllegalArgumentException("socketReceiveBufferSize must be >= 0, got "
@@ -67,31 +83,37 @@ public record ConnectionOptions(int sendBufferSize, int receiveBufferSize, int s
 
     public ConnectionOptions withSendBufferSize(int bytes) {
         return new ConnectionOptions(bytes, receiveBufferSize, socketReceiveBufferSize, maxPendingNotifications,
-                maxCallsInFlight, dumpSockets);
+                maxCallsInFlight, dumpSockets, receiveTrace);
     }
 
     public ConnectionOptions withReceiveBufferSize(int bytes) {
         return new ConnectionOptions(sendBufferSize, bytes, socketReceiveBufferSize, maxPendingNotifications,
-                maxCallsInFlight, dumpSockets);
+                maxCallsInFlight, dumpSockets, receiveTrace);
     }
 
     public ConnectionOptions withSocketReceiveBufferSize(int bytes) {
         return new ConnectionOptions(sendBufferSize, receiveBufferSize, bytes, maxPendingNotifications,
-                maxCallsInFlight, dumpSockets);
+                maxCallsInFlight, dumpSockets, receiveTrace);
     }
 
     public ConnectionOptions withMaxPendingNotifications(int count) {
         return new ConnectionOptions(sendBufferSize, receiveBufferSize, socketReceiveBufferSize, count,
-                maxCallsInFlight, dumpSockets);
+                maxCallsInFlight, dumpSockets, receiveTrace);
     }
 
     public ConnectionOptions withMaxCallsInFlight(int count) {
         return new ConnectionOptions(sendBufferSize, receiveBufferSize, socketReceiveBufferSize,
-                maxPendingNotifications, count, dumpSockets);
+                maxPendingNotifications, count, dumpSockets, receiveTrace);
     }
 
     public ConnectionOptions withDumpSockets(int count) {
         return new ConnectionOptions(sendBufferSize, receiveBufferSize, socketReceiveBufferSize,
-                maxPendingNotifications, maxCallsInFlight, count);
+                maxPendingNotifications, maxCallsInFlight, count, receiveTrace);
+    }
+
+    /** These options with {@code trace} shown every datagram received (null for none). */
+    public ConnectionOptions withReceiveTrace(ReceiveTrace trace) {
+        return new ConnectionOptions(sendBufferSize, receiveBufferSize, socketReceiveBufferSize,
+                maxPendingNotifications, maxCallsInFlight, dumpSockets, trace);
     }
 }

@@ -33,6 +33,9 @@ final class Sockets {
         NetlinkSocket socket;
         try {
             socket = opener.open(arena, options);
+            if (options.receiveTrace() != null) {
+                socket = new TracedSocket(socket, options.receiveTrace());
+            }
         } catch (NetlinkException | RuntimeException | Error e) {
             arena.close();
             throw e;

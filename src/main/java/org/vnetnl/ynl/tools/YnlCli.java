@@ -119,6 +119,11 @@ public final class YnlCli implements Callable<Integer> {
     @Option(names = "--debug", description = "print the stack trace of an error of the tool itself")
     boolean debug;
 
+    @Option(names = "--dbg-small-recv", arity = "0..1", fallbackValue = "4000", paramLabel = "BYTES",
+            description = "receive into a buffer of this many bytes (4000 if none is given), so that dumps come in"
+                    + " many small parts, and print every datagram received on standard error, as cli.py does")
+    Integer dbgSmallRecv;
+
     /** Exit status for errors of the user's (options, spec, request, namespace). */
     static final int USER_ERROR = 2;
     /** Exit status for errors the kernel returned. */
@@ -187,6 +192,10 @@ public final class YnlCli implements Callable<Integer> {
         if (sleep != null && sleep < 0) {
             return "--sleep " + sleep + ": it takes a number of seconds, 0 or more";
         }
+        if (dbgSmallRecv != null && dbgSmallRecv < ConnectionOptions.MIN_RECEIVE_BUFFER_SIZE) {
+            return "--dbg-small-recv " + dbgSmallRecv + ": at least " + ConnectionOptions.MIN_RECEIVE_BUFFER_SIZE
+                    + " bytes, or replies arrive cut (the kernel gives every message room for about a page)";
+        }
         if (action == null && subscribe == null && sleep == null) {
             return "nothing to do: give --do, --dump, --list-ops, --list-msgs or --subscribe";
         }
@@ -228,12 +237,16 @@ public final class YnlCli implements Callable<Integer> {
             }
             return 0;
         }
+        ConnectionOptions options = ConnectionOptions.defaults();
+        if (dbgSmallRecv != null) {
+            options = options.withReceiveBufferSize(dbgSmallRecv).withReceiveTrace(new ReceivedDatagrams(System.err));
+        }
         GenlConnection inNamespace = null;
         if (netns != null) {
             try {
                 inNamespace = family.isNetlinkRaw()
-                        ? GenlConnection.openRawInNamespace(netns, family.protonum(), ConnectionOptions.defaults())
-                        : GenlConnection.openInNamespace(netns, ConnectionOptions.defaults());
+                        ? GenlConnection.openRawInNamespace(netns, family.protonum(), options)
+                        : GenlConnection.openInNamespace(netns, options);
             } catch (NetlinkException | IllegalArgumentException e) {
                 // Nothing was sent yet: the namespace named is missing, not one, or not enterable.
                 error("--netns " + netns + ": " + (e instanceof NetlinkException n
@@ -242,8 +255,9 @@ public final class YnlCli implements Callable<Integer> {
                 return USER_ERROR;
             }
         }
-        try (GenlConnection closedAfter = inNamespace;
-             YnlClient client = inNamespace == null ? YnlClient.open(family) : YnlClient.on(family, inNamespace)) {
+        try (GenlConnection connection = inNamespace != null ? inNamespace : family.isNetlinkRaw()
+                     ? GenlConnection.openRaw(family.protonum(), options) : GenlConnection.open(options);
+             YnlClient client = YnlClient.on(family, connection)) {
             if (subscribe != null) {
                 client.subscribe(subscribe);
             }

@@ -48,10 +48,8 @@ final class NativeNetlinkSocket implements NetlinkSocket {
     private static final int CONTROL_SIZE = 64;
     private static final int TRUNC_DONTWAIT = LibNl.MSG_TRUNC() | LibNl.MSG_DONTWAIT();
     private static final String OPEN_GENERIC = "open generic netlink socket";
-    /** linux/netlink.h */
-    static final int NETLINK_GENERIC = 16;
-    /** linux/netlink.h; not among the generated bindings, which cover what generic netlink uses. */
-    private static final int NETLINK_GET_STRICT_CHK = 12;
+    static final int NETLINK_GENERIC = LibNl.NETLINK_GENERIC();
+    private static final int NETLINK_GET_STRICT_CHK = LibNl.NETLINK_GET_STRICT_CHK();
 
     /** {@code struct mmsghdr}: a message header and the length recvmmsg received into it. */
     private static final StructLayout MMSGHDR = MemoryLayout.structLayout(msghdr.layout().withName("msg_hdr"),

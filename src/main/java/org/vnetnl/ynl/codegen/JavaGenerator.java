@@ -24,6 +24,7 @@ import org.vnetnl.ynl.SpecConstant;
 import org.vnetnl.ynl.SpecEnum;
 import org.vnetnl.ynl.SpecOperation;
 import org.vnetnl.ynl.SpecSchema;
+import org.vnetnl.ynl.SpecStruct;
 import org.vnetnl.ynl.SpecType;
 import org.vnetnl.ynl.YnlSpec;
 
@@ -73,10 +74,28 @@ import org.vnetnl.ynl.YnlSpec;
  * appended. Derived members ({@code hasX}, {@code xCount}) are named as the spec name with a suffix word
  * ({@code has-x}, {@code x-count}) and follow the same rules.
  *
+ * <h2>Fixed headers, netlink-raw families, sub-messages</h2>
+ * <ul>
+ *   <li>Per {@code struct} {@code T}, a class {@code T} ({@link StructGenerator}): a flyweight with a getter and a
+ *       setter per member. An operation's {@code fixed-header} is zeroed in its request, set with the request's
+ *       setters (one per member) or {@code header()}, and read from a reply with the reader's {@code header()}.
+ *       A binary attribute that holds a struct gets a reader overload taking the struct class.</li>
+ *   <li>A netlink-raw spec ({@code protocol: netlink-raw}) gives {@code F.PROTONUM}; its client runs over a
+ *       connection of that protocol ({@code GenlConnection.openRaw(F.PROTONUM, ...)}), sends requests of the
+ *       message types of the operations' {@code value}s and receives notifications by message type. Its
+ *       {@code do} requests have {@code create()}, {@code excl()}, {@code replace()}, {@code append()} for
+ *       NLM_F_CREATE and the like. There is no {@code checkKernel}: such families publish no policy.</li>
+ *   <li>{@code F.Group}: the multicast groups as an enum, joined with {@code FClient.join(F.Group)} and left
+ *       with {@code leave}: by number for netlink-raw (the spec's {@code value}), by name for generic
+ *       netlink.</li>
+ *   <li>{@code sub-message} attributes ({@link SubMessageGenerator}) and {@code nest-type-value} attributes of one
+ *       or two levels ({@link TypeValueGenerator}).</li>
+ * </ul>
+ *
  * <h2>Not supported</h2>
- * {@code sub-message} and {@code nest-type-value} attributes, fixed headers ({@code fixed-header}) and
- * {@code indexed-array} of strings fail generation with a {@link MalformedSpecException} naming the spec file,
- * the line and the construct. Binary attributes holding a {@code struct} are read as bytes.
+ * {@code nest-type-value} of more than two levels, {@code multi-attr} sub-messages, {@code indexed-array} of
+ * sub-types other than nests, binaries, strings and integers, and netlink-raw operations without a fixed header
+ * fail generation with a {@link MalformedSpecException} naming the spec file, the line and the construct.
  *
  * <p>The output depends on the spec and the package only, never on time or machine: two runs give identical
  * files. Pure Java; usable at build time.
@@ -109,6 +128,10 @@ public final class JavaGenerator {
     private final Map<String, Map<String, String>> attributeConstants = new HashMap<>();
     private final Map<String, String> readerClass = new LinkedHashMap<>();
     private final Map<String, String> writerClass = new LinkedHashMap<>();
+    private final Map<String, String> structClass = new LinkedHashMap<>();
+    // Attribute set -> the fixed header of the messages whose top-level attributes it holds, if any.
+    private final Map<String, String> headerOf = new HashMap<>();
+    private final java.util.Set<String> setsAfterAHeader;
     private final Map<String, String> commandConstant = new LinkedHashMap<>();
     private final Map<String, String> replyCommandConstant = new LinkedHashMap<>();
     private final Map<String, String> groupConstant = new LinkedHashMap<>();
@@ -135,12 +158,22 @@ public final class JavaGenerator {
             readerClass.put(set.name(), types.type(set.name() + "-reader"));
             writerClass.put(set.name(), types.type(set.name() + "-writer"));
         }
+        for (String struct : spec.structs().keySet()) {
+            structClass.put(struct, types.type(struct));
+        }
+        for (SpecOperation op : spec.operations().values()) {
+            if (op.attributeSet() != null && op.fixedHeader() != null) {
+                headerOf.putIfAbsent(op.attributeSet(), op.fixedHeader());
+            }
+        }
+        setsAfterAHeader = SubMessageGenerator.setsAfterAHeader(spec);
         JavaNames nested = new JavaNames(JAVA_LANG_TYPES);
         nested.reserve("Cmd");
         nested.reserve("Mcgrp");
+        nested.reserve("Group");
         nested.reserve("Policy");
         nested.reserve(familyClass); // a nested class cannot share its enclosing class's name
-        JavaNames constants = new JavaNames("FAMILY_NAME", "VERSION");
+        JavaNames constants = new JavaNames("FAMILY_NAME", "VERSION", "PROTONUM", "SCHEMA");
         for (String name : new java.util.TreeSet<>(spec.constants().keySet())) {
             constantName.put(name, constants.constant(name));
         }
@@ -176,6 +209,24 @@ public final class JavaGenerator {
             nameNestedPolicies(spec.attributeSet(spec.operation(request.operation()).attributeSet()),
                     request.attributes(), policies);
         }
+    }
+
+    // The names the helper generators share.
+
+    String structClass(String struct) {
+        return structClass.get(struct);
+    }
+
+    String enumClass(String enumName) {
+        return enumClass.get(enumName);
+    }
+
+    String readerClass(String set) {
+        return readerClass.get(set);
+    }
+
+    String writerClass(String set) {
+        return writerClass.get(set);
     }
 
     /** Names the policies nested in {@code policy} (of {@code set}), each after the ones nested in it. */
@@ -313,19 +364,23 @@ public final class JavaGenerator {
 
     private void rejectUnsupported() throws MalformedSpecException {
         for (SpecOperation op : spec.operations().values()) {
-            if (op.fixedHeader() != null) {
+            if (spec.isNetlinkRaw() && op.attributeSet() != null && op.fixedHeader() == null) {
+                // Every netlink-raw family of the kernel starts its messages with a struct; the readers rely on it.
                 throw unsupported(op.line(), "operations." + op.name() + ".fixed-header",
-                        "fixed headers (struct " + op.fixedHeader() + ")");
+                        "netlink-raw operations without a fixed header");
             }
         }
         for (AttributeSet set : spec.attributeSets().values()) {
             for (SpecAttribute a : set.attributes()) {
                 String key = "attribute-sets." + set.name() + "." + a.name() + ".type";
-                if (a.type() == SpecType.SUB_MESSAGE || a.type() == SpecType.NEST_TYPE_VALUE) {
-                    throw unsupported(a.line(), key, "attributes of type " + a.type().yamlName());
+                if (a.type() == SpecType.NEST_TYPE_VALUE && a.typeValue().size() > 2) {
+                    throw unsupported(a.line(), key, "nest-type-value of more than two levels");
+                }
+                if (a.type() == SpecType.SUB_MESSAGE && a.multiAttr()) {
+                    throw unsupported(a.line(), key, "multi-attr sub-messages");
                 }
                 if (a.type() == SpecType.INDEXED_ARRAY && a.subType() != SpecType.NEST && a.subType() != SpecType.BINARY
-                        && (a.subType() == null || !a.subType().isInteger())) {
+                        && a.subType() != SpecType.STRING && (a.subType() == null || !a.subType().isInteger())) {
                     throw unsupported(a.line(), key, "indexed-array of "
                             + (a.subType() == null ? "an unnamed sub-type" : a.subType().yamlName()));
                 }
@@ -348,12 +403,16 @@ public final class JavaGenerator {
         for (SpecEnum e : spec.enums().values()) {
             out.put(folder + enumClass.get(e.name()) + ".java", enumeration(e));
         }
+        StructGenerator structs = new StructGenerator(spec, this);
+        for (SpecStruct struct : spec.structs().values()) {
+            out.put(folder + structClass.get(struct.name()) + ".java", structs.generate(struct));
+        }
         for (AttributeSet set : spec.attributeSets().values()) {
             out.put(folder + readerClass.get(set.name()) + ".java", reader(set));
             out.put(folder + writerClass.get(set.name()) + ".java", writer(set));
         }
         JavaNames clientMembers = new JavaNames("open", "connection", "family", "timeout", "checkKernel", "receiveNotification",
-                "ReplyHandler", "Notifications", "requireOwn");
+                "ReplyHandler", "Notifications", "requireOwn", "join", "leave");
         Map<String, String[]> requests = new LinkedHashMap<>();
         for (SpecOperation op : spec.operations().values()) {
             if (op.attributeSet() == null) {
@@ -374,7 +433,7 @@ public final class JavaGenerator {
         return out;
     }
 
-    private Src file() {
+    Src file() {
         Src s = new Src();
         s.line(HEADER + specFile + " (family " + spec.name() + ").");
         s.line("// Do not edit: change the spec and generate again.");
@@ -398,6 +457,10 @@ public final class JavaGenerator {
         s.line("public static final String FAMILY_NAME = " + JavaNames.literal(spec.name()) + ";");
         s.line("/** The family version sent in requests. */");
         s.line("public static final int VERSION = " + spec.version() + ";");
+        if (spec.isNetlinkRaw()) {
+            s.line("/** The netlink protocol of its sockets: open them with {@code GenlConnection.openRaw(PROTONUM, ...)}. */");
+            s.line("public static final int PROTONUM = " + spec.protonum() + ";");
+        }
         for (Map.Entry<String, String> c : constantName.entrySet()) {
             SpecConstant constant = spec.constants().get(c.getKey());
             s.line("/** {@code " + c.getKey() + "}. */");
@@ -433,6 +496,7 @@ public final class JavaGenerator {
         s.line("");
         s.line("private Mcgrp() {}");
         s.close("}");
+        groups(s);
         for (AttributeSet set : spec.attributeSets().values()) {
             String cls = setConstants.get(set.name());
             s.line("");
@@ -472,6 +536,11 @@ public final class JavaGenerator {
         s.line("");
         s.line("private Policy() {}");
         s.close("}");
+        if (spec.isNetlinkRaw()) {
+            // A netlink-raw family publishes no policy to check against: no SCHEMA.
+            s.close("}");
+            return s.toString();
+        }
         s.line("");
         s.line("/** What the running kernel must accept: checked by {@link " + clientClass + "#checkKernel(boolean)}. */");
         s.open("public static final SpecSchema SCHEMA = new SpecSchema(FAMILY_NAME, VERSION, List.of("
@@ -491,6 +560,47 @@ public final class JavaGenerator {
         s.depth--;
         s.close("}");
         return s.toString();
+    }
+
+    /** The enum {@code Group}: each multicast group by its Java name, which clients join and leave. */
+    private void groups(Src s) {
+        s.line("");
+        s.line("/**");
+        s.line(" * The multicast groups, joined with {@code " + clientClass + ".join(Group)}: " + (spec.isNetlinkRaw()
+                ? "netlink-raw groups have the" : "generic netlink groups are"));
+        s.line(" * " + (spec.isNetlinkRaw() ? "numbers the spec gives ({@link #value()}; -1 where it gives none)."
+                : "joined by name; the kernel assigns their ids ({@link #value()} is -1)."));
+        s.line(" */");
+        s.open("public enum Group {");
+        List<String> entries = new ArrayList<>();
+        for (Map.Entry<String, String> g : groupConstant.entrySet()) {
+            entries.add(g.getValue() + "(Mcgrp." + g.getValue() + ", " + spec.mcastGroups().get(g.getKey()).value() + ")");
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            s.line(entries.get(i) + (i == entries.size() - 1 ? ";" : ","));
+        }
+        if (entries.isEmpty()) {
+            s.line(";");
+        }
+        s.line("");
+        s.line("private final String specName;");
+        s.line("private final int value;");
+        s.line("");
+        s.open("Group(String specName, int value) {");
+        s.line("this.specName = specName;");
+        s.line("this.value = value;");
+        s.close("}");
+        s.line("");
+        s.line("/** The group's name in the spec. */");
+        s.open("public String specName() {");
+        s.line("return specName;");
+        s.close("}");
+        s.line("");
+        s.line("/** The group's number on a netlink-raw socket, or -1 (a generic netlink group, or none in the spec). */");
+        s.open("public int value() {");
+        s.line("return value;");
+        s.close("}");
+        s.close("}");
     }
 
     /** {@code policy}, of the attributes of {@code set}, as a Java expression building it. */
@@ -577,7 +687,7 @@ public final class JavaGenerator {
     // ---------------------------------------------------------------------------------------------------------
     // Readers
 
-    private String attrConstant(String set, String attribute) {
+    String attrConstant(String set, String attribute) {
         return familyClass + "." + setConstants.get(set) + "." + attributeConstants.get(set).get(attribute);
     }
 
@@ -590,6 +700,12 @@ public final class JavaGenerator {
         String cls = readerClass.get(set.name());
         List<SpecAttribute> attrs = accessible(set);
         JavaNames members = new JavaNames("wrap", "wrapNested", "view", "TYPES", "NAMES");
+        String header = headerOf.get(set.name()) == null ? null : structClass.get(headerOf.get(set.name()));
+        if (header != null) {
+            members.reserve("header");
+            members.reserve("HEADERS");
+            members.reserve("hasHeader");
+        }
         Src s = file();
         s.line("import org.vnetnl.genl.AttributeIndex;");
         s.line("import org.vnetnl.genl.AttributeReader;");
@@ -623,25 +739,72 @@ public final class JavaGenerator {
             }
         }
         s.line("");
-        s.line("/** Wraps the attributes of {@code message} (a reply, notification or dump part of this set). */");
-        s.open("public " + cls + " wrap(GenlMessage message) {");
-        s.line("view.wrap(message.attributes());");
-        s.line("return this;");
-        s.close("}");
+        if (header != null) {
+            s.line("/** Where the fixed header starts: after the netlink header" + (spec.isNetlinkRaw() ? "" : " and the generic netlink header") + ". */");
+            s.line("private static final int HEADERS = " + (spec.isNetlinkRaw() ? 16 : 20) + ";");
+            s.line("private final " + header + " header = new " + header + "();");
+            s.line("private boolean hasHeader;");
+            s.line("");
+            s.line("/** Wraps the fixed header {@code " + headerOf.get(set.name()) + "} and the attributes of {@code message} (a reply, notification or dump part of this set). */");
+            s.open("public " + cls + " wrap(GenlMessage message) {");
+            // The attributes start after the fixed header, padded to 4; attributes(n) counts from the end of a
+            // generic netlink header, which a netlink-raw message does not have (its headers are never under 4 bytes).
+            s.line("view.wrap(message.attributes(((" + header + ".SIZE + 3) & ~3)" + (spec.isNetlinkRaw() ? " - 4" : "") + "));");
+            s.line("header.wrap(message.segment(), message.offset() + HEADERS, message.length() - HEADERS, view);");
+            s.line("hasHeader = true;");
+            s.line("return this;");
+            s.close("}");
+            s.line("");
+            s.line("/** The fixed header {@code " + headerOf.get(set.name()) + "} of the message this reader wraps, valid as long as this reader's bytes. */");
+            s.open("public " + header + " header() {");
+            s.line("view.requireValid();");
+            s.open("if (!hasHeader) {");
+            s.line("throw new IllegalStateException(\"this " + cls + " wraps a nest, which has no fixed header\");");
+            s.close("}");
+            s.line("return header;");
+            s.close("}");
+        } else if (!spec.isNetlinkRaw()) {
+            s.line("/** Wraps the attributes of {@code message} (a reply, notification or dump part of this set). */");
+            s.open("public " + cls + " wrap(GenlMessage message) {");
+            s.line("view.wrap(message.attributes());");
+            s.line("return this;");
+            s.close("}");
+        }
         s.line("");
         s.line("/** Wraps the range {@code attributes} covers, with its validity. */");
         s.open("public " + cls + " wrap(AttributeReader attributes) {");
         s.line("view.wrap(attributes);");
+        if (header != null) {
+            s.line("hasHeader = false;");
+        }
         s.line("return this;");
         s.close("}");
         s.line("");
         s.line("/** Wraps the payload of the current attribute of {@code parent}, a nest of this set. */");
         s.open("public " + cls + " wrapNested(AttributeReader parent) {");
         s.line("view.wrapNested(parent);");
+        if (header != null) {
+            s.line("hasHeader = false;");
+        }
         s.line("return this;");
         s.close("}");
+        if (setsAfterAHeader.contains(set.name())) {
+            s.line("");
+            s.line("/** Wraps the payload of the current attribute of {@code parent} after a struct of {@code headerLength} bytes: a sub-message's. */");
+            s.open("public " + cls + " wrapNested(AttributeReader parent, int headerLength) {");
+            s.line("view.wrapNested(parent, headerLength);");
+            if (header != null) {
+                s.line("hasHeader = false;");
+            }
+            s.line("return this;");
+            s.close("}");
+        }
+        Map<SpecAttribute, Integer> slots = new java.util.HashMap<>();
         for (int i = 0; i < attrs.size(); i++) {
-            readerMembers(s, set, attrs.get(i), i, names.get(attrs.get(i)), members);
+            slots.put(attrs.get(i), i);
+        }
+        for (int i = 0; i < attrs.size(); i++) {
+            readerMembers(s, set, attrs.get(i), i, names.get(attrs.get(i)), members, slots);
         }
         s.line("");
         s.line("/** The attributes present, by spec name; allocates, for logs and tests. */");
@@ -655,7 +818,11 @@ public final class JavaGenerator {
             s.open("if (view.has(" + i + ")) {");
             s.line("out.append(out.length() > 1 ? \", \" : \"\").append(" + JavaNames.literal(a.name() + "=") + ");");
             String nestedReader = a.nestedAttributes() == null ? null : readerClass.get(a.nestedAttributes());
-            if (a.type() == SpecType.INDEXED_ARRAY || a.multiAttr()) {
+            if (a.type() == SpecType.SUB_MESSAGE) {
+                s.line("out.append(java.util.HexFormat.of().formatHex(" + n + "().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));");
+            } else if (a.type() == SpecType.NEST_TYPE_VALUE) {
+                s.line("out.append(" + members.existing(a.name() + "-count") + "()).append(\" entries\");");
+            } else if (a.type() == SpecType.INDEXED_ARRAY || a.multiAttr()) {
                 String count = a.type() == SpecType.INDEXED_ARRAY ? members.existing(a.name() + "-count") + "()"
                         : "view.count(" + i + ")";
                 s.line("out.append('[');");
@@ -691,7 +858,8 @@ public final class JavaGenerator {
         };
     }
 
-    private void readerMembers(Src s, AttributeSet set, SpecAttribute a, int i, String name, JavaNames members) {
+    private void readerMembers(Src s, AttributeSet set, SpecAttribute a, int i, String name, JavaNames members,
+                               Map<SpecAttribute, Integer> slots) {
         s.line("");
         if (a.type() == SpecType.FLAG) {
             s.line("/** Whether the flag {@code " + a.name() + "} is present. */");
@@ -704,6 +872,14 @@ public final class JavaGenerator {
         s.open("public boolean " + members.member("has-" + a.name()) + "() {");
         s.line("return view.has(" + i + ");");
         s.close("}");
+        if (a.type() == SpecType.SUB_MESSAGE) {
+            new SubMessageGenerator(spec, this).reader(s, set, a, i, name, members, slots);
+            return;
+        }
+        if (a.type() == SpecType.NEST_TYPE_VALUE) {
+            new TypeValueGenerator(this).reader(s, a, i, name, members);
+            return;
+        }
         if (a.type() == SpecType.INDEXED_ARRAY) {
             String count = members.member(a.name() + "-count");
             s.line("");
@@ -718,6 +894,11 @@ public final class JavaGenerator {
                 s.line("/** Entry {@code index} of {@code " + a.name() + "}, read with {@code target}. */");
                 s.open("public " + child + " " + name + "(int index, " + child + " target) {");
                 s.line("return target.wrapNested(" + item + ");");
+                s.close("}");
+            } else if (a.subType() == SpecType.STRING) {
+                s.line("/** Entry {@code index} of {@code " + a.name() + "}, copied into a new String. */");
+                s.open("public String " + name + "(int index) {");
+                s.line("return " + item + ".string();");
                 s.close("}");
             } else if (a.subType() == SpecType.BINARY) {
                 s.line("/** A copy of entry {@code index} of {@code " + a.name() + "}. */");
@@ -790,6 +971,15 @@ public final class JavaGenerator {
                 s.line("return " + at + ".bytes();");
                 s.close("}");
                 s.line("");
+                if (a.structName() != null && structClass.containsKey(a.structName())) {
+                    String struct = structClass.get(a.structName());
+                    s.line("/** " + upper(which) + "{@code " + a.name() + "} as struct " + a.structName() + ", viewed through {@code target}. */");
+                    s.open("public " + struct + " " + name + "(" + param + sep + struct + " target) {");
+                    s.line("AttributeReader r = " + at + ";");
+                    s.line("return target.wrap(r.segment(), r.payloadOffset(), r.payloadLength(), view);");
+                    s.close("}");
+                    s.line("");
+                }
                 s.line("/** A copy of " + which + "{@code " + a.name() + "}. */");
                 s.open("public byte[] " + members.member(a.name() + "-copy") + "(" + param + ") {");
                 s.line("return " + at + ".bytesCopy();");
@@ -846,7 +1036,7 @@ public final class JavaGenerator {
         return order == ByteOrder.BIG_ENDIAN ? "java.nio.ByteOrder.BIG_ENDIAN" : "java.nio.ByteOrder.LITTLE_ENDIAN";
     }
 
-    private static String javaType(SpecType type) {
+    static String javaType(SpecType type) {
         return switch (type) {
             case U8, U16, S32 -> "int";
             case S8 -> "byte";
@@ -925,9 +1115,17 @@ public final class JavaGenerator {
     /** One setter per attribute (two for an enum: number and entry); {@code beginX()} for a nest. */
     private void setters(Src s, AttributeSet set, List<String> attributeNames, String returnType, String out,
                          JavaNames members) {
+        java.util.Set<String> done = new java.util.HashSet<>();
         for (String attributeName : attributeNames) {
-            SpecAttribute a = set.attribute(attributeName).orElseThrow();
-            if (a.type() == SpecType.PAD || a.type() == SpecType.UNUSED || a.type() == SpecType.INDEXED_ARRAY) {
+            // A request's list may name a member of its fixed header (rt_addr's ifa-index), set through the
+            // header's setters, and may name an attribute twice (rt_link's newlink names group twice).
+            SpecAttribute a = set.attribute(attributeName).orElse(null);
+            if (a == null || !done.add(attributeName) || a.type() == SpecType.PAD || a.type() == SpecType.UNUSED
+                    || a.type() == SpecType.INDEXED_ARRAY || a.type() == SpecType.NEST_TYPE_VALUE) {
+                continue;
+            }
+            if (a.type() == SpecType.SUB_MESSAGE) {
+                new SubMessageGenerator(spec, this).writer(s, set, a, returnType, out, members);
                 continue;
             }
             String type = attrConstant(set.name(), a.name());
@@ -1020,6 +1218,41 @@ public final class JavaGenerator {
     // ---------------------------------------------------------------------------------------------------------
     // Requests and the client
 
+    /** Points the request's fixed header (and, for flags, the start of its message) at the bytes just prepared. */
+    private static void startHeader(Src s, String header, boolean flags) {
+        if (header != null) {
+            // The connection wrote the netlink header (and the generic netlink one) and the fixed header's bytes,
+            // zeroed and padded to 4, just before the attributes' position.
+            s.line("header.wrap(out.segment(), out.position() - ((" + header + ".SIZE + 3) & ~3));");
+        }
+        if (flags) {
+            s.line("this.messageStart = out.position() - " + (header == null ? "0" : "((" + header + ".SIZE + 3) & ~3)") + " - 16;");
+        }
+    }
+
+    /** A setter on the request per member of its fixed header, and {@code header()} for the struct itself. */
+    private void headerSetters(Src s, SpecStruct struct, String header, String cls, JavaNames members) {
+        s.line("");
+        s.line("/** The request's fixed header {@code " + struct.name() + "}, zeroed at the start, to fill in. */");
+        s.open("public " + header + " header() {");
+        s.line("return header;");
+        s.close("}");
+        for (Map.Entry<SpecStruct.Member, String[]> e : StructGenerator.memberNames(struct).entrySet()) {
+            SpecStruct.Member m = e.getKey();
+            if (m.type() == SpecType.BINARY && m.structName() != null) {
+                continue;
+            }
+            String name = members.member(m.name());
+            String type = m.type() == SpecType.BINARY ? "byte[]" : javaType(m.type());
+            s.line("");
+            s.line("/** Sets {@code " + m.name() + "} of the fixed header {@code " + struct.name() + "}. */");
+            s.open("public " + cls + " " + name + "(" + type + " value) {");
+            s.line("header." + e.getValue()[1] + "(value);");
+            s.line("return this;");
+            s.close("}");
+        }
+    }
+
     private String request(SpecOperation op, SpecOperation.Mode mode, String cls, boolean dump) {
         AttributeSet set = spec.attributeSet(op.attributeSet());
         boolean hasReply = dump || mode.reply() != null;
@@ -1027,6 +1260,21 @@ public final class JavaGenerator {
         JavaNames members = new JavaNames("start", "call", "dump", "client", "out", "reply", "handler", "forward", "attributes",
                 "message", "batched", "startInBatch", "OPERATION");
         String operation = spec.name() + " " + op.name() + (dump ? " dump" : "");
+        SpecStruct headerStruct = op.fixedHeader() == null ? null : spec.struct(op.fixedHeader());
+        String header = headerStruct == null ? null : structClass.get(headerStruct.name());
+        if (header != null) {
+            members.reserve("header");
+        }
+        if (spec.isNetlinkRaw() && !dump) {
+            members.reserve("messageStart");
+            members.reserve("flag");
+        }
+        // NLM_F_CREATE and the like, which netlink-raw families read on their new/set requests.
+        String[][] flags = spec.isNetlinkRaw() && !dump ? new String[][] {
+            {members.member("create"), "CREATE", "create the object if it does not exist"},
+            {members.member("excl"), "EXCL", "fail if the object exists"},
+            {members.member("replace"), "REPLACE", "replace an existing object"},
+            {members.member("append"), "APPEND", "add to the end of the object's list"}} : new String[0][];
         Src s = file();
         s.line("import org.vnetnl.genl.AttributeWriter;");
         if (dump) {
@@ -1038,6 +1286,9 @@ public final class JavaGenerator {
             s.line("import org.vnetnl.genl.GenlMessage;");
         }
         s.line("import org.vnetnl.genl.NetlinkException;");
+        if (flags.length > 0) {
+            s.line("import org.vnetnl.genl.NetlinkFlags;");
+        }
         s.line("");
         s.line("/**");
         s.line(" * The {@code " + (dump ? "dump" : "do") + "} request of {@code " + op.name() + "}: set its attributes, then "
@@ -1054,6 +1305,12 @@ public final class JavaGenerator {
             s.line("private final " + reader + " reply = new " + reader + "();");
         }
         s.line("private AttributeWriter out;");
+        if (header != null) {
+            s.line("private final " + header + " header = new " + header + "();");
+        }
+        if (flags.length > 0) {
+            s.line("private long messageStart;");
+        }
         if (hasReply && !dump) {
             s.line("private GenlMessage message;");
         }
@@ -1082,6 +1339,7 @@ public final class JavaGenerator {
         s.line("");
         s.open(cls + " start(AttributeWriter out) {");
         s.line("this.out = out;");
+        startHeader(s, header, flags.length > 0);
         if (!dump) {
             s.line("this.batched = false;");
         }
@@ -1091,7 +1349,27 @@ public final class JavaGenerator {
             s.line("");
             s.open(cls + " startInBatch(AttributeWriter out) {");
             s.line("this.out = out;");
+            startHeader(s, header, flags.length > 0);
             s.line("this.batched = true;");
+            s.line("return this;");
+            s.close("}");
+        }
+        if (header != null) {
+            headerSetters(s, headerStruct, header, cls, members);
+        }
+        for (String[] flag : flags) {
+            s.line("");
+            s.line("/** Adds NLM_F_" + flag[1] + " to the request's flags: " + flag[2] + ". */");
+            s.open("public " + cls + " " + flag[0] + "() {");
+            s.line("return flag(NetlinkFlags." + flag[1] + ");");
+            s.close("}");
+        }
+        if (flags.length > 0) {
+            s.line("");
+            s.open("private " + cls + " flag(int flag) {");
+            s.line("java.lang.foreign.MemorySegment segment = out.segment();");
+            s.line("short flags = segment.get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, messageStart + 6);");
+            s.line("segment.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, messageStart + 6, (short) (flags | flag));");
             s.line("return this;");
             s.close("}");
         }
@@ -1156,6 +1434,71 @@ public final class JavaGenerator {
         return s.toString();
     }
 
+    /**
+     * The messages a netlink-raw family sends on its groups: the replies of its requests (rtnetlink announces a new
+     * link with RTM_NEWLINK, the reply of getlink) and the requests that change something (RTM_DELLINK, which
+     * 6.12's specs give no reply), each read with its operation's set. The handler method is named after the
+     * operation whose request has that number (newlink, dellink), else after the reply ({@code getgen-reply}).
+     */
+    private void rawNotifications(List<String[]> notifications, java.util.Set<Integer> seen, JavaNames events,
+                                  JavaNames members) {
+        Map<Integer, SpecOperation> changes = new LinkedHashMap<>();
+        for (SpecOperation op : spec.operations().values()) {
+            if (op.attributeSet() != null && op.doMode() != null && op.doMode().reply() == null && op.dumpMode() == null
+                    && op.requestValue() >= 0) {
+                changes.putIfAbsent(op.requestValue(), op);
+            }
+        }
+        Map<Integer, String[]> byValue = new TreeMap<>();
+        for (SpecOperation op : spec.operations().values()) {
+            if (op.attributeSet() == null) {
+                continue;
+            }
+            if (changes.get(op.requestValue()) == op) {
+                byValue.putIfAbsent(op.requestValue(), new String[] {op.name(), op.attributeSet(), commandConstant.get(op.name())});
+            }
+            if (op.replyValue() >= 0 && (op.doMode() != null || op.dumpMode() != null)) {
+                SpecOperation named = changes.get(op.replyValue());
+                byValue.putIfAbsent(op.replyValue(), named != null
+                        ? new String[] {named.name(), named.attributeSet(), commandConstant.get(named.name())}
+                        : new String[] {op.name() + "-reply", op.attributeSet(), replyCommandConstant.get(op.name())});
+            }
+        }
+        for (Map.Entry<Integer, String[]> m : byValue.entrySet()) {
+            if (seen.add(m.getKey())) {
+                String[] n = m.getValue();
+                notifications.add(new String[] {n[0], events.member(n[0]), readerClass.get(n[1]),
+                        members.member(n[0] + "-event"), n[2]});
+            }
+        }
+    }
+
+    /** {@code join(Group)} and {@code leave(Group)}: a group by its generated name. */
+    private void joinAndLeave(Src s) {
+        for (String verb : new String[] {"join", "leave"}) {
+            s.line("");
+            s.line("/** " + (verb.equals("join") ? "Joins" : "Leaves") + " the multicast group {@code group}"
+                    + (spec.isNetlinkRaw() ? ", by the number the spec gives it." : ", by its name.")
+                    + (spec.isNetlinkRaw() ? "" : " */"));
+            if (spec.isNetlinkRaw()) {
+                s.line(" *");
+                s.line(" * @throws IllegalArgumentException if the spec gives the group no number");
+                s.line(" */");
+            }
+            s.open("public void " + verb + "(" + familyClass + ".Group group) throws NetlinkException {");
+            if (spec.isNetlinkRaw()) {
+                s.open("if (group.value() < 0) {");
+                s.line("throw new IllegalArgumentException(" + familyClass + ".FAMILY_NAME + \": the spec gives multicast group \" + group.specName()");
+                s.line("        + \" no number\");");
+                s.close("}");
+                s.line("connection." + verb + "Group(group.value());");
+            } else {
+                s.line("connection." + verb + "Group(family, group.specName());");
+            }
+            s.close("}");
+        }
+    }
+
     private String client(Map<String, String[]> requests, JavaNames members) {
         Src s = file();
         s.line("import java.time.Duration;");
@@ -1189,13 +1532,17 @@ public final class JavaGenerator {
         s.close("}");
         s.line("");
         JavaNames events = new JavaNames("unknown");
+        // {spec name, handler method, reader class, per-thread reader field, the Cmd constant of its number}
         List<String[]> notifications = new ArrayList<>();
         java.util.Set<Integer> seen = new java.util.HashSet<>();
         for (SpecOperation op : spec.operations().values()) {
             if (op.isAsync() && op.attributeSet() != null && op.replyValue() >= 0 && seen.add(op.replyValue())) {
                 notifications.add(new String[] {op.name(), events.member(op.name()), readerClass.get(op.attributeSet()),
-                        members.member(op.name() + "-event")});
+                        members.member(op.name() + "-event"), replyCommandConstant.get(op.name())});
             }
+        }
+        if (spec.isNetlinkRaw()) {
+            rawNotifications(notifications, seen, events, members);
         }
         s.line("/** The notifications and events of the family, one method each; those not overridden are ignored. */");
         s.open("public interface Notifications {");
@@ -1226,17 +1573,33 @@ public final class JavaGenerator {
         s.line("this.family = family;");
         s.close("}");
         s.line("");
-        s.line("/** A client over {@code connection}, resolving the family by name. */");
-        s.open("public static " + clientClass + " open(GenlConnection connection) throws NetlinkException {");
-        s.line("return new " + clientClass + "(connection, connection.family(" + familyClass + ".FAMILY_NAME));");
-        s.close("}");
+        if (spec.isNetlinkRaw()) {
+            s.line("/**");
+            s.line(" * A client over {@code connection}, a netlink-raw connection of the family's protocol:");
+            s.line(" * {@code GenlConnection.openRaw(" + familyClass + ".PROTONUM, options)} or {@code openRawInNamespace}.");
+            s.line(" *");
+            s.line(" * @throws IllegalArgumentException if the connection is of another protocol");
+            s.line(" */");
+            s.open("public static " + clientClass + " open(GenlConnection connection) {");
+            s.open("if (connection.protocol() != " + familyClass + ".PROTONUM) {");
+            s.line("throw new IllegalArgumentException(" + familyClass + ".FAMILY_NAME + \" is netlink protocol \" + " + familyClass
+                    + ".PROTONUM + \", the connection is of protocol \" + connection.protocol() + \" (open one with GenlConnection.openRaw)\");");
+            s.close("}");
+            s.line("return new " + clientClass + "(connection, null);");
+            s.close("}");
+        } else {
+            s.line("/** A client over {@code connection}, resolving the family by name. */");
+            s.open("public static " + clientClass + " open(GenlConnection connection) throws NetlinkException {");
+            s.line("return new " + clientClass + "(connection, connection.family(" + familyClass + ".FAMILY_NAME));");
+            s.close("}");
+        }
         s.line("");
         s.line("/** The connection requests go through. */");
         s.open("public GenlConnection connection() {");
         s.line("return connection;");
         s.close("}");
         s.line("");
-        s.line("/** The family as the kernel registered it. */");
+        s.line("/** The family as the kernel registered it" + (spec.isNetlinkRaw() ? ": null, a netlink-raw family is not registered by name" : "") + ". */");
         s.open("public Family family() {");
         s.line("return family;");
         s.close("}");
@@ -1252,17 +1615,19 @@ public final class JavaGenerator {
         s.line("return this;");
         s.close("}");
         s.line("");
-        s.line("/**");
-        s.line(" * Checks the running kernel's family against the spec this client was generated from: its version, groups,");
-        s.line(" * requests and, read with {@code CTRL_CMD_GETPOLICY}, each request attribute's kind and limits.");
-        s.line(" *");
-        s.line(" * @param everyOperation whether a request the kernel does not implement is a difference (yes for a module built");
-        s.line(" *                       from this spec; no for a kernel family whose operations depend on the kernel's configuration)");
-        s.line(" * @throws org.vnetnl.ynl.SchemaMismatchException naming each attribute that differs");
-        s.line(" */");
-        s.open("public void checkKernel(boolean everyOperation) throws NetlinkException {");
-        s.line(familyClass + ".SCHEMA.check(connection, family, timeout, everyOperation);");
-        s.close("}");
+        if (!spec.isNetlinkRaw()) {
+            s.line("/**");
+            s.line(" * Checks the running kernel's family against the spec this client was generated from: its version, groups,");
+            s.line(" * requests and, read with {@code CTRL_CMD_GETPOLICY}, each request attribute's kind and limits.");
+            s.line(" *");
+            s.line(" * @param everyOperation whether a request the kernel does not implement is a difference (yes for a module built");
+            s.line(" *                       from this spec; no for a kernel family whose operations depend on the kernel's configuration)");
+            s.line(" * @throws org.vnetnl.ynl.SchemaMismatchException naming each attribute that differs");
+            s.line(" */");
+            s.open("public void checkKernel(boolean everyOperation) throws NetlinkException {");
+            s.line(familyClass + ".SCHEMA.check(connection, family, timeout, everyOperation);");
+            s.close("}");
+        }
         for (Map.Entry<String, String[]> r : requests.entrySet()) {
             // "operation/do" or "operation/dump"; an operation's name may hold a slash itself.
             int slash = r.getKey().lastIndexOf('/');
@@ -1274,10 +1639,15 @@ public final class JavaGenerator {
             s.line("");
             s.line("/** Starts the {@code " + key[1] + "} request of {@code " + op.name() + "}. */");
             s.open("public " + r.getValue()[0] + " " + r.getValue()[1] + "() {");
-            String arguments = "family, " + familyClass + ".Cmd." + commandConstant.get(op.name()) + ", " + flags + ", "
-                    + r.getValue()[0] + ".OPERATION, " + (policyConstant.containsKey(r.getKey())
-                    ? familyClass + ".Policy." + policyConstant.get(r.getKey()) : "null");
-            s.line("return " + r.getValue()[1] + "Request.get().start(connection.prepare(" + arguments + "));");
+            String arguments = spec.isNetlinkRaw()
+                    ? familyClass + ".Cmd." + commandConstant.get(op.name()) + ", " + flags + ", "
+                            + (op.fixedHeader() == null ? "0" : structClass.get(op.fixedHeader()) + ".SIZE") + ", "
+                            + r.getValue()[0] + ".OPERATION"
+                    : "family, " + familyClass + ".Cmd." + commandConstant.get(op.name()) + ", " + flags + ", "
+                            + r.getValue()[0] + ".OPERATION, " + (policyConstant.containsKey(r.getKey())
+                            ? familyClass + ".Policy." + policyConstant.get(r.getKey()) : "null");
+            String prepare = spec.isNetlinkRaw() ? "prepareRaw" : "prepare";
+            s.line("return " + r.getValue()[1] + "Request.get().start(connection." + prepare + "(" + arguments + "));");
             s.close("}");
             if (!dump) {
                 String reply = op.doMode().reply() == null ? null : readerClass.get(op.attributeSet());
@@ -1293,7 +1663,8 @@ public final class JavaGenerator {
                 s.line(" */");
                 s.open("public " + r.getValue()[0] + " " + r.getValue()[1] + "(GenlBatch batch) {");
                 s.line("requireOwn(batch, " + r.getValue()[0] + ".OPERATION);");
-                s.line("return " + r.getValue()[1] + "Request.get().startInBatch(batch.add(" + arguments + "));");
+                s.line("return " + r.getValue()[1] + "Request.get().startInBatch(batch." + (spec.isNetlinkRaw() ? "addRaw" : "add")
+                        + "(" + arguments + "));");
                 s.close("}");
             }
         }
@@ -1309,55 +1680,27 @@ public final class JavaGenerator {
             s.line("");
             s.line("/** Joins the multicast group {@code " + g.getKey() + "}. */");
             s.open("public void " + members.member("join-" + g.getKey()) + "() throws NetlinkException {");
-            s.line("connection.joinGroup(family, " + familyClass + ".Mcgrp." + g.getValue() + ");");
+            if (spec.isNetlinkRaw()) {
+                s.line("join(" + familyClass + ".Group." + g.getValue() + ");");
+            } else {
+                s.line("connection.joinGroup(family, " + familyClass + ".Mcgrp." + g.getValue() + ");");
+            }
             s.close("}");
         }
+        joinAndLeave(s);
         s.line("");
         s.line("/** Waits up to {@code timeout} for the next notification and hands it to its method of {@code handler}. */");
         s.open("public void receiveNotification(Duration timeout, Notifications handler) throws NetlinkException {");
         s.line("GenlMessage message = connection.receiveNotification(timeout);");
-        s.open("switch (message.command()) {");
+        // A netlink-raw message's type is its command; generic netlink's is the family id.
+        s.open("switch (message." + (spec.isNetlinkRaw() ? "familyId" : "command") + "()) {");
         for (String[] n : notifications) {
-            s.line("case " + familyClass + ".Cmd." + replyCommandConstant.get(n[0]) + " -> handler." + n[1] + "(" + n[3] + ".get().wrap(message));");
+            s.line("case " + familyClass + ".Cmd." + n[4] + " -> handler." + n[1] + "(" + n[3] + ".get().wrap(message));");
         }
         s.line("default -> handler.unknown(message);");
         s.close("}");
         s.close("}");
         s.close("}");
         return s.toString();
-    }
-
-    /** Java source text with four-space indentation. */
-    private static final class Src {
-        private final StringBuilder text = new StringBuilder();
-        private int depth;
-
-        void line(String line) {
-            if (!line.isEmpty()) {
-                text.append("    ".repeat(depth)).append(line);
-            }
-            text.append('\n');
-        }
-
-        void open(String line) {
-            line(line);
-            depth++;
-        }
-
-        void close(String line) {
-            depth--;
-            line(line);
-        }
-
-        void closeOpen(String line) {
-            depth--;
-            line(line);
-            depth++;
-        }
-
-        @Override
-        public String toString() {
-            return text.toString();
-        }
     }
 }

@@ -34,6 +34,11 @@ import org.vnetnl.kernel.rtlink.RtLink;
 import org.vnetnl.kernel.rtlink.RtLinkClient;
 import org.vnetnl.kernel.rtroute.RtRoute;
 import org.vnetnl.kernel.rtroute.RtRouteClient;
+import org.vnetnl.kernel.tc.NewqdiscRequest;
+import org.vnetnl.kernel.tc.Tc;
+import org.vnetnl.kernel.tc.TcAttrsReader;
+import org.vnetnl.kernel.tc.TcClient;
+import org.vnetnl.kernel.tc.TcFifoQopt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,7 +47,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The clients generated at build time from Linux 6.12's netlink-raw specs {@code rt_link}, {@code rt_addr} and
  * {@code rt_route} (see the pom's {@code generate-rt-*-client}), on the host kernel in a network namespace of
  * their own, checked with iproute2's {@code ip -j}: a getlink dump, an address and a route added and deleted, a link
- * monitor subscribed by the generated group name, a bridge's sub-message written and read back. Also: a reply's
+ * monitor subscribed by the generated group name, a bridge's sub-message written and read back; and the tc client's
+ * qdisc options (a sub-message that is a struct), checked with {@code tc -j}. Also: a reply's
  * fixed header kept past the next request fails, and the request/reply path allocates nothing. Needs root.
  */
 class GeneratedRtnetlinkClientTest {
@@ -248,6 +254,48 @@ class GeneratedRtnetlinkClientTest {
         links.dellink().ifname("br9").call();
         assertEquals(0, JSON.readTree(sh("ip", "-j", "-n", NS, "link", "show")).findValuesAsText("ifname").stream()
                 .filter("br9"::equals).count());
+    }
+
+    /**
+     * A pfifo qdisc made through the generated tc client, its options a sub-message that is a fixed header alone
+     * (tc-fifo-qopt, chosen by kind pfifo): read by {@code tc -j}, and read back from the kernel's RTM_NEWQDISC on
+     * the tc group, joined by its generated name (a getqdisc do, without NLM_F_ECHO, got no reply here in 5 s).
+     */
+    @Test
+    void aQdiscsOptionsAreAStructChosenByItsKind() throws Exception {
+        int veth1 = Integer.parseInt(ifindex("veth1"));
+        try (GenlConnection own = GenlConnection.openRawInNamespace(NS, Tc.PROTONUM, GenlConnection.Options.defaults());
+             GenlConnection events = GenlConnection.openRawInNamespace(NS, Tc.PROTONUM, GenlConnection.Options.defaults())) {
+            TcClient tc = TcClient.open(own);
+            TcClient monitor = TcClient.open(events);
+            monitor.join(Tc.Group.RTNLGRP_TC);
+            NewqdiscRequest add = tc.newqdisc().create().excl().family(0).ifindex(veth1).handle(0x10000)
+                    .parent(0xFFFF_FFFFL).kind("pfifo");
+            add.optionsPfifo(new TcFifoQopt()).limit(37);
+            add.call();
+            JsonNode shown = JSON.readTree(sh("tc", "-j", "-n", NS, "qdisc", "show", "dev", "veth1"));
+            assertEquals("pfifo", shown.get(0).get("kind").asText(), shown.toString());
+            assertEquals(37, shown.get(0).get("options").get("limit").asInt(), shown.toString());
+            List<String> seen = new ArrayList<>();
+            TcClient.Notifications handler = new TcClient.Notifications() {
+                @Override
+                public void newqdisc(TcAttrsReader qdisc) {
+                    if (qdisc.header().ifindex() == veth1 && qdisc.kindEquals("pfifo")) {
+                        seen.add(qdisc.header().handle() + " limit " + qdisc.options(new TcFifoQopt()).limit());
+                    }
+                }
+            };
+            while (seen.isEmpty()) {
+                try {
+                    monitor.receiveNotification(Duration.ofSeconds(5), handler);
+                } catch (NetlinkTimeoutException e) {
+                    fail("no RTM_NEWQDISC for veth1's pfifo");
+                }
+            }
+            assertEquals(List.of(0x10000 + " limit 37"), seen);
+            tc.delqdisc().family(0).ifindex(veth1).handle(0x10000).parent(0xFFFF_FFFFL).call();
+            assertFalse(sh("tc", "-j", "-n", NS, "qdisc", "show", "dev", "veth1").contains("pfifo"));
+        }
     }
 
     /**

@@ -639,6 +639,19 @@ public final class AttributeReader {
     }
 
     /**
+     * As {@link #nested(AttributeReader)}, over the payload after its first {@code headerLength} bytes (padded to
+     * 4): the attributes of a netlink-raw sub-message that starts with a struct (tc's {@code netem} options). A
+     * payload shorter than the header gives no attributes.
+     */
+    AttributeReader nested(AttributeReader target, int headerLength) {
+        if (target == this) {
+            throw new IllegalArgumentException("a reader cannot be wrapped over its own current attribute");
+        }
+        long skip = Math.min(payloadLength(), (headerLength + 3L) & ~3L);
+        return target.wrap(segment, payloadOffset() + skip, payloadLength() - skip, generation, stamp);
+    }
+
+    /**
      * Returns a new reader over the payload of the current attribute, to read it as nested attributes
      * ({@code NLA_NESTED}). Allocates the reader; see {@link #nested(AttributeReader)} to reuse one.
      *

@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import org.vnetnl.internal.Errno;
 import org.vnetnl.internal.libnl.LibNl;
 
 /**
@@ -15,10 +14,9 @@ import org.vnetnl.internal.libnl.LibNl;
  * futures wait). Cancelling the future, or its timeout, ends this call alone: it leaves the table, and a reply
  * that arrives later counts as stale.
  */
-final class AsyncCall extends Pending {
+final class AsyncCall extends OneRequestWait<ReplyParser.SentRequest> {
 
     private final Exchange exchange;
-    private final ReplyParser.SentRequest request;
     private final boolean wantsAck;
     private final Duration timeout;
     final Future future = new Future();
@@ -34,7 +32,7 @@ final class AsyncCall extends Pending {
         public boolean cancel(boolean mayInterruptIfRunning) {
             boolean cancelled = super.cancel(mayInterruptIfRunning);
             if (cancelled) {
-                exchange.endAsync(AsyncCall.this, null);
+                exchange.futures().end(AsyncCall.this);
             }
             return cancelled;
         }
@@ -60,8 +58,7 @@ final class AsyncCall extends Pending {
             return;
         }
         if (received > capacity) {
-            finish(new NetlinkException(Errno.EMSGSIZE, request.operation(), request.sequence(), "a datagram of "
-                    + received + " bytes was truncated to " + capacity + " bytes: raise Options.receiveBufferSize"));
+            finish(truncated(received, capacity));
             return;
         }
         cursor.over(buffer, at, at + (int) received);
@@ -82,10 +79,7 @@ final class AsyncCall extends Pending {
                 }
             }
         } catch (MalformedMessageException e) {
-            NetlinkException bad = new NetlinkException(Errno.EBADMSG, request.operation(), request.sequence(),
-                    e.problem());
-            bad.initCause(e);
-            finish(bad);
+            finish(badMessage(request, e));
             return;
         }
         if (reply != null && !wantsAck) {
@@ -102,7 +96,7 @@ final class AsyncCall extends Pending {
             this.failure = failure;
         }
         done = true;
-        exchange.endAsync(this, this.failure);
+        exchange.futures().end(this);
     }
 
     @Override
@@ -112,9 +106,7 @@ final class AsyncCall extends Pending {
 
     @Override
     void lostToOverrun(Exchange exchange) {
-        finish(new NetlinkException(Errno.ENOBUFS, request.operation(), request.sequence(),
-                "the socket's receive buffer overran while the reply was awaited and nothing more is queued: the"
-                        + " kernel dropped the reply (the request may have been carried out)"));
+        finish(lostReply());
     }
 
     /** Fails the call from outside the exchange's lock (its send failed) and completes its future. */
@@ -137,20 +129,5 @@ final class AsyncCall extends Pending {
         } else {
             future.complete(new GenlMessage().wrap(MemorySegment.ofArray(reply), 0, reply.length, 0));
         }
-    }
-
-    @Override
-    int sequenceCount() {
-        return 1;
-    }
-
-    @Override
-    int sequence(int index) {
-        return request.sequence();
-    }
-
-    @Override
-    String operation() {
-        return request.operation();
     }
 }

@@ -87,6 +87,18 @@ public final class AttributeIndex {
         return index();
     }
 
+    /**
+     * Indexes the payload of the current attribute of {@code parent} after a fixed header of {@code headerLength}
+     * bytes: a netlink-raw sub-message that starts with a struct before its attributes.
+     */
+    public AttributeIndex wrapNested(AttributeReader parent, int headerLength) {
+        if (headerLength < 0) {
+            throw new IllegalArgumentException("a header length is not negative, got " + headerLength);
+        }
+        parent.nested(attrs, headerLength);
+        return index();
+    }
+
     private AttributeIndex index() {
         int current = ++pass;
         if (current == 0) {

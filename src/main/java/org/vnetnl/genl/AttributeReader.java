@@ -51,11 +51,13 @@ import java.nio.charset.StandardCharsets;
  * values are read unaligned.
  *
  * <p><b>Validity.</b> A reader handed out by a connection (through {@link GenlMessage#attributes()}, and the
- * nested readers wrapped from it) reads the connection's receive buffer and is valid until the connection
- * receives again; after that every accessor and {@link #next()} throws {@link IllegalStateException} rather than
- * read the next reply's bytes. A reader wrapped by the caller is never invalidated.
+ * nested readers wrapped from it) reads the receive buffer of the thread it was handed to (or a batch's reply
+ * slots) and is valid as long as its message: until that thread's next call on the connection (or the batch's
+ * next round); after that every accessor and {@link #next()} throws {@link IllegalStateException} rather than
+ * read later bytes. A reader wrapped by the caller is never invalidated.
  *
- * <p>Instances are not thread-safe; use one per thread.
+ * <p><b>Threads.</b> Not thread-safe, and not checked: used by one thread at a time, as a {@link StringBuilder}
+ * is (see the package documentation). The validity check is a check of time, not of threads.
  */
 public final class AttributeReader {
 
@@ -634,6 +636,19 @@ public final class AttributeReader {
             throw new IllegalArgumentException("a reader cannot be wrapped over its own current attribute");
         }
         return target.wrap(segment, payloadOffset(), payloadLength(), generation, stamp);
+    }
+
+    /**
+     * As {@link #nested(AttributeReader)}, over the payload after its first {@code headerLength} bytes (padded to
+     * 4): the attributes of a netlink-raw sub-message that starts with a struct (tc's {@code netem} options). A
+     * payload shorter than the header gives no attributes.
+     */
+    AttributeReader nested(AttributeReader target, int headerLength) {
+        if (target == this) {
+            throw new IllegalArgumentException("a reader cannot be wrapped over its own current attribute");
+        }
+        long skip = Math.min(payloadLength(), (headerLength + 3L) & ~3L);
+        return target.wrap(segment, payloadOffset() + skip, payloadLength() - skip, generation, stamp);
     }
 
     /**

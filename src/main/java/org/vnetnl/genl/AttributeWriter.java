@@ -45,7 +45,9 @@ import java.util.Objects;
  * the 16-bit {@code nla_len} and is rejected with {@link IllegalArgumentException}; for the same reason the
  * contents of an open nested attribute are limited to that size.
  *
- * <p>Instances are not thread-safe; use one per thread.
+ * <p><b>Threads.</b> Not thread-safe, and not checked: used by one thread at a time, as a {@link StringBuilder}
+ * is (see the package documentation). A connection's {@code prepare} hands each thread a writer over its own
+ * send buffer; a batch's {@code add} hands out the batch's one writer, which goes with the batch.
  */
 public final class AttributeWriter {
 

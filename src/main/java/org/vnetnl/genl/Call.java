@@ -12,11 +12,10 @@ import org.vnetnl.internal.libnl.LibNl;
  * {@link Caller}, reused call after call. The reply ends up in the caller's receive buffer: read there by the
  * caller itself as leader, or copied there by the leader that read it.
  */
-final class Call extends Pending {
+final class Call extends OneRequestWait<Request> {
 
     private final Caller caller;
     private final int portId;
-    private Request request;
     private boolean done;
     private NetlinkException failure;
     private boolean haveReply;
@@ -67,9 +66,7 @@ final class Call extends Pending {
             return;
         }
         if (received > capacity) {
-            finish(exchange, new NetlinkException(Errno.EMSGSIZE, request.operation(), request.sequence(),
-                    "a datagram of " + received + " bytes was truncated to " + capacity
-                            + " bytes: raise Options.receiveBufferSize"));
+            finish(exchange, truncated(received, capacity));
             return;
         }
         cursor.over(buffer, at, at + (int) received);
@@ -113,7 +110,7 @@ final class Call extends Pending {
             replyOffset = 0;
         } else {
             failure = new NetlinkException(Errno.EMSGSIZE, request.operation(), request.sequence(), "a reply of "
-                    + length + " bytes does not fit the receive buffer: raise Options.receiveBufferSize");
+                    + length + " bytes does not fit the receive buffer: raise ConnectionOptions.receiveBufferSize");
         }
         replyLength = length;
     }
@@ -135,24 +132,24 @@ final class Call extends Pending {
 
     @Override
     void lostToOverrun(Exchange exchange) {
-        fail(exchange, new NetlinkException(Errno.ENOBUFS, request.operation(), request.sequence(),
-                "the socket's receive buffer overran while the reply was awaited and nothing more is queued: the"
-                        + " kernel dropped the reply (the request may have been carried out)"));
+        fail(exchange, lostReply());
     }
 
     /**
-     * The outcome, once ready: the reply wrapped in {@code view}, {@code null} for a bare acknowledgement.
+     * The outcome, once ready: the reply wrapped in {@code view} (a new one when null), {@code null} for a bare
+     * acknowledgement.
      *
      * @throws NetlinkException the request's failure
      */
-    GenlMessage outcome() throws NetlinkException {
+    GenlMessage outcome(GenlMessage view) throws NetlinkException {
         if (failure != null) {
             throw failure;
         }
         if (!haveReply) {
             return null;
         }
-        return request.reply().wrap(replySegment, replyOffset, replyLength, 0, caller.generation);
+        return (view != null ? view : new GenlMessage()).wrap(replySegment, replyOffset, replyLength, 0,
+                caller.generation);
     }
 
     /** A copy of the outcome on the heap, for a caller that is not this thread (a future). */
@@ -165,28 +162,5 @@ final class Call extends Pending {
         }
         byte[] bytes = replySegment.asSlice(replyOffset, replyLength).toArray(JAVA_BYTE);
         return new GenlMessage().wrap(MemorySegment.ofArray(bytes), 0, replyLength, 0);
-    }
-
-    @Override
-    int sequenceCount() {
-        return 1;
-    }
-
-    @Override
-    int sequence(int index) {
-        return request.sequence();
-    }
-
-    @Override
-    String operation() {
-        return request.operation();
-    }
-
-    /** Malformed data from the kernel fails the request it was meant for. */
-    static NetlinkException badMessage(Request request, MalformedMessageException cause) {
-        NetlinkException e = new NetlinkException(Errno.EBADMSG, request.operation(), request.sequence(),
-                cause.problem());
-        e.initCause(cause);
-        return e;
     }
 }

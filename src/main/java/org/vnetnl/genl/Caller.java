@@ -41,7 +41,7 @@ final class Caller {
      */
     volatile String warning;
 
-    Caller(GenlConnection.Options options, int portId, Arena arena) {
+    Caller(ConnectionOptions options, int portId, Arena arena) {
         this.arena = arena;
         this.request = new Request(arena.allocate(options.sendBufferSize(), 8));
         this.controllerRequest = new Request(arena.allocate(CONTROLLER_REQUEST_SIZE, 8));

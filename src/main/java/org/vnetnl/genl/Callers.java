@@ -15,7 +15,7 @@ final class Callers {
     private final PerThread<Caller> own;
     private final AtomicBoolean freed = new AtomicBoolean();
 
-    Callers(GenlConnection.Options options, int portId) {
+    Callers(ConnectionOptions options, int portId) {
         own = new PerThread<>(() -> new Caller(options, portId, Arena.ofShared()), reused -> {
             reused.generation.advance();
             reused.inDump = false;

@@ -1,28 +1,85 @@
 package org.vnetnl.genl;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a thread's prepared request on a connection's exchanges: a blocking call, a call whose outcome completes a
- * future, a dump (on an extra socket when one is free). What {@link GenlConnection}'s request methods do.
+ * A thread's requests on a connection's exchanges: prepared in its send buffer, then run as a blocking call, a
+ * call whose outcome completes a future, or a dump (on an extra socket when one is free). What
+ * {@link GenlConnection}'s request methods do.
  */
 final class Calls {
 
     private final Exchange exchange;
     private final DumpSockets dumpSockets;
+    private final int portId;
 
     Calls(Exchange exchange, DumpSockets dumpSockets) {
         this.exchange = exchange;
         this.dumpSockets = dumpSockets;
+        this.portId = exchange.portId();
+    }
+
+    /** See {@link GenlConnection#prepare(Family, int, int, String, AttributePolicy)}; into {@code target}. */
+    AttributeWriter prepare(Caller me, Request target, int familyId, int command, int version, int flags,
+                            Family family, String operation, AttributePolicy schema) {
+        checkBatchable(me);
+        return target.prepare(familyId, command, version, flags, family, operation, schema, exchange.nextSequence(),
+                portId);
+    }
+
+    /** See {@link GenlConnection#prepareRaw}. */
+    AttributeWriter prepareRaw(Caller me, int messageType, int flags, int headerSize, String operation) {
+        checkBatchable(me);
+        return me.request.prepareRaw(messageType, flags, headerSize, operation, exchange.nextSequence(), portId);
+    }
+
+    /** Fails unless the thread may start a request (alone or in a batch): an open connection, not in a dump handler. */
+    void checkBatchable(Caller me) {
+        if (exchange.isClosed()) {
+            throw new IllegalStateException("the GenlConnection is closed");
+        }
+        refuseInDump(me, "start another request");
+    }
+
+    /** See {@link GenlConnection#dumpAll}. */
+    List<GenlMessage> dumpAll(Caller me, Duration timeout, DumpInterruptPolicy onInterrupt) throws NetlinkException {
+        List<GenlMessage> parts = new ArrayList<>();
+        dump(me, me.request, timeout, onInterrupt, new DumpHandler() {
+            @Override
+            public void onMessage(GenlMessage part) {
+                parts.add(part.copy());
+            }
+
+            @Override
+            public void onRestart() {
+                parts.clear();
+            }
+        });
+        return parts;
+    }
+
+    /** A timeout in nanoseconds, capped so that deadlines never overflow. */
+    static long checkTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+        }
+        try {
+            return Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 4;
+        }
     }
 
     /** See {@link GenlConnection#transact(Duration)}. */
-    GenlMessage transact(Caller me, Request sent, Duration timeout) throws NetlinkException {
-        long timeoutNanos = GenlConnection.checkTimeout(timeout);
-                exchange.enter();
+    GenlMessage transact(Caller me, Request sent, Duration timeout, GenlMessage view) throws NetlinkException {
+        long timeoutNanos = checkTimeout(timeout);
+        exchange.enter();
         try {
             refuseInDump(me, "send a request");
             sent.requirePrepared();
@@ -50,7 +107,7 @@ final class Calls {
             } finally {
                 exchange.releaseCall();
             }
-            return call.outcome();
+            return call.outcome(view);
         } finally {
             exchange.exit();
         }
@@ -58,7 +115,7 @@ final class Calls {
 
     /** See {@link GenlConnection#transactAsync(Duration)}. */
     CompletableFuture<GenlMessage> transactAsync(Caller me, Duration timeout) {
-        long timeoutNanos = GenlConnection.checkTimeout(timeout);
+        long timeoutNanos = checkTimeout(timeout);
         Request sent = me.request;
         exchange.enter();
         try {
@@ -74,7 +131,7 @@ final class Calls {
             } catch (NetlinkCancelledException e) {
                 return CompletableFuture.failedFuture(e);
             }
-            exchange.startAsync(call);
+            exchange.futures().start(call);
             long result = exchange.send(sent.buffer(), length);
             if (result < 0) {
                 call.failNow(new NetlinkException(Exchange.errnoOf(result), sent.operation(), sent.sequence(),
@@ -82,7 +139,7 @@ final class Calls {
                 return call.future;
             }
             call.sent = true;
-            CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS).execute(() -> exchange.timeOut(call));
+            CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS).execute(() -> exchange.futures().timeOut(call));
             return call.future;
         } finally {
             exchange.exit();
@@ -92,10 +149,10 @@ final class Calls {
     /** See {@link GenlConnection#dump(Duration, DumpInterruptPolicy, DumpHandler)}. */
     DumpResult dump(Caller me, Request sent, Duration timeout, DumpInterruptPolicy onInterrupt, DumpHandler handler)
             throws NetlinkException {
-        long timeoutNanos = GenlConnection.checkTimeout(timeout);
+        long timeoutNanos = checkTimeout(timeout);
         Objects.requireNonNull(onInterrupt, "onInterrupt");
         Objects.requireNonNull(handler, "handler");
-                exchange.enter();
+        exchange.enter();
         try {
             refuseInDump(me, "run another dump");
             me.warning = null;
@@ -116,7 +173,7 @@ final class Calls {
             }
             if (extra == null) {
                 DumpCall dump = new DumpCall(exchange, me, sent);
-                if (exchange.tryClaimDumpSlot(dump)) {
+                if (exchange.dumpSlot().tryClaim(dump)) {
                     return dump.run(timeoutNanos, timeout, onInterrupt, handler);
                 }
                 return runDump(exchange, dump, me, timeoutNanos, timeout, onInterrupt, handler);
@@ -140,7 +197,7 @@ final class Calls {
     /** Runs {@code dump} on {@code on} once the dump before it there has ended. */
     private static DumpResult runDump(Exchange on, DumpCall dump, Caller me, long timeoutNanos, Duration timeout,
                                       DumpInterruptPolicy onInterrupt, DumpHandler handler) throws NetlinkException {
-        if (!on.claimDumpSlot(dump, me, timeoutNanos)) {
+        if (!on.dumpSlot().claim(dump, me, timeoutNanos)) {
             throw new NetlinkTimeoutException("wait for the dump before " + dump.operation() + " to end", 0, timeout);
         }
         return dump.run(timeoutNanos, timeout, onInterrupt, handler);

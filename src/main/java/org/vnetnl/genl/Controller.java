@@ -24,11 +24,13 @@ public final class Controller {
     /** CTRL_VERSION of the kernel's controller, which requests carry. */
     private static final int CTRL_VERSION = 1;
 
-    private final GenlConnection connection;
+    private final Calls calls;
+    private final Callers callers;
     private final Map<String, Family> families = new ConcurrentHashMap<>();
 
-    Controller(GenlConnection connection) {
-        this.connection = connection;
+    Controller(Calls calls, Callers callers) {
+        this.calls = calls;
+        this.callers = callers;
     }
 
     /**
@@ -47,12 +49,13 @@ public final class Controller {
             throw new IllegalArgumentException("generic netlink family names have 1 to " + (LibNl.GENL_NAMSIZ() - 1)
                     + " characters and no NUL, got \"" + name.replace("\0", "\\0") + "\"");
         }
-        Request request = connection.caller().controllerRequest;
-        connection.prepare(request, LibNl.GENL_ID_CTRL(), LibNl.CTRL_CMD_GETFAMILY(), CTRL_VERSION, 0, null,
+        Caller me = callers.get();
+        Request request = me.controllerRequest;
+        calls.prepare(me, request, LibNl.GENL_ID_CTRL(), LibNl.CTRL_CMD_GETFAMILY(), CTRL_VERSION, 0, null,
                 "nlctrl CTRL_CMD_GETFAMILY(\"" + name + "\")", null).putString(LibNl.CTRL_ATTR_FAMILY_NAME(), name);
         Family resolved;
         try {
-            GenlMessage reply = connection.transact(request, timeout);
+            GenlMessage reply = calls.transact(me, request, timeout, null);
             if (reply == null) {
                 throw new NetlinkException(0, request.operation(), request.sequence(),
                         "the controller acknowledged without a family description");
@@ -75,11 +78,12 @@ public final class Controller {
 
     /** Lists every registered family (a CTRL_CMD_GETFAMILY dump, retried if a module loads meanwhile). */
     public List<Family> families(Duration timeout) throws NetlinkException {
-        Request request = connection.caller().controllerRequest;
-        connection.prepare(request, LibNl.GENL_ID_CTRL(), LibNl.CTRL_CMD_GETFAMILY(), CTRL_VERSION,
+        Caller me = callers.get();
+        Request request = me.controllerRequest;
+        calls.prepare(me, request, LibNl.GENL_ID_CTRL(), LibNl.CTRL_CMD_GETFAMILY(), CTRL_VERSION,
                 LibNl.NLM_F_DUMP(), null, "nlctrl CTRL_CMD_GETFAMILY dump", null);
         List<Family> result = new ArrayList<>();
-        connection.dump(request, timeout, DumpInterruptPolicy.retry(5), new DumpHandler() {
+        calls.dump(me, request, timeout, DumpInterruptPolicy.retry(5), new DumpHandler() {
             @Override
             public void onMessage(GenlMessage part) {
                 result.add(Family.parse(part));
@@ -105,12 +109,13 @@ public final class Controller {
         if (command < 0 || command > 0xFF) {
             throw new IllegalArgumentException("generic netlink commands are 0..255, got " + command);
         }
-        Request request = connection.caller().controllerRequest;
-        connection.prepare(request, LibNl.GENL_ID_CTRL(), LibNl.CTRL_CMD_GETPOLICY(), CTRL_VERSION,
+        Caller me = callers.get();
+        Request request = me.controllerRequest;
+        calls.prepare(me, request, LibNl.GENL_ID_CTRL(), LibNl.CTRL_CMD_GETPOLICY(), CTRL_VERSION,
                 LibNl.NLM_F_DUMP(), null, "nlctrl CTRL_CMD_GETPOLICY(" + family.name() + " command " + command + ")",
                 null).putU16(LibNl.CTRL_ATTR_FAMILY_ID(), family.id()).putU32(LibNl.CTRL_ATTR_OP(), command);
         FamilyPolicy.Parser parser = new FamilyPolicy.Parser();
-        connection.dump(request, timeout, DumpInterruptPolicy.retry(3), parser);
+        calls.dump(me, request, timeout, DumpInterruptPolicy.retry(3), parser);
         return parser.policy(family.name(), command);
     }
 }

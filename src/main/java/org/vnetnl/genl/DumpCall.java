@@ -56,7 +56,8 @@ final class DumpCall extends Pending {
             exchange.countStale(buffer, at, end);
         } else if (received > capacity) {
             failure = new NetlinkException(Errno.EMSGSIZE, request.operation(), request.sequence(), "a dump part of "
-                    + received + " bytes was truncated to " + capacity + " bytes: raise Options.receiveBufferSize");
+                    + received + " bytes was truncated to " + capacity
+                    + " bytes: raise ConnectionOptions.receiveBufferSize");
             abandoned = true;
             exchange.wake(this);
         } else if (inPlace && buffer == caller.receiveBuffer && at == 0 && backlog.isEmpty()) {
@@ -69,7 +70,7 @@ final class DumpCall extends Pending {
         if (last) {
             exchange.unregister(this);
             if (abandoned) {
-                exchange.dumpEnded(this);
+                exchange.dumpSlot().ended(this);
             }
         }
     }
@@ -102,7 +103,7 @@ final class DumpCall extends Pending {
             backlog.clear();
             inPlacePart = false;
         } else {
-            exchange.dumpEnded(this);
+            exchange.dumpSlot().ended(this);
         }
     }
 
@@ -237,7 +238,7 @@ final class DumpCall extends Pending {
         try {
             return cursor.next();
         } catch (MalformedMessageException e) {
-            throw Call.badMessage(request, e);
+            throw OneRequestWait.badMessage(request, e);
         }
     }
 
@@ -245,7 +246,7 @@ final class DumpCall extends Pending {
         try {
             return ReplyParser.errorCode(part, cursor.offset(), cursor.length());
         } catch (MalformedMessageException e) {
-            throw Call.badMessage(request, e);
+            throw OneRequestWait.badMessage(request, e);
         }
     }
 

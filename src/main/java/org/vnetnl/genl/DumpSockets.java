@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The extra sockets of a connection that dumps run on while another dump runs on the connection's own socket:
  * the kernel runs one dump per socket at a time (a second one gets EBUSY). Each has an {@link Exchange} of its
- * own; they are opened on first need, up to {@code Options.dumpSockets}, in the connection's network namespace,
+ * own; they are opened on first need, up to {@code ConnectionOptions.dumpSockets}, in the connection's network namespace,
  * and closed with the connection.
  */
 final class DumpSockets implements AutoCloseable {

@@ -2,8 +2,6 @@ package org.vnetnl.genl;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
-import java.util.Objects;
-import java.util.OptionalInt;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -67,23 +65,14 @@ final class Exchange implements AutoCloseable {
     private long stale;
     private int groupsJoined;
     private boolean overrunPending;
-    /** The dump running on this socket (the kernel runs one at a time), also once abandoned, until its end. */
-    private DumpCall runningDump;
+    private final DumpSlot dumpSlot = new DumpSlot(this, lock);
     private boolean closed;
-    /** Async calls whose outcome is known, to complete once the lock is released (their actions run then). */
-    private final ArrayDeque<AsyncCall> completions = new ArrayDeque<>();
-    /** Whether {@link #completions} may hold something: read without the lock, so the blocking path skips it. */
-    private volatile boolean completionsQueued;
-    /** Async calls sent and not ended; while there are any, the pump thread reads when nobody else does. */
-    private int asyncOutstanding;
-    private Thread pump;
-    private final java.util.function.Supplier<Caller> pumpCallerFactory;
-    private Caller pumpCaller;
+    private final Futures futures;
 
     Exchange(NetlinkSocket socket, int maxPendingNotifications, int maxCallsInFlight, Runnable release,
              java.util.function.Supplier<Caller> pumpCaller) {
         this.socket = socket;
-        this.pumpCallerFactory = pumpCaller;
+        this.futures = new Futures(this, lock, pumpCaller);
         this.inFlight = new Semaphore(maxCallsInFlight);
         this.portId = socket.portId();
         this.notifications = new NotificationQueue(maxPendingNotifications);
@@ -147,15 +136,13 @@ final class Exchange implements AutoCloseable {
             for (NotificationWait w : listeners) {
                 wake(w);
             }
-            if (runningDump != null) {
-                wake(runningDump);
+            if (dumpSlot.running() != null) {
+                wake(dumpSlot.running());
             }
             if (leader != null) {
                 LockSupport.unpark(leader);
             }
-            if (pump != null) {
-                LockSupport.unpark(pump);
-            }
+            futures.closed();
         } finally {
             lock.unlock();
         }
@@ -185,7 +172,7 @@ final class Exchange implements AutoCloseable {
     }
 
     /**
-     * Waits for room for one more call in flight (see {@code Options.maxCallsInFlight}); a thread alone never
+     * Waits for room for one more call in flight (see {@code ConnectionOptions.maxCallsInFlight}); a thread alone never
      * waits. Pair with {@link #releaseCall()}.
      *
      * @throws NetlinkCancelledException if the thread is interrupted while it waits
@@ -598,31 +585,6 @@ final class Exchange implements AutoCloseable {
         }
     }
 
-    /**
-     * Joins ({@code join}) or leaves the multicast group {@code groupName} of {@code family}.
-     *
-     * @throws IllegalArgumentException if the family has no such group
-     */
-    void changeGroup(Family family, String groupName, boolean join) throws NetlinkException {
-        Objects.requireNonNull(family, "family");
-        Objects.requireNonNull(groupName, "groupName");
-        OptionalInt group = family.multicastGroup(groupName);
-        if (group.isEmpty()) {
-            throw new IllegalArgumentException("family " + family.name() + " has no multicast group \"" + groupName
-                    + "\"; its groups are " + family.multicastGroups().keySet());
-        }
-        enter();
-        try {
-            int rc = join ? joinGroup(group.getAsInt()) : leaveGroup(group.getAsInt());
-            if (rc < 0) {
-                throw new NetlinkException(-rc, (join ? "join " : "leave ") + family.name() + " group \""
-                        + groupName + "\"", 0, "setsockopt failed");
-            }
-        } finally {
-            exit();
-        }
-    }
-
     int joinGroup(int group) {
         sendLock.lock();
         try {
@@ -649,216 +611,57 @@ final class Exchange implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------------------------------------------------
-    // Async calls
-
-    /** Registers {@code call}, sent next, and makes sure a thread reads for it (the pump, if nobody else does). */
-    void startAsync(AsyncCall call) {
-        register(call);
-        lock.lock();
-        try {
-            asyncOutstanding++;
-            if (pump == null) {
-                // The pump counts as a thread inside a call: the socket is not freed under its reads.
-                enter();
-                pump = Thread.ofVirtual().name("vnet-nl pump").unstarted(this::pump);
-                pump.start();
-            }
-        } finally {
-            lock.unlock();
-        }
+    /** The calls of this exchange whose outcome completes a future. */
+    Futures futures() {
+        return futures;
     }
 
-    /**
-     * Ends {@code call} (once): its outcome is known, it timed out, or its future was cancelled. Its future is
-     * completed with no lock held.
-     */
-    void endAsync(AsyncCall call, NetlinkException failure) {
-        lock.lock();
-        try {
-            if (call.ended) {
-                return;
-            }
-            call.ended = true;
-            unregister(call);
-            asyncOutstanding--;
-            inFlight.release();
-            completions.add(call);
-            completionsQueued = true;
-            if (asyncOutstanding == 0 && pump != null) {
-                LockSupport.unpark(pump);
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (!lock.isHeldByCurrentThread()) {
-            runCompletions();
-        }
-    }
-
-    /** The timeout of {@code call} passed: it fails with a timeout unless it ended already. */
-    void timeOut(AsyncCall call) {
-        lock.lock();
-        try {
-            if (!call.ended) {
-                call.timedOut();
-            }
-        } finally {
-            lock.unlock();
-        }
-        runCompletions();
-    }
-
+    /** Completes the futures whose outcome is known, unless the calling thread holds the lock. */
     void runCompletions() {
-        if (!completionsQueued || lock.isHeldByCurrentThread()) {
-            return;
-        }
-        while (true) {
-            AsyncCall next;
-            lock.lock();
-            try {
-                next = completions.poll();
-                completionsQueued = !completions.isEmpty();
-            } finally {
-                lock.unlock();
-            }
-            if (next == null) {
-                return;
-            }
-            next.complete();
-        }
+        futures.runCompletions();
     }
 
-    /** Reads the socket for async calls while nobody else does; ends when none is left. */
-    private void pump() {
-        PumpWait wait = new PumpWait();
+    /** Fails every registered wait of {@code kind} with {@code failure}. */
+    void failAll(Class<? extends Pending> kind, NetlinkException failure) {
+        lock.lock();
         try {
-            while (true) {
-                Caller reader;
-                lock.lock();
-                try {
-                    if (asyncOutstanding == 0 || closed) {
-                        pump = null;
-                        return;
-                    }
-                    if (pumpCaller == null) {
-                        pumpCaller = pumpCallerFactory.get();
-                    }
-                    reader = pumpCaller;
-                } finally {
-                    lock.unlock();
+            for (Pending q = active.next; q != active; ) {
+                Pending next = q.next;
+                if (kind.isInstance(q)) {
+                    q.fail(this, failure);
                 }
-                try {
-                    await(wait, reader, Long.MAX_VALUE / 4);
-                } catch (NetlinkException e) {
-                    // A failed receive: every async call learns of it.
-                    lock.lock();
-                    try {
-                        for (Pending q = active.next; q != active; ) {
-                            Pending next = q.next;
-                            if (q instanceof AsyncCall) {
-                                q.fail(this, e);
-                            }
-                            q = next;
-                        }
-                    } finally {
-                        lock.unlock();
-                    }
-                    runCompletions();
-                }
+                q = next;
             }
         } finally {
-            exit();
-        }
-    }
-
-    /** The pump's wait: over when no async call is left (or the connection closed). */
-    private static final class PumpWait extends Pending {
-        @Override
-        boolean isReady(Exchange exchange) {
-            return exchange.asyncOutstanding == 0 || exchange.closed;
-        }
-
-        @Override
-        String operation() {
-            return "read replies for futures";
+            lock.unlock();
         }
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // Dumps: one at a time per socket
+    // Dumps
 
     /** Under the lock. */
     boolean closedLocked() {
         return closed;
     }
 
-    /** Makes {@code dump} the socket's running dump if none runs (nor is read to its end); never waits. */
-    boolean tryClaimDumpSlot(DumpCall dump) {
-        lock.lock();
-        try {
-            if (closed || runningDump != null) {
-                return false;
-            }
-            runningDump = dump;
-            return true;
-        } finally {
-            lock.unlock();
-        }
+    /** The socket's one dump at a time. */
+    DumpSlot dumpSlot() {
+        return dumpSlot;
     }
 
-    /** Waits until no dump runs on the socket (an abandoned one is read to its end), then makes {@code dump} it. */
-    boolean claimDumpSlot(DumpCall dump, Caller me, long timeoutNanos) throws NetlinkException {
-        DrainWait wait = new DrainWait(dump.operation());
-        while (true) {
-            lock.lock();
-            try {
-                if (closed) {
-                    throw new NetlinkCancelledException(dump.operation(), 0, true);
-                }
-                if (runningDump == null) {
-                    runningDump = dump;
-                    return true;
-                }
-                followers.add(wait);
-                wait.queuedFollower = true;
-            } finally {
-                lock.unlock();
-            }
-            if (!await(wait, me, timeoutNanos)) {
-                return false;
-            }
-        }
+    /** Under the lock: queues {@code p} among the parked followers, to be woken when the leader resigns. */
+    void follow(Pending p) {
+        followers.add(p);
+        p.queuedFollower = true;
     }
 
-    /** Under the lock: the dump on the socket ended (its NLMSG_DONE or error was read). */
-    void dumpEnded(DumpCall dump) {
-        if (runningDump == dump) {
-            runningDump = null;
-            for (Pending p : followers) {
-                if (p instanceof DrainWait) {
-                    wake(p);
-                }
+    /** Under the lock: wakes every parked follower of {@code kind}. */
+    void wakeFollowers(Class<? extends Pending> kind) {
+        for (Pending p : followers) {
+            if (kind.isInstance(p)) {
+                wake(p);
             }
-        }
-    }
-
-    /** Ready once no dump runs on the socket. */
-    private static final class DrainWait extends Pending {
-        private final String operation;
-
-        DrainWait(String operation) {
-            this.operation = operation;
-        }
-
-        @Override
-        boolean isReady(Exchange exchange) {
-            return exchange.runningDump == null || exchange.closed;
-        }
-
-        @Override
-        String operation() {
-            return "wait for the dump before " + operation + " to end";
         }
     }
 

@@ -27,7 +27,7 @@ import org.vnetnl.internal.libnl.LibNl;
  * offset and the attribute's name, as {@link GenlConnection#transact} would have thrown it. A batch holds doit
  * requests only: dumps go through {@link GenlConnection#dump}.
  *
- * <p><b>Memory.</b> The batch's send buffer ({@link GenlConnection.Options#sendBufferSize()} bytes, the largest
+ * <p><b>Memory.</b> The batch's send buffer ({@link ConnectionOptions#sendBufferSize()} bytes, the largest
  * datagram the socket is set up to send) and its reply slots ({@link #capacity()} + 1 of
  * {@code replySize} bytes each, one datagram each) are allocated once, in an arena of the batch's own, and freed
  * by {@link #close()} (or, for a batch nobody closed, once it is unreachable). A round allocates nothing per entry on its success path (the JDK's errno capture
@@ -40,13 +40,17 @@ import org.vnetnl.internal.libnl.LibNl;
  * {@link IllegalArgumentException} (the headers do not fit) and the writer {@link IllegalStateException} (an
  * attribute does not fit), and the caller executes what it has and adds the rest to the next round. A reply
  * longer than {@code replySize} fails its own entry with EMSGSIZE. When the socket's receive buffer
- * ({@link GenlConnection.Options#socketReceiveBufferSize()}) cannot hold all the replies at once, the kernel
+ * ({@link ConnectionOptions#socketReceiveBufferSize()}) cannot hold all the replies at once, the kernel
  * drops some (ENOBUFS): the replies that arrived are delivered, and every entry whose reply was lost fails with
  * ENOBUFS, never silently (its request was still carried out by the kernel).
  *
- * <p><b>Threads.</b> A batch is used by one thread at a time (it holds one round of requests and their outcomes):
- * an {@code execute} while another runs throws {@link IllegalStateException}. Threads that run batches at once
- * make one batch each; they share the connection, whose other calls go on meanwhile.
+ * <p><b>Threads.</b> Not thread-safe, and not checked on each access: a batch, the writer its {@link #add}
+ * returns and the reply views it hands out are used by one thread at a time, as a {@link StringBuilder} is (see
+ * the package documentation); the batch may pass to another thread through something that orders the two. Where
+ * overlapping use would free or overwrite memory another thread is reading, it is refused on a best-effort basis:
+ * an {@code execute} while another runs, and a {@link #close()} during one, throw {@link IllegalStateException}.
+ * Threads that run batches at once make one batch each; they share the connection, whose other calls go on
+ * meanwhile.
  *
  * <p><b>Timeouts, cancellation</b> are those of {@link GenlConnection#transact}: entries still unanswered when the timeout passes fail with
  * {@link NetlinkTimeoutException}; {@link Thread#interrupt()} or {@link GenlConnection#close()} from another
@@ -64,6 +68,7 @@ public final class GenlBatch implements AutoCloseable {
 
     private final GenlConnection connection;
     private final Exchange exchange;
+    private final Calls calls;
     private final Arena arena;
     private final Cleaner.Cleanable release;
     private final BufferGeneration generation = new BufferGeneration();
@@ -101,8 +106,8 @@ public final class GenlBatch implements AutoCloseable {
     private int firstSequence;
 
     /** See {@link GenlConnection#newBatch(int, int)}: checks the sizes, then makes the batch. */
-    static GenlBatch create(GenlConnection connection, Exchange exchange, int sendBufferSize, int capacity,
-                            int replySize) {
+    static GenlBatch create(GenlConnection connection, Exchange exchange, Calls calls, int sendBufferSize,
+                            int capacity, int replySize) {
         if (capacity < 1 || capacity > GenlConnection.MAX_BATCH) {
             throw new IllegalArgumentException("a batch holds 1.." + GenlConnection.MAX_BATCH + " requests, got "
                     + capacity);
@@ -117,11 +122,13 @@ public final class GenlBatch implements AutoCloseable {
             throw new IllegalArgumentException("replySize " + replySize + " is too large: " + (capacity + 1)
                     + " reply slots of it exceed 2 GiB");
         }
-        return new GenlBatch(connection, exchange, sendBufferSize, capacity, (int) slotSize);
+        return new GenlBatch(connection, exchange, calls, sendBufferSize, capacity, (int) slotSize);
     }
 
-    GenlBatch(GenlConnection connection, Exchange exchange, int sendBufferSize, int capacity, int replySize) {
+    GenlBatch(GenlConnection connection, Exchange exchange, Calls calls, int sendBufferSize, int capacity,
+              int replySize) {
         this.connection = connection;
+        this.calls = calls;
         this.exchange = exchange;
         this.arena = Arena.ofShared();
         try {
@@ -215,7 +222,7 @@ public final class GenlBatch implements AutoCloseable {
 
     /** Checks that one more entry of {@code headers} bytes fits and returns where it starts. */
     private int startEntry(int flags, boolean dump, int headers) {
-        connection.checkBatchable();
+        calls.checkBatchable(connection.caller());
         checkOpen();
         if (dump) {
             throw new IllegalArgumentException("a batch holds doit requests only, not NLM_F_DUMP: run dumps with"
@@ -232,7 +239,7 @@ public final class GenlBatch implements AutoCloseable {
         resumeAt = -1;
         if (at + headers > sendBuffer.byteSize()) {
             throw new IllegalArgumentException("the batch's send buffer (" + sendBuffer.byteSize() + " bytes,"
-                    + " Options.sendBufferSize) has no room for request " + (size + 1) + " after " + at
+                    + " ConnectionOptions.sendBufferSize) has no room for request " + (size + 1) + " after " + at
                     + " bytes: execute it and add the rest to the next round");
         }
         return at;
@@ -296,7 +303,7 @@ public final class GenlBatch implements AutoCloseable {
      *         still open
      */
     public void execute(Duration timeout) throws NetlinkException {
-        long timeoutNanos = GenlConnection.checkTimeout(timeout);
+        long timeoutNanos = Calls.checkTimeout(timeout);
         if (!use.compareAndSet(0, 1)) {
             throw new IllegalStateException(use.get() == CLOSED ? "the batch is closed"
                     : "the batch is being executed by another thread: use one batch per thread");
@@ -304,7 +311,7 @@ public final class GenlBatch implements AutoCloseable {
         try {
             exchange.enter();
             try {
-                connection.checkBatchable();
+                calls.checkBatchable(connection.caller());
                 int length = seal();
                 // The replies of an earlier round live in the slots about to be received into.
                 generation.advance();
@@ -370,18 +377,33 @@ public final class GenlBatch implements AutoCloseable {
     // Outcomes
 
     /**
-     * The reply to entry {@code index} (in the order added), valid until the connection receives again.
+     * The reply to entry {@code index} (in the order added), in a view of its own (allocated; see
+     * {@link #reply(int, GenlMessage)} for none), valid until the batch's next round or its close, after which it
+     * throws {@link IllegalStateException}.
      *
      * @return the reply, or {@code null} when the kernel only acknowledged the request
      * @throws NetlinkException the entry's own failure: the kernel's error, EMSGSIZE for a reply larger than the
      *         slot, ENOBUFS for a reply the kernel dropped, {@link NetlinkTimeoutException}
      */
     public GenlMessage reply(int index) throws NetlinkException {
+        return reply(index, new GenlMessage());
+    }
+
+    /**
+     * As {@link #reply(int)}, wrapped in {@code view}, the caller's own: allocates nothing. The view is the
+     * caller's to reuse (it then shows the entry it was last passed for); kept past the batch's next round, it
+     * throws {@link IllegalStateException}.
+     *
+     * @return {@code view}, or {@code null} when the kernel only acknowledged the request
+     */
+    public GenlMessage reply(int index, GenlMessage view) throws NetlinkException {
+        Objects.requireNonNull(view, "view");
         checkOutcome(index);
         if (states[index] == FAILED) {
             throw errors[index];
         }
-        return replyLengths[index] == 0 ? null : entries[index].reply();
+        return replyLengths[index] == 0 ? null
+                : view.wrap(replyArea, replyOffsets[index], replyLengths[index], 0, generation);
     }
 
     /** The failure of entry {@code index}, or {@code null} when it succeeded. */
@@ -502,13 +524,8 @@ public final class GenlBatch implements AutoCloseable {
         }
     }
 
-    /** The round ran to its end: wraps the reply views over the slots they were received into. */
+    /** The round ran to its end: its outcomes may be read. */
     private void finish() {
-        for (int i = 0; i < size; i++) {
-            if (states[i] != FAILED && replyLengths[i] != 0) {
-                entries[i].reply().wrap(replyArea, replyOffsets[i], replyLengths[i], 0, generation);
-            }
-        }
         complete = true;
     }
 
@@ -578,7 +595,7 @@ public final class GenlBatch implements AutoCloseable {
                 } catch (MalformedMessageException e) {
                     int index = indexOf(MessageHeader.sequence(buffer, at));
                     if (index >= 0) {
-                        failEntry(index, Call.badMessage(entries[index], e));
+                        failEntry(index, OneRequestWait.badMessage(entries[index], e));
                     }
                     break;
                 }
@@ -600,7 +617,7 @@ public final class GenlBatch implements AutoCloseable {
                     try {
                         error = ReplyParser.errorCode(buffer, cursor.offset(), cursor.length());
                     } catch (MalformedMessageException e) {
-                        failEntry(index, Call.badMessage(entry, e));
+                        failEntry(index, OneRequestWait.badMessage(entry, e));
                         continue;
                     }
                     if (error != 0) {
@@ -647,7 +664,7 @@ public final class GenlBatch implements AutoCloseable {
                     failEntry(i, new NetlinkException(Errno.ENOBUFS, entries[i].operation(),
                             entries[i].sequence(), "the socket's receive buffer overran during a batch of " + size
                                     + " requests and nothing more is queued: the kernel dropped this reply (the"
-                                    + " request was carried out); raise Options.socketReceiveBufferSize or send"
+                                    + " request was carried out); raise ConnectionOptions.socketReceiveBufferSize or send"
                                     + " smaller batches"));
                 }
             }

@@ -1,18 +1,13 @@
 package org.vnetnl.genl;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-import org.vnetnl.internal.MessageHeader;
 import org.vnetnl.internal.NativeAccess;
-import org.vnetnl.internal.NetlinkAlignment;
 import org.vnetnl.internal.libnl.LibNl;
 
 /**
@@ -20,39 +15,11 @@ import org.vnetnl.internal.libnl.LibNl;
  * multicast notifications; families through its {@link #controller()}. Opened through libnl ({@code
  * nl_socket_alloc}, {@code genl_connect}) and connected to the kernel; requests then use {@code send} and
  * {@code recv} ({@code recvmsg} once a multicast group is joined) on the descriptor directly, so a round trip is
- * exactly two system calls.
+ * exactly two system calls. How threads share it, how long the views it hands out stay valid, waiting and
+ * cancellation, dumps and notifications: see the {@linkplain org.vnetnl.genl package documentation}.
  *
- * <p><b>Threads.</b> Any number of platform and virtual threads may use one connection at once. Each thread
- * builds its requests in a send buffer of its own ({@link #prepare} writes into the calling thread's buffer and
- * {@link #transact} or {@link #dump} sends it), so threads never see each other's requests. Replies are matched
- * by sequence number: a thread waits for its own reply only. One receive path reads the socket: a waiting thread
- * reads it itself while no other thread does and hands the others their replies (see {@code Exchange}), so a
- * thread alone pays no hand-off, and a thread waiting for a notification never holds up requests. Waits park:
- * a virtual thread leaves its carrier free.
- *
- * <p><b>Memory.</b> Each thread that uses the connection gets a send buffer ({@link Options#sendBufferSize()})
- * and a receive buffer ({@link Options#receiveBufferSize()}), made on its first call and reused (a thread that
- * ended passes them on to the next new thread); nothing is allocated per request on the success path. They belong
- * to the garbage collector, not to the connection: a {@link GenlMessage} or {@link AttributeReader} handed out is a view into the calling thread's receive buffer,
- * valid until that thread's next call on this connection; after that it throws {@link IllegalStateException}
- * rather than show newer bytes, and no close ever frees memory under it.
- *
- * <p><b>Waiting and cancellation.</b> Generic netlink runs a request's handler inside {@code send}, so its reply is
- * normally queued before the read. When nothing is queued yet, the thread parks until the socket becomes readable,
- * the timeout passes or the wait is cancelled. {@link Thread#interrupt()} ends that thread's call alone with
- * {@link NetlinkCancelledException} (the interrupt status stays set); {@link #close()} from any thread ends every
- * call with it. A reply that arrives after its call ended is counted ({@link #staleMessagesDiscarded()}), and a
- * dump left unfinished is read to its end before the next dump starts, so the connection stays usable.
- *
- * <p><b>Dumps.</b> The kernel runs one dump per socket at a time. A dump runs on one of a few extra sockets the
- * connection opens for dumps ({@link Options#dumpSockets()}, in the same network namespace, closed with the
- * connection), read by the dumping thread alone: the kernel makes each next part only once the handler took the
- * last, so a dump streams in flat memory however large the table, and dumps of different threads run in
- * parallel. When those are busy a dump runs on the connection's own socket, or waits for the dump there.
- *
- * <p><b>Notifications.</b> Multicast messages that arrive while requests run are kept, in order, for
- * {@link #receiveNotification} and {@link #pollNotification}; losses are reported there once as a
- * {@link NotificationOverrunException}, and only once a group was joined.
+ * <p>This class is the facade: requests and dumps go through {@code Calls}, groups and notifications through
+ * {@code Multicast}, the one receive path of each socket is its {@code Exchange}.
  */
 public final class GenlConnection implements AutoCloseable {
 
@@ -64,176 +31,47 @@ public final class GenlConnection implements AutoCloseable {
     /** The timeout used by the convenience methods that do not take one. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
-    /**
-     * Sizes and limits of a connection.
-     *
-     * @param sendBufferSize bytes for one request, headers included; the socket's SO_SNDBUF is raised to it when
-     *                       the system default is smaller. Each thread that uses the connection has one
-     * @param receiveBufferSize bytes for one datagram from the kernel; the kernel sends dump parts of up to 32 KiB.
-     *                          The acknowledgement that may follow a reply gets room of its own on top. Each
-     *                          thread that uses the connection has one
-     * @param socketReceiveBufferSize the socket's SO_RCVBUF in bytes, or 0 for the system default
-     *                                ({@code net.core.rmem_default}); raise it for listeners that must absorb
-     *                                bursts of notifications
-     * @param maxPendingNotifications notifications kept while requests wait for their replies; beyond that they
-     *                                are dropped and the drop is reported as an overrun
-     * @param maxCallsInFlight requests (and batches) sent and not yet answered, across all threads; more wait to
-     *                         be sent. The kernel drops a reply that finds the socket's receive buffer full
-     *                         (ENOBUFS), so this bounds the unread replies: keep it times the largest reply under
-     *                         SO_RCVBUF
-     * @param dumpSockets extra sockets, in the same network namespace, that dumps run on while another dump runs
-     *                    (the kernel runs one dump per socket at a time); 0 makes dumps wait for each other
-     */
-    public record Options(int sendBufferSize, int receiveBufferSize, int socketReceiveBufferSize,
-                          int maxPendingNotifications, int maxCallsInFlight, int dumpSockets) {
-
-        /**
-         * 16 KiB send buffer, 64 KiB receive buffer, system default SO_RCVBUF, 4096 pending notifications, 32
-         * calls in flight, 2 extra sockets for dumps.
-         */
-        public static Options defaults() {
-            return new Options(16 * 1024, 64 * 1024, 0, 4096, 32, 2);
-        }
-
-        /** The sizes, with the default limits of {@link #defaults()}. */
-        public Options(int sendBufferSize, int receiveBufferSize, int socketReceiveBufferSize,
-                       int maxPendingNotifications) {
-            this(sendBufferSize, receiveBufferSize, socketReceiveBufferSize, maxPendingNotifications, 32, 2);
-        }
-
-        public Options {
-            if (sendBufferSize < MessageHeader.GENL_PAYLOAD + 64) {
-                throw new IllegalArgumentException("sendBufferSize " + sendBufferSize + " is too small (min "
-                        + (MessageHeader.GENL_PAYLOAD + 64) + ")");
-            }
-            if (receiveBufferSize < 8 * 1024) {
-                throw new IllegalArgumentException("receiveBufferSize " + receiveBufferSize
-                        + " is too small (min 8192)");
-            }
-            if (socketReceiveBufferSize < 0) {
-                throw new IllegalArgumentException("socketReceiveBufferSize must be >= 0, got "
-                        + socketReceiveBufferSize);
-            }
-            if (maxPendingNotifications < 0) {
-                throw new IllegalArgumentException("maxPendingNotifications must be >= 0, got "
-                        + maxPendingNotifications);
-            }
-            if (maxCallsInFlight < 1) {
-                throw new IllegalArgumentException("maxCallsInFlight must be >= 1, got " + maxCallsInFlight);
-            }
-            if (dumpSockets < 0 || dumpSockets > 64) {
-                throw new IllegalArgumentException("dumpSockets must be 0..64, got " + dumpSockets);
-            }
-        }
-
-        public Options withSendBufferSize(int bytes) {
-            return new Options(bytes, receiveBufferSize, socketReceiveBufferSize, maxPendingNotifications,
-                    maxCallsInFlight, dumpSockets);
-        }
-
-        public Options withReceiveBufferSize(int bytes) {
-            return new Options(sendBufferSize, bytes, socketReceiveBufferSize, maxPendingNotifications,
-                    maxCallsInFlight, dumpSockets);
-        }
-
-        public Options withSocketReceiveBufferSize(int bytes) {
-            return new Options(sendBufferSize, receiveBufferSize, bytes, maxPendingNotifications, maxCallsInFlight,
-                    dumpSockets);
-        }
-
-        public Options withMaxPendingNotifications(int count) {
-            return new Options(sendBufferSize, receiveBufferSize, socketReceiveBufferSize, count, maxCallsInFlight,
-                    dumpSockets);
-        }
-
-        public Options withMaxCallsInFlight(int count) {
-            return new Options(sendBufferSize, receiveBufferSize, socketReceiveBufferSize, maxPendingNotifications,
-                    count, dumpSockets);
-        }
-
-        public Options withDumpSockets(int count) {
-            return new Options(sendBufferSize, receiveBufferSize, socketReceiveBufferSize, maxPendingNotifications,
-                    maxCallsInFlight, count);
-        }
-    }
-
-    /** Opens the socket of a new connection in the connection's arena; the seam tests replace it. */
-    interface SocketOpener {
-        NetlinkSocket open(Arena arena, Options options) throws NetlinkException;
-    }
-
-    private static final SocketOpener KERNEL = (arena, options) ->
-            new NativeNetlinkSocket(arena, options.socketReceiveBufferSize(), options.sendBufferSize());
-
-    /** The opener of a socket of netlink {@code protocol}: NETLINK_GENERIC for generic netlink. */
-    private static SocketOpener kernel(int protocol) {
-        return protocol == NativeNetlinkSocket.NETLINK_GENERIC ? KERNEL : (arena, options) ->
-                new NativeNetlinkSocket(arena, protocol, options.socketReceiveBufferSize(), options.sendBufferSize());
-    }
-
     static final Cleaner CLEANER = Cleaner.create();
 
-    private final Options options;
+    private final ConnectionOptions options;
     /** The netlink protocol of the sockets: NETLINK_GENERIC, or a netlink-raw family's (NETLINK_ROUTE is 0). */
     private final int protocol;
     private final Exchange exchange;
     private final DumpSockets dumpSockets;
     private final Calls calls;
-    private final int portId;
+    private final Multicast multicast;
     private final Controller controller;
     /** Each thread's request and reply buffers on this connection. */
     private final Callers callers;
 
-    GenlConnection(Options options, SocketOpener opener) throws NetlinkException {
+    GenlConnection(ConnectionOptions options, SocketOpener opener) throws NetlinkException {
         this(options, opener, null, NativeNetlinkSocket.NETLINK_GENERIC);
     }
 
-    /**
-     * @param namespace the network namespace path the extra dump sockets are opened in, null for this thread's
-     * @param protocol  the netlink protocol {@code opener} opens sockets of
-     */
-    private GenlConnection(Options options, SocketOpener opener, String namespace, int protocol)
+    /** @param namespace the network namespace path the extra dump sockets are opened in, null for this thread's */
+    private GenlConnection(ConnectionOptions options, SocketOpener opener, String namespace, int protocol)
             throws NetlinkException {
         this.options = options;
         this.protocol = protocol;
-        Sockets.Opened opened = Sockets.open(this, opener, options);
-        this.portId = opened.socket().portId();
-        int port = portId;
-        this.callers = new Callers(options, port);
-        // The threads' buffers are freed with the socket, after the last call has left; the Cleaner frees them for
-        // a connection nobody closed.
-        Cleaner.Cleanable callersRelease = CLEANER.register(this, callers::free);
-        this.exchange = new Exchange(opened.socket(), options.maxPendingNotifications(), options.maxCallsInFlight(),
-                () -> {
-                    opened.release().clean();
-                    callersRelease.clean();
-                }, () -> new Caller(options, port, Arena.ofAuto()));
-        this.controller = new Controller(this);
-        this.dumpSockets = new DumpSockets(options.dumpSockets(), namespace == null
-                ? () -> openExchange(opener)
-                : () -> NamespaceOpener.open(namespace, () -> openExchange(opener)));
+        ConnectionParts parts = ConnectionParts.open(this, options, opener, namespace);
+        this.exchange = parts.exchange();
+        this.callers = parts.callers();
+        this.dumpSockets = parts.dumpSockets();
         this.calls = new Calls(exchange, dumpSockets);
+        this.multicast = new Multicast(exchange);
+        this.controller = new Controller(calls, callers);
     }
 
-    /** Opens one more socket with an exchange of its own, for dumps (see {@link DumpSockets}). */
-    private Exchange openExchange(SocketOpener opener) throws NetlinkException {
-        Sockets.Opened opened = Sockets.open(this, opener, options);
-        return new Exchange(opened.socket(), options.maxPendingNotifications(), options.maxCallsInFlight(),
-                opened.release()::clean, () -> {
-                    throw new IllegalStateException("a dump socket has no async calls");
-                });
-    }
-
-    /** Opens a connection with {@link Options#defaults()}. */
+    /** Opens a connection with {@link ConnectionOptions#defaults()}. */
     public static GenlConnection open() throws NetlinkException {
-        return open(Options.defaults());
+        return open(ConnectionOptions.defaults());
     }
 
     /** Opens a connection with the given buffer sizes. */
-    public static GenlConnection open(Options options) throws NetlinkException {
+    public static GenlConnection open(ConnectionOptions options) throws NetlinkException {
         Objects.requireNonNull(options, "options");
         NativeAccess.ensureAvailable();
-        return new GenlConnection(options, KERNEL);
+        return new GenlConnection(options, SocketOpener.GENERIC);
     }
 
     /**
@@ -244,24 +82,17 @@ public final class GenlConnection implements AutoCloseable {
      *
      * @throws IllegalArgumentException if {@code protocol} is not 0..31
      */
-    public static GenlConnection openRaw(int protocol, Options options) throws NetlinkException {
+    public static GenlConnection openRaw(int protocol, ConnectionOptions options) throws NetlinkException {
         Objects.requireNonNull(options, "options");
-        checkProtocol(protocol);
+        SocketOpener opener = SocketOpener.kernel(protocol);
         NativeAccess.ensureAvailable();
-        return new GenlConnection(options, kernel(protocol), null, protocol);
+        return new GenlConnection(options, opener, null, protocol);
     }
 
     /** {@link #openRaw} with the sockets in network namespace {@code namespace}, as {@link #openInNamespace}. */
-    public static GenlConnection openRawInNamespace(String namespace, int protocol, Options options)
+    public static GenlConnection openRawInNamespace(String namespace, int protocol, ConnectionOptions options)
             throws NetlinkException {
-        checkProtocol(protocol);
         return inNamespace(namespace, options, protocol);
-    }
-
-    private static void checkProtocol(int protocol) {
-        if (protocol < 0 || protocol > 31) {
-            throw new IllegalArgumentException("netlink protocols are 0..31, got " + protocol);
-        }
     }
 
     /**
@@ -278,30 +109,26 @@ public final class GenlConnection implements AutoCloseable {
      * @throws NetlinkCancelledException if the calling thread is interrupted while the socket is opened (a
      *         connection opened meanwhile is closed)
      */
-    public static GenlConnection openInNamespace(String namespace, Options options) throws NetlinkException {
+    public static GenlConnection openInNamespace(String namespace, ConnectionOptions options) throws NetlinkException {
         return inNamespace(namespace, options, NativeNetlinkSocket.NETLINK_GENERIC);
     }
 
-    private static GenlConnection inNamespace(String namespace, Options options, int protocol)
+    private static GenlConnection inNamespace(String namespace, ConnectionOptions options, int protocol)
             throws NetlinkException {
-        Objects.requireNonNull(namespace, "namespace");
+        String path = NamespaceOpener.path(namespace);
         Objects.requireNonNull(options, "options");
-        if (namespace.isEmpty() || namespace.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("a network namespace name or path is not empty and has no NUL"
-                    + " character, got \"" + namespace.replace("\0", "\\0") + "\"");
-        }
+        SocketOpener opener = SocketOpener.kernel(protocol);
         NativeAccess.ensureAvailable();
-        String path = namespace.indexOf('/') >= 0 ? namespace : "/run/netns/" + namespace;
-        return NamespaceOpener.open(path, () -> new GenlConnection(options, kernel(protocol), path, protocol));
+        return NamespaceOpener.open(path, () -> new GenlConnection(options, opener, path, protocol));
     }
 
     /** The netlink port id the kernel assigned to this socket. */
     public int portId() {
-        return portId;
+        return exchange.portId();
     }
 
     /** The options the connection was opened with. */
-    public Options options() {
+    public ConnectionOptions options() {
         return options;
     }
 
@@ -326,9 +153,6 @@ public final class GenlConnection implements AutoCloseable {
     Exchange exchange() {
         return exchange;
     }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Families: the controller
 
     /** The controller queries of this connection: families and policies. */
     public Controller controller() {
@@ -365,9 +189,6 @@ public final class GenlConnection implements AutoCloseable {
         return controller().families(timeout);
     }
 
-    // ---------------------------------------------------------------------------------------------------------
-    // Requests
-
     /** Prepares a request for {@code command} of {@code family} with no flags; see {@link #prepare(Family, int, int, String, AttributePolicy)}. */
     public AttributeWriter prepare(Family family, int command) {
         return prepare(family, command, 0, null, null);
@@ -387,7 +208,9 @@ public final class GenlConnection implements AutoCloseable {
      */
     public AttributeWriter prepare(Family family, int command, int flags, String operation, AttributePolicy schema) {
         Objects.requireNonNull(family, "family");
-        return prepare(caller().request, family.id(), command, family.version(), flags, family, operation, schema);
+        Caller me = caller();
+        return calls.prepare(me, me.request, family.id(), command, family.version(), flags, family, operation,
+                schema);
     }
 
     /**
@@ -406,12 +229,7 @@ public final class GenlConnection implements AutoCloseable {
         if (protocol == NativeNetlinkSocket.NETLINK_GENERIC) {
             throw new IllegalStateException("a generic netlink connection sends requests of a family: use prepare");
         }
-        if (exchange.isClosed()) {
-            throw new IllegalStateException("the GenlConnection is closed");
-        }
-        refuseInDump("start another request");
-        return caller().request.prepareRaw(messageType, flags, headerSize, operation, exchange.nextSequence(),
-                portId);
+        return calls.prepareRaw(caller(), messageType, flags, headerSize, operation);
     }
 
     /**
@@ -427,21 +245,14 @@ public final class GenlConnection implements AutoCloseable {
         return prepare(family, command, LibNl.NLM_F_DUMP(), null, null);
     }
 
-    AttributeWriter prepare(Request target, int familyId, int command, int version, int flags, Family family,
-                            String operation, AttributePolicy schema) {
-        if (exchange.isClosed()) {
-            throw new IllegalStateException("the GenlConnection is closed");
-        }
-        refuseInDump("start another request");
-        return target.prepare(familyId, command, version, flags, family, operation, schema, exchange.nextSequence(),
-                portId);
-    }
-
     /**
      * Sends the calling thread's prepared request and waits for its reply.
      *
-     * @return the reply, valid until this thread's next call on the connection; {@code null} when the kernel only
-     *         acknowledged the request (a command without reply sent with {@link NetlinkFlags#ACK})
+     * @return the reply in a view of its own (allocated: the view and its attribute reader, 120 bytes on HotSpot
+     *         with compressed pointers; C2 does not scalar-replace them across the call), valid until this
+     *         thread's next call on the connection, after which it throws {@link IllegalStateException}; {@code null}
+     *         when the kernel only acknowledged the request (a command without reply sent with
+     *         {@link NetlinkFlags#ACK}). {@link #transact(Duration, GenlMessage)} reuses a view of the caller's
      * @throws NetlinkException the kernel's error for this request, with its extended acknowledgement; ENOBUFS
      *         when the socket overran while the reply was awaited and nothing more is queued (the reply was
      *         dropped)
@@ -454,11 +265,20 @@ public final class GenlConnection implements AutoCloseable {
      */
     public GenlMessage transact(Duration timeout) throws NetlinkException {
         Caller me = caller();
-        return calls.transact(me, me.request, timeout);
+        return calls.transact(me, me.request, timeout, null);
     }
 
-    GenlMessage transact(Request sent, Duration timeout) throws NetlinkException {
-        return calls.transact(caller(), sent, timeout);
+    /**
+     * As {@link #transact(Duration)}, with the reply wrapped in {@code view}, the caller's own: allocates nothing,
+     * for request loops. The view is the caller's to reuse (it then shows the reply of the call it was last
+     * passed to); kept past this thread's next call on the connection, it throws {@link IllegalStateException}.
+     *
+     * @return {@code view}, or {@code null} for a bare acknowledgement
+     */
+    public GenlMessage transact(Duration timeout, GenlMessage view) throws NetlinkException {
+        Objects.requireNonNull(view, "view");
+        Caller me = caller();
+        return calls.transact(me, me.request, timeout, view);
     }
 
     /**
@@ -497,33 +317,13 @@ public final class GenlConnection implements AutoCloseable {
      * large to hold, stream them with {@link #dump(Duration, DumpInterruptPolicy, DumpHandler)}.
      */
     public List<GenlMessage> dumpAll(Duration timeout, DumpInterruptPolicy onInterrupt) throws NetlinkException {
-        List<GenlMessage> parts = new ArrayList<>();
-        dump(timeout, onInterrupt, new DumpHandler() {
-            @Override
-            public void onMessage(GenlMessage part) {
-                parts.add(part.copy());
-            }
-
-            @Override
-            public void onRestart() {
-                parts.clear();
-            }
-        });
-        return parts;
+        return calls.dumpAll(caller(), timeout, onInterrupt);
     }
 
-    DumpResult dump(Request sent, Duration timeout, DumpInterruptPolicy onInterrupt, DumpHandler handler)
-            throws NetlinkException {
-        return calls.dump(caller(), sent, timeout, onInterrupt, handler);
-    }
-
-    /** How many extra sockets for dumps are open (see {@link Options#dumpSockets()}). */
+    /** How many extra sockets for dumps are open (see {@link ConnectionOptions#dumpSockets()}). */
     int dumpSocketsOpened() {
         return dumpSockets.opened();
     }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Batches
 
     /** The most requests a batch holds: recvmmsg reads at most UIO_MAXIOV (1024) datagrams, one slot is spare. */
     public static final int MAX_BATCH = 1023;
@@ -531,8 +331,8 @@ public final class GenlConnection implements AutoCloseable {
     public static final int MIN_BATCH_REPLY_SIZE = 4096;
 
     /**
-     * A batch of up to {@code capacity} requests whose reply slots hold {@link Options#receiveBufferSize()} bytes
-     * each; see {@link #newBatch(int, int)}.
+     * A batch of up to {@code capacity} requests whose reply slots hold
+     * {@link ConnectionOptions#receiveBufferSize()} bytes each; see {@link #newBatch(int, int)}.
      */
     public GenlBatch newBatch(int capacity) {
         return newBatch(capacity, options.receiveBufferSize());
@@ -540,9 +340,9 @@ public final class GenlConnection implements AutoCloseable {
 
     /**
      * A reusable batch: up to {@code capacity} requests sent in one datagram, their replies read with
-     * {@code recvmmsg}. Its buffers ({@link Options#sendBufferSize()} bytes to send, {@code capacity + 1} reply
-     * slots of {@code replySize} bytes) are allocated now and freed by {@link GenlBatch#close()}: make a batch once
-     * and reuse it, round after round.
+     * {@code recvmmsg}. Its buffers ({@link ConnectionOptions#sendBufferSize()} bytes to send, {@code capacity + 1}
+     * reply slots of {@code replySize} bytes) are allocated now and freed by {@link GenlBatch#close()}: make a batch
+     * once and reuse it, round after round.
      *
      * @param replySize the longest reply datagram expected; a longer one fails its entry with EMSGSIZE
      * @throws IllegalArgumentException if {@code capacity} is not 1..{@value #MAX_BATCH} or {@code replySize} is
@@ -552,19 +352,8 @@ public final class GenlConnection implements AutoCloseable {
         if (exchange.isClosed()) {
             throw new IllegalStateException("the GenlConnection is closed");
         }
-        return GenlBatch.create(this, exchange, options.sendBufferSize(), capacity, replySize);
+        return GenlBatch.create(this, exchange, calls, options.sendBufferSize(), capacity, replySize);
     }
-
-    /** Fails unless a batch may add or send a request now: an open connection, not inside a dump handler. */
-    void checkBatchable() {
-        if (exchange.isClosed()) {
-            throw new IllegalStateException("the GenlConnection is closed");
-        }
-        refuseInDump("start another request");
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Multicast
 
     /**
      * Joins the multicast group {@code groupName} of {@code family}.
@@ -572,12 +361,12 @@ public final class GenlConnection implements AutoCloseable {
      * @throws IllegalArgumentException if the family has no such group
      */
     public void joinGroup(Family family, String groupName) throws NetlinkException {
-        exchange.changeGroup(family, groupName, true);
+        multicast.change(family, groupName, true);
     }
 
     /** Leaves the multicast group {@code groupName} of {@code family}. */
     public void leaveGroup(Family family, String groupName) throws NetlinkException {
-        exchange.changeGroup(family, groupName, false);
+        multicast.change(family, groupName, false);
     }
 
     /**
@@ -585,41 +374,26 @@ public final class GenlConnection implements AutoCloseable {
      * RTNLGRP_LINK is 1).
      */
     public void joinGroup(int group) throws NetlinkException {
-        changeGroup(group, true);
+        multicast.change(group, true);
     }
 
     /** Leaves multicast group number {@code group}. */
     public void leaveGroup(int group) throws NetlinkException {
-        changeGroup(group, false);
-    }
-
-    private void changeGroup(int group, boolean join) throws NetlinkException {
-        if (group <= 0) {
-            throw new IllegalArgumentException("netlink group numbers start at 1, got " + group);
-        }
-        exchange.enter();
-        try {
-            int rc = join ? exchange.joinGroup(group) : exchange.leaveGroup(group);
-            if (rc < 0) {
-                throw new NetlinkException(-rc, (join ? "join" : "leave") + " group " + group, 0, "setsockopt failed");
-            }
-        } finally {
-            exchange.exit();
-        }
+        multicast.change(group, false);
     }
 
     /**
      * Returns the next multicast notification: first those kept while requests ran, in arrival order, then new
      * ones from the socket. Any number of threads may wait at once; each notification goes to one of them.
      *
-     * @return the notification, valid until this thread's next call on the connection
+     * @return the notification in a view of its own, valid until this thread's next call on the connection
      * @throws NotificationOverrunException when notifications were lost at this point of the stream; the call
      *         after it continues with the notifications that followed
      * @throws NetlinkTimeoutException if none arrived within {@code timeout}
      * @throws NetlinkCancelledException if the thread was interrupted or the connection closed while waiting
      */
     public GenlMessage receiveNotification(Duration timeout) throws NetlinkException {
-        GenlMessage next = nextNotification(checkTimeout(timeout));
+        GenlMessage next = multicast.next(caller(), Calls.checkTimeout(timeout));
         if (next == null) {
             throw new NetlinkTimeoutException("receive notification", 0, timeout);
         }
@@ -633,52 +407,12 @@ public final class GenlConnection implements AutoCloseable {
      * @throws NotificationOverrunException when notifications were lost at this point of the stream
      */
     public GenlMessage pollNotification() throws NetlinkException {
-        return nextNotification(0);
-    }
-
-    private GenlMessage nextNotification(long timeoutNanos) throws NetlinkException {
-        Caller me = caller();
-        exchange.enter();
-        try {
-            if (me.inDump) {
-                throw new IllegalStateException("a dump handler cannot receive notifications on the same connection");
-            }
-            me.generation.advance();
-            int length = exchange.nextNotification(me, timeoutNanos);
-            if (length < 0) {
-                return null;
-            }
-            NotificationWait w = me.notificationWait;
-            return me.request.reply().wrap(me.receiveBuffer, w.offset(), length, w.group(), me.generation);
-        } finally {
-            exchange.exit();
-        }
+        return multicast.next(caller(), 0);
     }
 
     /** How many notifications are kept, waiting for {@link #receiveNotification}. */
     public int pendingNotifications() {
         return exchange.pendingNotifications();
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Lifecycle
-
-    private void refuseInDump(String what) {
-        if (caller().inDump) {
-            throw new IllegalStateException("a dump handler cannot " + what + " on the same connection");
-        }
-    }
-
-    static long checkTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
-        }
-        try {
-            return Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 4;
-        }
     }
 
     /** Whether {@link #close()} was called (from any thread). */
@@ -689,8 +423,8 @@ public final class GenlConnection implements AutoCloseable {
     /**
      * Closes the socket. Idempotent; may be called from any thread. Every call still waiting ends with
      * {@link NetlinkCancelledException} ({@link NetlinkCancelledException#byClose()}); no thread's interrupt status
-     * changes. The socket is freed once the last thread has left its call, never under it. Views handed out stay
-     * readable: their memory is their thread's, not the connection's.
+     * changes. The socket and the threads' buffers are freed once the last thread has left its call, never under
+     * it; views handed out then throw {@link IllegalStateException}.
      */
     @Override
     public void close() {
@@ -700,6 +434,6 @@ public final class GenlConnection implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "GenlConnection[port=" + Integer.toUnsignedString(portId) + (isClosed() ? ", closed" : "") + "]";
+        return "GenlConnection[port=" + Integer.toUnsignedString(portId()) + (isClosed() ? ", closed" : "") + "]";
     }
 }

@@ -7,11 +7,19 @@ import org.vnetnl.internal.libnl.LibNl;
 
 /**
  * A received generic netlink message, read in place: a flyweight over the receive buffer of the thread it was
- * handed to (or of a batch). The connection reuses one instance per thread, so a message (and the
- * {@link AttributeReader} it hands out) is valid only until that thread's next call on the connection: after that
- * its accessors throw {@link IllegalStateException} instead of reading the next reply's bytes (until the
- * connection wraps it over a new message). {@link #copy()} detaches it
- * when it must be kept; a message wrapped by the caller, or copied, is never invalidated.
+ * handed to (or of a batch's reply slots). A message handed out (and the {@link AttributeReader} it hands out) is
+ * valid only until that thread's next call on the connection, or the batch's next round: after that its accessors
+ * throw {@link IllegalStateException} instead of reading later bytes. The library never wraps a view it handed
+ * out again: {@link GenlConnection#transact(java.time.Duration)}, {@link GenlBatch#reply(int)}, a notification
+ * and each dump part come in a view of their own, so an old one kept by mistake fails rather than show a newer
+ * message. A view the caller passes in ({@link GenlConnection#transact(java.time.Duration, GenlMessage)},
+ * {@link GenlBatch#reply(int, GenlMessage)}) is the caller's to reuse: it shows what it was last passed for, and
+ * allocates nothing. {@link #copy()} detaches a message that must be kept; a message wrapped by the caller, or
+ * copied, is never invalidated.
+ *
+ * <p><b>Threads.</b> Not thread-safe, and not checked: used by one thread at a time, as a {@link StringBuilder}
+ * is (see the package documentation). The validity check is a check of time, not of threads: a view read by
+ * another thread while its own thread calls again may show anything; hand a {@link #copy()} to another thread.
  */
 public final class GenlMessage {
 

@@ -23,6 +23,21 @@ final class NamespaceOpener {
 
     private NamespaceOpener() {}
 
+    /**
+     * The path of network namespace {@code namespace}: a name created with {@code ip netns add} (in /run/netns),
+     * or a path such as {@code /proc/PID/ns/net} as it is.
+     *
+     * @throws IllegalArgumentException if {@code namespace} is empty or contains a NUL character
+     */
+    static String path(String namespace) {
+        java.util.Objects.requireNonNull(namespace, "namespace");
+        if (namespace.isEmpty() || namespace.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a network namespace name or path is not empty and has no NUL"
+                    + " character, got \"" + namespace.replace("\0", "\\0") + "\"");
+        }
+        return namespace.indexOf('/') >= 0 ? namespace : "/run/netns/" + namespace;
+    }
+
     /** Opens what {@code open} makes on a thread inside the namespace at {@code path}. */
     static <T extends AutoCloseable> T open(String path, Open<T> open) throws NetlinkException {
         Object[] outcome = new Object[1];

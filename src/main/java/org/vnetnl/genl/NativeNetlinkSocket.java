@@ -48,10 +48,8 @@ final class NativeNetlinkSocket implements NetlinkSocket {
     private static final int CONTROL_SIZE = 64;
     private static final int TRUNC_DONTWAIT = LibNl.MSG_TRUNC() | LibNl.MSG_DONTWAIT();
     private static final String OPEN_GENERIC = "open generic netlink socket";
-    /** linux/netlink.h */
-    static final int NETLINK_GENERIC = 16;
-    /** linux/netlink.h; not among the generated bindings, which cover what generic netlink uses. */
-    private static final int NETLINK_GET_STRICT_CHK = 12;
+    static final int NETLINK_GENERIC = LibNl.NETLINK_GENERIC();
+    private static final int NETLINK_GET_STRICT_CHK = LibNl.NETLINK_GET_STRICT_CHK();
 
     /** {@code struct mmsghdr}: a message header and the length recvmmsg received into it. */
     private static final StructLayout MMSGHDR = MemoryLayout.structLayout(msghdr.layout().withName("msg_hdr"),
@@ -59,6 +57,17 @@ final class NativeNetlinkSocket implements NetlinkSocket {
     private static final long MMSG_LEN = MMSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_len"));
     private static final long ADDRESS_STRIDE = 16;
     private static final long IOV_SIZE = iovec.layout().byteSize();
+
+    static {
+        // The close path must load nothing new: out of descriptors (EMFILE), a class that is not loaded yet cannot
+        // be read from a class folder (-cp target/classes, bin/ynl), and a close failing on it would leak every
+        // socket for good. So its native function (libnl ignores NULL) and classes are resolved before any open,
+        // and so is the path of an open that fails, which must report the errno rather than a missing class.
+        LibNl.nl_socket_free(MemorySegment.NULL);
+        Poller.forget(-1);
+        LibNl.nl_geterror(-1);
+        new NetlinkException(Errno.EPROTO, OPEN_GENERIC, 0, "resolved before it is needed").getMessage();
+    }
 
     private final int fd;
     /** How errors of opening name it. */

@@ -23,16 +23,16 @@ public final class NetlinkFlags {
     public static final int DUMP_INTR = LibNl.NLM_F_DUMP_INTR();
 
 
-    // The flags of new requests (linux/netlink.h), which generic netlink families do not use and the generated
-    // bindings therefore lack; netlink-raw families such as rtnetlink read them.
+    // The flags of new requests, which generic netlink families do not use; netlink-raw families such as
+    // rtnetlink read them.
     /** Replace an existing object (NLM_F_REPLACE). */
-    public static final int REPLACE = 0x100;
+    public static final int REPLACE = LibNl.NLM_F_REPLACE();
     /** Fail if the object exists already (NLM_F_EXCL). */
-    public static final int EXCL = 0x200;
+    public static final int EXCL = LibNl.NLM_F_EXCL();
     /** Create the object if it does not exist (NLM_F_CREATE). */
-    public static final int CREATE = 0x400;
+    public static final int CREATE = LibNl.NLM_F_CREATE();
     /** Add to the end of the object's list (NLM_F_APPEND). */
-    public static final int APPEND = 0x800;
+    public static final int APPEND = LibNl.NLM_F_APPEND();
 
     private NetlinkFlags() {}
 }

@@ -44,9 +44,8 @@ final class ReplyParser {
         }
     }
 
-    /** linux/netlink.h's enum nlmsgerr_attrs; not among the generated bindings. */
-    private static final int NLMSGERR_ATTR_MISS_NEST = 6;
-    private static final int NLMSGERR_ATTR_POLICY = 4;
+    private static final int NLMSGERR_ATTR_MISS_NEST = LibNl.NLMSGERR_ATTR_MISS_NEST();
+    private static final int NLMSGERR_ATTR_POLICY = LibNl.NLMSGERR_ATTR_POLICY();
 
     /**
      * The request an error answers, as it was sent: needed to name the attribute the kernel points at.
@@ -59,7 +58,7 @@ final class ReplyParser {
      * @param sequence its sequence number
      */
     record SentRequest(MemorySegment segment, int attributesStart, int length, AttributePolicy schema,
-                       String operation, int sequence) {
+                       String operation, int sequence) implements OneRequestWait.Sent {
     }
 
     /**

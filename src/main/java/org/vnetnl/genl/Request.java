@@ -12,15 +12,10 @@ import org.vnetnl.internal.libnl.LibNl;
  * two, the caller's and the controller's, so a family lookup never overwrites a prepared request; a
  * {@link GenlBatch} has one per entry, side by side in its send buffer and sharing one writer.
  */
-final class Request {
+final class Request implements OneRequestWait.Sent {
 
     private final MemorySegment buffer;
     private final AttributeWriter writer;
-    /**
-     * The view its replies and dump parts are handed out in: one per request, so that reading the controller's
-     * answers re-wraps nothing the caller holds, and the caller's views of an older reply fail instead.
-     */
-    private final GenlMessage reply = new GenlMessage();
     private boolean prepared;
     /** Where the request's netlink header is in {@link #buffer}. */
     private int start;
@@ -165,11 +160,8 @@ final class Request {
         return (flags & LibNl.NLM_F_ACK()) != 0;
     }
 
-    GenlMessage reply() {
-        return reply;
-    }
-
-    int sequence() {
+    @Override
+    public int sequence() {
         return sequence;
     }
 
@@ -183,7 +175,8 @@ final class Request {
     }
 
     /** How errors name this request. */
-    String operation() {
+    @Override
+    public String operation() {
         if (operation != null) {
             return operation;
         }

@@ -27,12 +27,15 @@ final class Sockets {
 
     private Sockets() {}
 
-    static Opened open(GenlConnection owner, GenlConnection.SocketOpener opener, GenlConnection.Options options)
+    static Opened open(GenlConnection owner, SocketOpener opener, ConnectionOptions options)
             throws NetlinkException {
         Arena arena = Arena.ofShared();
         NetlinkSocket socket;
         try {
             socket = opener.open(arena, options);
+            if (options.receiveTrace() != null) {
+                socket = new TracedSocket(socket, options.receiveTrace());
+            }
         } catch (NetlinkException | RuntimeException | Error e) {
             arena.close();
             throw e;

@@ -6,12 +6,13 @@ import java.util.Objects;
 import org.vnetnl.genl.GenlBatch;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.NetlinkException;
-import org.vnetnl.internal.vnet.AttrReader;
 
 /**
  * Many ECHO requests in one round trip: sent in one datagram, their replies read with one {@code recvmmsg}
  * (a {@link GenlBatch} underneath). Made by {@link VnetClient#newEchoBatch(int)} and reused round after round;
- * nothing is allocated per request on the success path.
+ * nothing is allocated per request on the success path when replies are read into a view of the caller's
+ * ({@link #reply(int, EchoReply)}). A reply kept from an earlier round throws {@link IllegalStateException}
+ * instead of showing a later one.
  *
  * <pre>{@code
  * EchoBatch batch = client.newEchoBatch(16);
@@ -34,9 +35,8 @@ public final class EchoBatch {
 
     private final VnetClient client;
     private final GenlBatch batch;
-    private final EchoReply[] replies;
-    /** The generated reader under each entry's reply view. */
-    private final AttrReader[] readers;
+    /** Where execute looks at each reply; never handed out. */
+    private final GenlMessage checked = new GenlMessage();
     /** The failures of the last round, as the client reports them (translated); null where an entry succeeded. */
     private final NetlinkException[] errors;
     /** Whether the outcomes are those of the round just executed (an {@link #add} starts a new round). */
@@ -45,12 +45,6 @@ public final class EchoBatch {
     EchoBatch(VnetClient client, GenlBatch batch) {
         this.client = client;
         this.batch = batch;
-        this.replies = new EchoReply[batch.capacity()];
-        this.readers = new AttrReader[batch.capacity()];
-        for (int i = 0; i < replies.length; i++) {
-            replies[i] = new EchoReply();
-            readers[i] = new AttrReader();
-        }
         this.errors = new NetlinkException[batch.capacity()];
     }
 
@@ -98,13 +92,11 @@ public final class EchoBatch {
         for (int i = 0; i < batch.size(); i++) {
             errors[i] = null;
             try {
-                GenlMessage reply = batch.reply(i);
-                if (reply == null) {
+                if (batch.reply(i, checked) == null) {
                     // netlink_rcv_skb acknowledges a request without NLM_F_ACK only with an error.
                     throw new NetlinkException(0, org.vnetnl.internal.vnet.EchoRequest.OPERATION, 0,
                             "the module acknowledged without a reply");
                 }
-                replies[i].wrap(readers[i].wrap(reply), reply);
             } catch (NetlinkException e) {
                 errors[i] = e;
                 failed = true;
@@ -120,17 +112,30 @@ public final class EchoBatch {
     }
 
     /**
-     * The reply to entry {@code index}, read in place from the batch's own memory; valid until the batch's next
-     * round, whatever else the client receives meanwhile.
+     * The reply to entry {@code index}, read in place from the batch's own memory, in a view of its own
+     * (allocated; {@link #reply(int, EchoReply)} allocates none); valid until the batch's next round, whatever else
+     * the client receives meanwhile, after which it throws {@link IllegalStateException}.
      *
      * @throws NetlinkException the entry's own failure
      */
     public EchoReply reply(int index) throws NetlinkException {
+        return reply(index, new EchoReply());
+    }
+
+    /**
+     * As {@link #reply(int)}, wrapped in {@code view}, the caller's own: allocates nothing. The view is the
+     * caller's to reuse (it then shows the entry it was last passed for); kept past the batch's next round, it
+     * throws {@link IllegalStateException}.
+     *
+     * @return {@code view}
+     */
+    public EchoReply reply(int index, EchoReply view) throws NetlinkException {
+        Objects.requireNonNull(view, "view");
         checkOutcome(index);
         if (errors[index] != null) {
             throw errors[index];
         }
-        return replies[index];
+        return view.wrap(batch, index);
     }
 
     /** The failure of entry {@code index}, or {@code null} when it succeeded. */

@@ -4,7 +4,9 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalLong;
 
+import org.vnetnl.genl.GenlBatch;
 import org.vnetnl.genl.GenlMessage;
+import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.internal.vnet.AttrReader;
 import org.vnetnl.internal.vnet.VnetNl;
 
@@ -29,7 +31,22 @@ public final class EchoReply {
     /** Read at wrap: the message view is the connection's and shows later replies, the reader's index does not. */
     private int sequence;
 
-    EchoReply() {}
+    /** For {@link EchoBatch#reply(int, EchoReply)}: the message and reader this view wraps a batch's reply in. */
+    private GenlMessage batchMessage;
+    private AttrReader batchReader;
+
+    /** An empty view, for {@link EchoBatch#reply(int, EchoReply)} to wrap replies in without allocating. */
+    public EchoReply() {}
+
+    /** Points the view at the reply of entry {@code index} of {@code batch}, in this view's own objects. */
+    EchoReply wrap(GenlBatch batch, int index) throws NetlinkException {
+        if (batchMessage == null) {
+            batchMessage = new GenlMessage();
+            batchReader = new AttrReader();
+        }
+        GenlMessage message = batch.reply(index, batchMessage);
+        return wrap(batchReader.wrap(message), message);
+    }
 
     /** Points the view at {@code reply}, the generated reader over {@code message}: no copy, no allocation. */
     EchoReply wrap(AttrReader reply, GenlMessage message) {
@@ -44,6 +61,10 @@ public final class EchoReply {
 
     /** The reader; each of its accessors fails once the bytes it indexed are gone. */
     private AttrReader reply() {
+        if (reply == null) {
+            throw new IllegalStateException("this EchoReply shows no reply yet: pass it to"
+                    + " EchoBatch.reply(int, EchoReply)");
+        }
         return reply;
     }
 

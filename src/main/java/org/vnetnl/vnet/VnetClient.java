@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
+import org.vnetnl.genl.ConnectionOptions;
 import org.vnetnl.genl.DumpInterruptPolicy;
 import org.vnetnl.genl.Family;
 import org.vnetnl.genl.FamilyNotFoundException;
@@ -15,9 +16,9 @@ import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.GenlMessage;
 import org.vnetnl.genl.MalformedMessageException;
 import org.vnetnl.genl.NetlinkException;
-import org.vnetnl.genl.PerThread;
 import org.vnetnl.genl.NetlinkTimeoutException;
 import org.vnetnl.genl.NotificationOverrunException;
+import org.vnetnl.genl.PerThread;
 import org.vnetnl.internal.Errno;
 import org.vnetnl.internal.NativeAccess;
 import org.vnetnl.internal.vnet.AttrReader;
@@ -103,7 +104,7 @@ public final class VnetClient implements AutoCloseable {
      * @param schema     what the loaded module must match
      * @param connection the buffer sizes of the underlying connection
      */
-    public record Options(Duration timeout, SpecSchema schema, GenlConnection.Options connection) {
+    public record Options(Duration timeout, SpecSchema schema, ConnectionOptions connection) {
 
         public Options {
             Objects.requireNonNull(timeout, "timeout");
@@ -116,7 +117,7 @@ public final class VnetClient implements AutoCloseable {
 
         /** {@link GenlConnection#DEFAULT_TIMEOUT}, the schema of the spec, default connection options. */
         public static Options defaults() {
-            return new Options(GenlConnection.DEFAULT_TIMEOUT, VnetNl.SCHEMA, GenlConnection.Options.defaults());
+            return new Options(GenlConnection.DEFAULT_TIMEOUT, VnetNl.SCHEMA, ConnectionOptions.defaults());
         }
 
         public Options withTimeout(Duration timeout) {
@@ -128,7 +129,7 @@ public final class VnetClient implements AutoCloseable {
             return new Options(timeout, schema, connection);
         }
 
-        public Options withConnection(GenlConnection.Options connection) {
+        public Options withConnection(ConnectionOptions connection) {
             return new Options(timeout, schema, connection);
         }
     }

@@ -16,7 +16,11 @@ public final class SchemaMismatchException extends NetlinkException {
 
     private final List<String> differences;
 
-    SchemaMismatchException(String family, List<String> differences) {
+    /**
+     * A mismatch of {@code family} with its spec, one sentence per difference: for generated clients, which check
+     * what they were generated with (a fixed header's size) when they open.
+     */
+    public SchemaMismatchException(String family, List<String> differences) {
         super(0, "check " + family + " against its spec", 0,
                 "the running kernel's " + family + " does not match the spec the client was built from (build both"
                         + " from the same spec): " + String.join("; ", differences));

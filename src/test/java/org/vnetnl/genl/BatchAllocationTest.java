@@ -48,6 +48,7 @@ class BatchAllocationTest {
     public static void main(String[] args) throws Exception {
         ThreadAllocation allocation = new ThreadAllocation();
         Duration timeout = Duration.ofSeconds(2);
+        GenlMessage view = new GenlMessage(); // the caller's own, rewrapped by every reply
         try (GenlConnection connection = GenlConnection.open()) {
             Family nlctrl = connection.family("nlctrl");
             GenlBatch batch = connection.newBatch(BATCH, 8192);
@@ -59,7 +60,7 @@ class BatchAllocationTest {
                     }
                     batch.execute(timeout);
                     for (int entry = 0; entry < BATCH; entry++) {
-                        AttributeReader reply = batch.reply(entry).attributes();
+                        AttributeReader reply = batch.reply(entry, view).attributes();
                         sum += reply.seek(CTRL_ATTR_FAMILY_ID) ? reply.u16() : 0;
                     }
                 }

@@ -42,7 +42,7 @@ class BatchSeamTest {
 
     @BeforeEach
     void open() throws NetlinkException {
-        connection = new GenlConnection(GenlConnection.Options.defaults().withDumpSockets(0), (arena, options) -> socket);
+        connection = new GenlConnection(ConnectionOptions.defaults().withDumpSockets(0), (arena, options) -> socket);
         family = family();
         batch = connection.newBatch(8, REPLY_SIZE);
     }

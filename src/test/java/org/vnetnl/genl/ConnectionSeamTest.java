@@ -39,7 +39,7 @@ class ConnectionSeamTest {
 
     @BeforeEach
     void open() throws NetlinkException {
-        connection = new GenlConnection(GenlConnection.Options.defaults().withDumpSockets(0), (arena, options) -> socket);
+        connection = new GenlConnection(ConnectionOptions.defaults().withDumpSockets(0), (arena, options) -> socket);
         family = family("seam", FAMILY);
     }
 

@@ -215,7 +215,7 @@ class GenlBatchTest {
     @Test
     void aShortSocketReceiveBufferFailsTheDroppedRepliesWithEnobufs() throws NetlinkException {
         // The kernel doubles SO_RCVBUF and keeps at least 2 KiB: this one holds a few replies of ~1 KiB, not 200.
-        try (GenlConnection small = GenlConnection.open(GenlConnection.Options.defaults()
+        try (GenlConnection small = GenlConnection.open(ConnectionOptions.defaults()
                 .withSocketReceiveBufferSize(4096))) {
             Family controller = small.family("nlctrl");
             GenlBatch batch = small.newBatch(200, 8192);
@@ -320,9 +320,9 @@ class GenlBatchTest {
         int[] calls = new int[2];
         // The kernel's socket under a seam that counts the connection's calls into it: each is one system call
         // (sendto, recvmmsg), retried only on EINTR.
-        GenlConnection.SocketOpener counting = (arena, options) -> new CountingSocket(
+        SocketOpener counting = (arena, options) -> new CountingSocket(
                 new NativeNetlinkSocket(arena, options.socketReceiveBufferSize(), options.sendBufferSize()), calls);
-        try (GenlConnection counted = new GenlConnection(GenlConnection.Options.defaults(), counting)) {
+        try (GenlConnection counted = new GenlConnection(ConnectionOptions.defaults(), counting)) {
             Family controller = counted.family("nlctrl");
             GenlBatch batch = counted.newBatch(64, 8192);
             int sendsBefore = calls[0];

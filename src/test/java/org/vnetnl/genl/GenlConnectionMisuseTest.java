@@ -60,7 +60,7 @@ class GenlConnectionMisuseTest {
     void aDumpWhoseHandlerThrowsDoesNotBreakTheDumpsAfterIt() throws NetlinkException {
         // The kernel sizes dump parts by the reader's buffer: with 8 KiB the policy dump takes several datagrams.
         connection.close();
-        connection = GenlConnection.open(GenlConnection.Options.defaults().withReceiveBufferSize(8192));
+        connection = GenlConnection.open(ConnectionOptions.defaults().withReceiveBufferSize(8192));
         nlctrl = connection.family("nlctrl");
         prepareLongDump();
         int[] seen = {0};
@@ -198,7 +198,7 @@ class GenlConnectionMisuseTest {
         assertEquals(2 * rmemDefault, buffers[0], "SO_RCVBUF: the system default, doubled by the kernel");
         assertTrue(buffers[1] >= 2 * wmemDefault, "SO_SNDBUF " + buffers[1]);
 
-        try (GenlConnection large = GenlConnection.open(GenlConnection.Options.defaults()
+        try (GenlConnection large = GenlConnection.open(ConnectionOptions.defaults()
                 .withSendBufferSize(400_000).withSocketReceiveBufferSize(300_000))) {
             long[] set = socketBuffers(large.portId());
             assertEquals(600_000, set[0]);
@@ -222,10 +222,10 @@ class GenlConnectionMisuseTest {
     @Test
     void openInNamespaceRejectsANulAndNamesAFileThatIsNoNetworkNamespace() {
         IllegalArgumentException nul = assertThrows(IllegalArgumentException.class,
-                () -> GenlConnection.openInNamespace("/proc/self/ns/net\0junk", GenlConnection.Options.defaults()));
+                () -> GenlConnection.openInNamespace("/proc/self/ns/net\0junk", ConnectionOptions.defaults()));
         assertTrue(nul.getMessage().contains("NUL"), nul.getMessage());
         NetlinkException notNet = assertThrows(NetlinkException.class,
-                () -> GenlConnection.openInNamespace("/proc/self/ns/uts", GenlConnection.Options.defaults()));
+                () -> GenlConnection.openInNamespace("/proc/self/ns/uts", ConnectionOptions.defaults()));
         assertEquals(LibNl.EINVAL(), notNet.errno());
         assertTrue(notNet.getMessage().contains("not a network namespace"), notNet.getMessage());
     }

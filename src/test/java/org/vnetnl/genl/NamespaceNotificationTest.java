@@ -53,7 +53,7 @@ class NamespaceNotificationTest {
 
     @Test
     void notificationsArrivingDuringARequestAreKeptInOrder() throws Exception {
-        try (GenlConnection listener = GenlConnection.openInNamespace(NAMESPACE, GenlConnection.Options.defaults())) {
+        try (GenlConnection listener = GenlConnection.openInNamespace(NAMESPACE, ConnectionOptions.defaults())) {
             Family netdev = netdevFamily(listener);
             listener.joinGroup(netdev, "mgmt");
 
@@ -93,7 +93,7 @@ class NamespaceNotificationTest {
 
     @Test
     void anotherNamespacesDevicesAreNotSeenAndLeavingAGroupStopsNotifications() throws Exception {
-        try (GenlConnection inNamespace = GenlConnection.openInNamespace(NAMESPACE, GenlConnection.Options.defaults());
+        try (GenlConnection inNamespace = GenlConnection.openInNamespace(NAMESPACE, ConnectionOptions.defaults());
              GenlConnection outside = GenlConnection.open()) {
             Family netdev = netdevFamily(inNamespace);
             inNamespace.joinGroup(netdev, "mgmt");
@@ -121,7 +121,7 @@ class NamespaceNotificationTest {
         // Before: IllegalStateException "openInNamespace must run on a platform thread".
         Thread.ofVirtual().start(() -> {
             try (GenlConnection connection = GenlConnection.openInNamespace(NAMESPACE,
-                    GenlConnection.Options.defaults())) {
+                    ConnectionOptions.defaults())) {
                 connection.joinGroup(netdevFamily(connection), "mgmt");
                 run("ip", "-n", NAMESPACE, "link", "add", "nve", "type", "veth", "peer", "name", "nvf");
                 heard.complete(connection.receiveNotification(TIMEOUT).command());
@@ -143,7 +143,7 @@ class NamespaceNotificationTest {
     void parallelDumpsSeeTheNamespacesDevicesOnTheExtraSocketToo() throws Exception {
         int devGet = 1;
         try (GenlConnection inNamespace = GenlConnection.openInNamespace(NAMESPACE,
-                GenlConnection.Options.defaults().withDumpSockets(1));
+                ConnectionOptions.defaults().withDumpSockets(1));
              GenlConnection outside = GenlConnection.open()) {
             Family netdev = netdevFamily(inNamespace);
             List<Long> reference = ifindexes(inNamespace, netdev, devGet, null);
@@ -195,7 +195,7 @@ class NamespaceNotificationTest {
     @Test
     void unknownNamespaceAndGroupAreClearErrors() throws Exception {
         NetlinkException e = assertThrows(NetlinkException.class,
-                () -> GenlConnection.openInNamespace("vnetnl-no-such-namespace", GenlConnection.Options.defaults()));
+                () -> GenlConnection.openInNamespace("vnetnl-no-such-namespace", ConnectionOptions.defaults()));
         assertEquals(LibNl.ENOENT(), e.errno());
         assertTrue(e.getMessage().contains("ip netns add"), e.getMessage());
 

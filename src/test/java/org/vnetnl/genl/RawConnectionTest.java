@@ -24,7 +24,7 @@ class RawConnectionTest {
 
     @Test
     void aLinkDumpAndALinkByIndexOverRtnetlink() throws NetlinkException {
-        try (GenlConnection rt = GenlConnection.openRaw(NETLINK_ROUTE, GenlConnection.Options.defaults())) {
+        try (GenlConnection rt = GenlConnection.openRaw(NETLINK_ROUTE, ConnectionOptions.defaults())) {
             assertEquals(NETLINK_ROUTE, rt.protocol());
             rt.prepareRaw(RTM_GETLINK, NetlinkFlags.DUMP, IFINFOMSG, "getlink dump");
             int[] links = new int[1];
@@ -45,7 +45,7 @@ class RawConnectionTest {
 
     @Test
     void theGenericNetlinkControllerIsRefusedOnAnotherProtocol() throws NetlinkException {
-        try (GenlConnection rt = GenlConnection.openRaw(NETLINK_ROUTE, GenlConnection.Options.defaults())) {
+        try (GenlConnection rt = GenlConnection.openRaw(NETLINK_ROUTE, ConnectionOptions.defaults())) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> rt.family("nlctrl"));
             assertTrue(e.getMessage().contains("protocol 0"), e.getMessage());
         }
@@ -53,6 +53,6 @@ class RawConnectionTest {
             assertEquals(16, genl.protocol());
             assertThrows(IllegalStateException.class, () -> genl.prepareRaw(RTM_GETLINK, 0, IFINFOMSG, null));
         }
-        assertThrows(IllegalArgumentException.class, () -> GenlConnection.openRaw(32, GenlConnection.Options.defaults()));
+        assertThrows(IllegalArgumentException.class, () -> GenlConnection.openRaw(32, ConnectionOptions.defaults()));
     }
 }

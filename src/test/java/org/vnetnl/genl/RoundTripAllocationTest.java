@@ -35,13 +35,14 @@ class RoundTripAllocationTest {
     public static void main(String[] args) throws Exception {
         ThreadAllocation allocation = new ThreadAllocation();
         Duration timeout = Duration.ofSeconds(2);
+        GenlMessage view = new GenlMessage(); // the caller's own, rewrapped by every reply
         try (GenlConnection connection = GenlConnection.open()) {
             Family nlctrl = connection.family("nlctrl");
             ThreadAllocation.Best best = allocation.bestRound(MAX_ROUNDS, SETTLED_BYTES, () -> {
                 long sum = 0;
                 for (int i = 0; i < ITERATIONS; i++) {
                     connection.prepare(nlctrl, CTRL_CMD_GETFAMILY).putString(CTRL_ATTR_FAMILY_NAME, "nlctrl");
-                    AttributeReader reply = connection.transact(timeout).attributes();
+                    AttributeReader reply = connection.transact(timeout, view).attributes();
                     sum += reply.seek(CTRL_ATTR_FAMILY_ID) ? reply.u16() : 0;
                 }
                 return sum;

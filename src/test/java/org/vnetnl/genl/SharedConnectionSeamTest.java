@@ -42,7 +42,7 @@ class SharedConnectionSeamTest {
 
     @BeforeEach
     void open() throws NetlinkException {
-        connection = new GenlConnection(GenlConnection.Options.defaults().withDumpSockets(0), (arena, options) -> socket);
+        connection = new GenlConnection(ConnectionOptions.defaults().withDumpSockets(0), (arena, options) -> socket);
         family = ConnectionSeamTestFamily.of(FAMILY);
     }
 

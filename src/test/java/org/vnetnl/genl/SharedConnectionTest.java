@@ -84,7 +84,7 @@ class SharedConnectionTest {
     void dumpsRunInParallelOnExtraSocketsClosedWithTheConnection() throws Exception {
         long descriptorsBefore = openDescriptors();
         List<String> expected;
-        GenlConnection connection = GenlConnection.open(GenlConnection.Options.defaults().withDumpSockets(3));
+        GenlConnection connection = GenlConnection.open(ConnectionOptions.defaults().withDumpSockets(3));
         try {
             expected = connection.families(TIMEOUT).stream().map(Family::name).sorted().toList();
             java.util.concurrent.CountDownLatch allStarted = new java.util.concurrent.CountDownLatch(4);

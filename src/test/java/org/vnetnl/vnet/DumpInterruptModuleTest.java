@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.vnetnl.genl.AttributeReader;
+import org.vnetnl.genl.ConnectionOptions;
 import org.vnetnl.genl.DumpHandler;
 import org.vnetnl.genl.DumpInterruptPolicy;
 import org.vnetnl.genl.DumpInterruptedException;
@@ -52,8 +53,8 @@ class DumpInterruptModuleTest {
      * parts the kernel builds for this socket) 200 devices make a dump of four parts.
      */
     private static final int DEVICES = 200;
-    private static final GenlConnection.Options SMALL_PARTS =
-            GenlConnection.Options.defaults().withReceiveBufferSize(8 * 1024);
+    private static final ConnectionOptions SMALL_PARTS =
+            ConnectionOptions.defaults().withReceiveBufferSize(8 * 1024);
 
     private static boolean created;
     private static int extraDevices;

@@ -99,6 +99,11 @@ class EchoBatchModuleTest {
         assertEquals(2, batch.reply(1).value());
         batch.add("c", 4, true);
         assertThrows(IllegalStateException.class, () -> batch.reply(0), "no outcomes in a round not executed");
+        batch.execute();
+        EchoReply view = batch.reply(0, new EchoReply());
+        assertEquals(4, batch.reply(0).value());
+        assertThrows(IllegalStateException.class, first::value, "a reply of the round before, never this round's");
+        assertEquals(4, view.value());
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.vnetnl.genl.ConnectionOptions;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.genl.NetlinkTimeoutException;
@@ -28,7 +29,7 @@ class EventOverrunModuleTest {
     private static final int SMALL_SOCKET_BUFFER = 4096;
     private static final int FLOOD = 200;
 
-    private static VnetClient.Options listenerOptions(GenlConnection.Options connection) {
+    private static VnetClient.Options listenerOptions(ConnectionOptions connection) {
         return VnetClient.Options.defaults().withTimeout(TIMEOUT).withConnection(connection);
     }
 
@@ -47,7 +48,7 @@ class EventOverrunModuleTest {
 
     @Test
     void aListenerThatStopsReadingGetsAnOverrunThenTheEventsAfterIt() throws Exception {
-        GenlConnection.Options small = GenlConnection.Options.defaults()
+        ConnectionOptions small = ConnectionOptions.defaults()
                 .withSocketReceiveBufferSize(SMALL_SOCKET_BUFFER);
         try (VnetClient listener = VnetClient.open(listenerOptions(small))) {
             listener.subscribe();
@@ -100,7 +101,7 @@ class EventOverrunModuleTest {
     void aLargerSocketBufferAbsorbsTheSameBurst() throws Exception {
         // The burst that overran 4 KiB fits in 1 MiB: the buffer size is the listener's to choose. The kernel
         // caps SO_RCVBUF at net.core.rmem_max (about 208 KiB by default), which holds the 100 events sent here.
-        GenlConnection.Options large = GenlConnection.Options.defaults().withSocketReceiveBufferSize(1 << 20);
+        ConnectionOptions large = ConnectionOptions.defaults().withSocketReceiveBufferSize(1 << 20);
         int burst = 100;
         try (VnetClient listener = VnetClient.open(listenerOptions(large))) {
             listener.subscribe();
@@ -116,7 +117,7 @@ class EventOverrunModuleTest {
     @Test
     void eventsHeldDuringARequestBeyondTheLimitAreCountedExactly() throws Exception {
         int held = 10;
-        GenlConnection.Options limited = GenlConnection.Options.defaults().withMaxPendingNotifications(held)
+        ConnectionOptions limited = ConnectionOptions.defaults().withMaxPendingNotifications(held)
                 .withSocketReceiveBufferSize(1 << 20);
         try (VnetClient listener = VnetClient.open(listenerOptions(limited))) {
             listener.subscribe();

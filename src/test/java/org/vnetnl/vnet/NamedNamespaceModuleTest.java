@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.vnetnl.genl.AttributeReader;
+import org.vnetnl.genl.ConnectionOptions;
 import org.vnetnl.genl.DumpInterruptPolicy;
 import org.vnetnl.genl.Family;
 import org.vnetnl.genl.GenlConnection;
@@ -53,7 +54,7 @@ class NamedNamespaceModuleTest {
     }
 
     private static GenlConnection inNamespace() throws NetlinkException {
-        return GenlConnection.openInNamespace(NAMESPACE, GenlConnection.Options.defaults());
+        return GenlConnection.openInNamespace(NAMESPACE, ConnectionOptions.defaults());
     }
 
     private static String echo(GenlConnection connection, Family family, String text) throws NetlinkException {

@@ -37,7 +37,7 @@ class VnetTourModuleTest {
             // end
 
             // tour:vnet-echo-batch
-            EchoBatch batch = client.newEchoBatch(16);          // made once, reused: nothing allocated per entry
+            EchoBatch batch = client.newEchoBatch(16);          // made once, reused round after round
             for (int i = 0; i < 16; i++) {
                 batch.add("hello", i, true);
             }

@@ -84,4 +84,39 @@ class YnlCliProcessTest {
         assertTrue(r.stdout().contains("dev-get  [ do, dump ]\n"), r.stdout());
         assertTrue(r.stdout().contains("qstats-get  [ dump ]\n"), r.stdout());
     }
+
+    /**
+     * {@code --dbg-small-recv}: the controller's family dump comes in reads of at most 4000 bytes, each printed
+     * as cli.py prints it, with the same families as a dump into the default buffer; a smaller size is refused.
+     */
+    @Test
+    void smallReceivesSplitTheDumpAndPrintEveryRead() throws Exception {
+        String spec = KernelYnl.spec("nlctrl").toString();
+        Result small = ynl("--spec", spec, "--dump", "getfamily", "--output-json", "--dbg-small-recv");
+        assertEquals(0, small.exit(), small.stderr());
+        List<String> reads = small.stderr().lines().filter(l -> l.startsWith("Recv: read ")).toList();
+        assertTrue(reads.size() >= 2, small.stderr());
+        for (String read : reads) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Recv: read (\\d+) bytes, (\\d+) messages")
+                    .matcher(read);
+            assertTrue(m.matches(), read);
+            assertTrue(Integer.parseInt(m.group(1)) <= 4000, read);
+            assertTrue(Integer.parseInt(m.group(2)) >= 1, read);
+        }
+        assertTrue(small.stderr().lines().anyMatch(l -> l.matches("   nl_len = \\d+ \\(\\d+\\) nl_flags = 0x[0-9a-f]+ nl_type = 16")),
+                small.stderr());
+        Result whole = ynl("--spec", spec, "--dump", "getfamily", "--output-json");
+        assertEquals(0, whole.exit(), whole.stderr());
+        assertEquals(names(whole.stdout()), names(small.stdout()));
+
+        Result tooSmall = ynl("--spec", spec, "--dump", "getfamily", "--dbg-small-recv", "1000");
+        assertEquals(2, tooSmall.exit());
+        assertTrue(tooSmall.stderr().startsWith("error: --dbg-small-recv 1000: at least 4000 bytes"), tooSmall.stderr());
+    }
+
+    private static java.util.Set<String> names(String json) throws Exception {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        new ObjectMapper().readTree(json).forEach(f -> names.add(f.get("family-name").asText()));
+        return names;
+    }
 }

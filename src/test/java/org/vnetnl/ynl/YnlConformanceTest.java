@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.vnetnl.genl.ConnectionOptions;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.ynl.tools.YnlCli;
 
@@ -185,7 +186,7 @@ class YnlConformanceTest {
 
     /** The id of ethtool's {@code monitor} group, from the kernel's controller (ids are given at registration). */
     private static int monitorGroupId() throws Exception {
-        try (GenlConnection connection = GenlConnection.openInNamespace(NS, GenlConnection.Options.defaults())) {
+        try (GenlConnection connection = GenlConnection.openInNamespace(NS, ConnectionOptions.defaults())) {
             return connection.family("ethtool").multicastGroups().get("monitor");
         }
     }

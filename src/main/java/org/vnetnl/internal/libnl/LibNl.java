@@ -188,6 +188,24 @@ public class LibNl extends LibNl$shared {
     public static int SO_RCVBUF() {
         return SO_RCVBUF;
     }
+    private static final int NETLINK_GENERIC = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define NETLINK_GENERIC 16
+     * }
+     */
+    public static int NETLINK_GENERIC() {
+        return NETLINK_GENERIC;
+    }
+    private static final int MAX_LINKS = (int)32L;
+    /**
+     * {@snippet lang=c :
+     * #define MAX_LINKS 32
+     * }
+     */
+    public static int MAX_LINKS() {
+        return MAX_LINKS;
+    }
     private static final int NLM_F_REQUEST = (int)1L;
     /**
      * {@snippet lang=c :
@@ -232,6 +250,42 @@ public class LibNl extends LibNl$shared {
      */
     public static int NLM_F_DUMP_INTR() {
         return NLM_F_DUMP_INTR;
+    }
+    private static final int NLM_F_REPLACE = (int)256L;
+    /**
+     * {@snippet lang=c :
+     * #define NLM_F_REPLACE 256
+     * }
+     */
+    public static int NLM_F_REPLACE() {
+        return NLM_F_REPLACE;
+    }
+    private static final int NLM_F_EXCL = (int)512L;
+    /**
+     * {@snippet lang=c :
+     * #define NLM_F_EXCL 512
+     * }
+     */
+    public static int NLM_F_EXCL() {
+        return NLM_F_EXCL;
+    }
+    private static final int NLM_F_CREATE = (int)1024L;
+    /**
+     * {@snippet lang=c :
+     * #define NLM_F_CREATE 1024
+     * }
+     */
+    public static int NLM_F_CREATE() {
+        return NLM_F_CREATE;
+    }
+    private static final int NLM_F_APPEND = (int)2048L;
+    /**
+     * {@snippet lang=c :
+     * #define NLM_F_APPEND 2048
+     * }
+     */
+    public static int NLM_F_APPEND() {
+        return NLM_F_APPEND;
     }
     private static final int NLM_F_CAPPED = (int)256L;
     /**
@@ -322,6 +376,15 @@ public class LibNl extends LibNl$shared {
      */
     public static int NETLINK_EXT_ACK() {
         return NETLINK_EXT_ACK;
+    }
+    private static final int NETLINK_GET_STRICT_CHK = (int)12L;
+    /**
+     * {@snippet lang=c :
+     * #define NETLINK_GET_STRICT_CHK 12
+     * }
+     */
+    public static int NETLINK_GET_STRICT_CHK() {
+        return NETLINK_GET_STRICT_CHK;
     }
     private static final int GENL_NAMSIZ = (int)16L;
     /**
@@ -533,6 +596,15 @@ public class LibNl extends LibNl$shared {
     public static int NLMSGERR_ATTR_OFFS() {
         return NLMSGERR_ATTR_OFFS;
     }
+    private static final int NLMSGERR_ATTR_POLICY = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * enum nlmsgerr_attrs.NLMSGERR_ATTR_POLICY = 4
+     * }
+     */
+    public static int NLMSGERR_ATTR_POLICY() {
+        return NLMSGERR_ATTR_POLICY;
+    }
     private static final int NLMSGERR_ATTR_MISS_TYPE = (int)5L;
     /**
      * {@snippet lang=c :
@@ -541,6 +613,15 @@ public class LibNl extends LibNl$shared {
      */
     public static int NLMSGERR_ATTR_MISS_TYPE() {
         return NLMSGERR_ATTR_MISS_TYPE;
+    }
+    private static final int NLMSGERR_ATTR_MISS_NEST = (int)6L;
+    /**
+     * {@snippet lang=c :
+     * enum nlmsgerr_attrs.NLMSGERR_ATTR_MISS_NEST = 6
+     * }
+     */
+    public static int NLMSGERR_ATTR_MISS_NEST() {
+        return NLMSGERR_ATTR_MISS_NEST;
     }
     private static final int NL_ATTR_TYPE_FLAG = (int)1L;
     /**

@@ -18,6 +18,8 @@ public final class GetStatsRequest {
     private final VnetNlClient client;
     private final AttrReader reply = new AttrReader();
     private AttributeWriter out;
+    /** The reply's view, this request object's own: rewrapped by each call, so a call allocates nothing. */
+    private final GenlMessage view = new GenlMessage();
     private GenlMessage message;
     /** Whether this request was started in a {@code GenlBatch}, which sends it. */
     private boolean batched;
@@ -66,7 +68,7 @@ public final class GetStatsRequest {
             throw new IllegalStateException(OPERATION + ": this request was added to a GenlBatch: run it with"
                     + " GenlBatch.execute() and read its outcome with GenlBatch.reply(int)");
         }
-        GenlMessage message = client.connection().transact(timeout);
+        GenlMessage message = client.connection().transact(timeout, view);
         if (message == null) {
             throw new IllegalStateException(OPERATION + ": the kernel acknowledged without a reply");
         }

@@ -185,6 +185,16 @@ public final class VnetNlClient {
         connection.joinGroup(family, VnetNl.Mcgrp.EVENTS);
     }
 
+    /** Joins the multicast group {@code group}, by its name. */
+    public void join(VnetNl.Group group) throws NetlinkException {
+        connection.joinGroup(family, group.specName());
+    }
+
+    /** Leaves the multicast group {@code group}, by its name. */
+    public void leave(VnetNl.Group group) throws NetlinkException {
+        connection.leaveGroup(family, group.specName());
+    }
+
     /** Waits up to {@code timeout} for the next notification and hands it to its method of {@code handler}. */
     public void receiveNotification(Duration timeout, Notifications handler) throws NetlinkException {
         GenlMessage message = connection.receiveNotification(timeout);

@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import org.vnetnl.genl.AttributeReader;
 import org.vnetnl.genl.AttributeWriter;
+import org.vnetnl.genl.ConnectionOptions;
 import org.vnetnl.genl.DumpHandler;
 import org.vnetnl.genl.DumpInterruptPolicy;
 import org.vnetnl.genl.DumpResult;
@@ -101,7 +102,7 @@ public final class YnlClient implements AutoCloseable {
      * spec, a socket of its protocol.
      */
     public static YnlClient open(YnlSpec spec) throws NetlinkException {
-        return own(spec, spec.isNetlinkRaw() ? GenlConnection.openRaw(spec.protonum(), GenlConnection.Options.defaults())
+        return own(spec, spec.isNetlinkRaw() ? GenlConnection.openRaw(spec.protonum(), ConnectionOptions.defaults())
                 : GenlConnection.open());
     }
 
@@ -111,8 +112,8 @@ public final class YnlClient implements AutoCloseable {
      */
     public static YnlClient openInNamespace(YnlSpec spec, String namespace) throws NetlinkException {
         return own(spec, spec.isNetlinkRaw()
-                ? GenlConnection.openRawInNamespace(namespace, spec.protonum(), GenlConnection.Options.defaults())
-                : GenlConnection.openInNamespace(namespace, GenlConnection.Options.defaults()));
+                ? GenlConnection.openRawInNamespace(namespace, spec.protonum(), ConnectionOptions.defaults())
+                : GenlConnection.openInNamespace(namespace, ConnectionOptions.defaults()));
     }
 
     private static YnlClient own(YnlSpec spec, GenlConnection connection) throws NetlinkException {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.vnetnl.genl.AttributeKind;
+import org.vnetnl.genl.ConnectionOptions;
 import org.vnetnl.genl.FamilyPolicy;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.NetlinkException;
@@ -28,10 +29,10 @@ import org.vnetnl.ynl.YnlSpec;
 import org.vnetnl.ynl.client.Notification;
 import org.vnetnl.ynl.client.YnlClient;
 
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The Java twin of the kernel's {@code tools/net/ynl/cli.py}: any netlink family from its YNL spec, generic netlink
@@ -118,6 +119,11 @@ public final class YnlCli implements Callable<Integer> {
     @Option(names = "--debug", description = "print the stack trace of an error of the tool itself")
     boolean debug;
 
+    @Option(names = "--dbg-small-recv", arity = "0..1", fallbackValue = "4000", paramLabel = "BYTES",
+            description = "receive into a buffer of this many bytes (4000 if none is given), so that dumps come in"
+                    + " many small parts, and print every datagram received on standard error, as cli.py does")
+    Integer dbgSmallRecv;
+
     /** Exit status for errors of the user's (options, spec, request, namespace). */
     static final int USER_ERROR = 2;
     /** Exit status for errors the kernel returned. */
@@ -186,6 +192,10 @@ public final class YnlCli implements Callable<Integer> {
         if (sleep != null && sleep < 0) {
             return "--sleep " + sleep + ": it takes a number of seconds, 0 or more";
         }
+        if (dbgSmallRecv != null && dbgSmallRecv < ConnectionOptions.MIN_RECEIVE_BUFFER_SIZE) {
+            return "--dbg-small-recv " + dbgSmallRecv + ": at least " + ConnectionOptions.MIN_RECEIVE_BUFFER_SIZE
+                    + " bytes, or replies arrive cut (the kernel gives every message room for about a page)";
+        }
         if (action == null && subscribe == null && sleep == null) {
             return "nothing to do: give --do, --dump, --list-ops, --list-msgs or --subscribe";
         }
@@ -227,12 +237,16 @@ public final class YnlCli implements Callable<Integer> {
             }
             return 0;
         }
+        ConnectionOptions options = ConnectionOptions.defaults();
+        if (dbgSmallRecv != null) {
+            options = options.withReceiveBufferSize(dbgSmallRecv).withReceiveTrace(new ReceivedDatagrams(System.err));
+        }
         GenlConnection inNamespace = null;
         if (netns != null) {
             try {
                 inNamespace = family.isNetlinkRaw()
-                        ? GenlConnection.openRawInNamespace(netns, family.protonum(), GenlConnection.Options.defaults())
-                        : GenlConnection.openInNamespace(netns, GenlConnection.Options.defaults());
+                        ? GenlConnection.openRawInNamespace(netns, family.protonum(), options)
+                        : GenlConnection.openInNamespace(netns, options);
             } catch (NetlinkException | IllegalArgumentException e) {
                 // Nothing was sent yet: the namespace named is missing, not one, or not enterable.
                 error("--netns " + netns + ": " + (e instanceof NetlinkException n
@@ -241,8 +255,9 @@ public final class YnlCli implements Callable<Integer> {
                 return USER_ERROR;
             }
         }
-        try (GenlConnection closedAfter = inNamespace;
-             YnlClient client = inNamespace == null ? YnlClient.open(family) : YnlClient.on(family, inNamespace)) {
+        try (GenlConnection connection = inNamespace != null ? inNamespace : family.isNetlinkRaw()
+                     ? GenlConnection.openRaw(family.protonum(), options) : GenlConnection.open(options);
+             YnlClient client = YnlClient.on(family, connection)) {
             if (subscribe != null) {
                 client.subscribe(subscribe);
             }

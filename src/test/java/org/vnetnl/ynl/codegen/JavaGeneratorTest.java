@@ -146,13 +146,13 @@ class JavaGeneratorTest {
     @Test
     void unsupportedConstructsFailNamingFileLineAndConstruct() throws Exception {
         String text = Files.readString(SPEC).replace("        name: wrap\n        type: u8",
-                "        name: wrap\n        type: nest-type-value\n        nested-attributes: stats");
+                "        name: wrap\n        type: nest-type-value\n        type-value: [a, b, c]\n        nested-attributes: stats");
         YnlSpec spec = SpecLoader.load(SPEC, new StringReader(text));
         MalformedSpecException e = assertThrows(MalformedSpecException.class, () -> JavaGenerator.generate(spec, PACKAGE));
         assertEquals(SPEC, e.file());
         assertEquals(text.lines().toList().indexOf("        name: wrap") + 1, e.line(), e.getMessage());
         assertTrue(e.getMessage().startsWith(SPEC + ":" + e.line() + ": 'attribute-sets.main.wrap.type': "
-                + "attributes of type nest-type-value are not supported"), e.getMessage());
+                + "nest-type-value of more than two levels are not supported"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> JavaGenerator.generate(spec, "org.1bad"));
     }
 

@@ -39,6 +39,32 @@ public final class DemoFam {
         private Mcgrp() {}
     }
 
+    /**
+     * The multicast groups, joined with {@code DemoFamClient.join(Group)}: generic netlink groups are
+     * joined by name; the kernel assigns their ids ({@link #value()} is -1).
+     */
+    public enum Group {
+        EVENTS(Mcgrp.EVENTS, -1);
+
+        private final String specName;
+        private final int value;
+
+        Group(String specName, int value) {
+            this.specName = specName;
+            this.value = value;
+        }
+
+        /** The group's name in the spec. */
+        public String specName() {
+            return specName;
+        }
+
+        /** The group's number on a netlink-raw socket, or -1 (a generic netlink group, or none in the spec). */
+        public int value() {
+            return value;
+        }
+    }
+
     /** Attribute numbers of the set {@code main}. */
     public static final class Main {
         /** {@code id}, u32. */

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.vnetnl.genl.AttributeReader;
 import org.vnetnl.genl.AttributeWriter;
+import org.vnetnl.genl.ConnectionOptions;
 import org.vnetnl.genl.DumpInterruptPolicy;
 import org.vnetnl.genl.DumpResult;
 import org.vnetnl.genl.GenlBatch;
@@ -105,6 +106,13 @@ public final class RoutesScale {
         rawChange(true, ns, routes, n, oif);
         rawChange(false, ns, routes, n, oif);
         linkDump(ns, SpecLoader.load(specs.resolve("rt_link.yaml")));
+        try {
+            // The generated client's program, compiled beside this one by bench/routes-scale.
+            Class.forName("org.vnetnl.bench.generated.RoutesScaleGenerated").getMethod("main", String[].class)
+                    .invoke(null, (Object) new String[] {ns});
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("RoutesScaleGenerated is not on the class path", e);
+        }
     }
 
     /** Every route of every table, decoded into named values; counts them and reads each destination. */
@@ -138,7 +146,7 @@ public final class RoutesScale {
         int dst = spec.attributeSet(getroute.attributeSet()).attribute("rta-dst").orElseThrow().value();
         long[] count = {0, 0};
         try (GenlConnection connection = GenlConnection.openRawInNamespace(ns, spec.protonum(),
-                GenlConnection.Options.defaults())) {
+                ConnectionOptions.defaults())) {
             AttributeWriter w = connection.prepareRaw(type, NetlinkFlags.DUMP, header, "rt_route getroute");
             // rtm_family, the first byte of rtmsg after the 16-byte netlink header.
             w.segment().set(ValueLayout.JAVA_BYTE, 16, (byte) AF_INET);
@@ -190,7 +198,7 @@ public final class RoutesScale {
 
     /** Adds or deletes {@code n} routes 10.0.0.1/32, 10.0.0.2/32, ... via {@code device} in rounds of 1023. */
     private static long change(String mode, String ns, YnlSpec spec, int n, int oif) throws NetlinkException {
-        GenlConnection.Options options = GenlConnection.Options.defaults()
+        ConnectionOptions options = ConnectionOptions.defaults()
                 .withSendBufferSize(64 * 1024).withSocketReceiveBufferSize(BATCH_SOCKET_BUFFER);
         try (GenlConnection connection = GenlConnection.openRawInNamespace(ns, spec.protonum(), options);
              YnlClient client = YnlClient.on(spec, connection).timeout(TIMEOUT)) {
@@ -224,7 +232,7 @@ public final class RoutesScale {
         int routeType = offsetOf(spec, rtmsg, "rtm-type");
         int flags = NetlinkFlags.ACK | (add ? NetlinkFlags.CREATE | NetlinkFlags.EXCL : 0);
         String name = add ? "rt_route newroute" : "rt_route delroute";
-        GenlConnection.Options options = GenlConnection.Options.defaults()
+        ConnectionOptions options = ConnectionOptions.defaults()
                 .withSendBufferSize(64 * 1024).withSocketReceiveBufferSize(BATCH_SOCKET_BUFFER);
         try (GenlConnection connection = GenlConnection.openRawInNamespace(ns, spec.protonum(), options);
              GenlBatch batch = connection.newBatch(GenlConnection.MAX_BATCH, GenlConnection.MIN_BATCH_REPLY_SIZE)) {

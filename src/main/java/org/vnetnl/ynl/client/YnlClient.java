@@ -437,9 +437,9 @@ public final class YnlClient implements AutoCloseable {
      * are not kept.
      *
      * <p>A round holds up to {@link GenlConnection#MAX_BATCH} requests, fewer when the connection's send buffer
-     * ({@link GenlConnection.Options#sendBufferSize()}) or its socket's receive buffer, which must hold the round's
+     * ({@link ConnectionOptions#sendBufferSize()}) or its socket's receive buffer, which must hold the round's
      * acknowledgements at once, is smaller: about 1 KiB each (open the connection with
-     * {@code Options.withSocketReceiveBufferSize(1 << 20)} for rounds of 1023).
+     * {@code ConnectionOptions.withSocketReceiveBufferSize(1 << 20)} for rounds of 1023).
      *
      * @param flags     request flags besides NLM_F_REQUEST and NLM_F_ACK, for every request
      * @param refusals  told of each request the kernel refused, in order
@@ -488,7 +488,7 @@ public final class YnlClient implements AutoCloseable {
                     if (full != null) {
                         batch.clear();
                         throw new IllegalArgumentException("request " + index + " of " + name + " does not fit"
-                                + " the connection's send buffer (Options.sendBufferSize) on its own: "
+                                + " the connection's send buffer (ConnectionOptions.sendBufferSize) on its own: "
                                 + full.getMessage(), full);
                     }
                 } catch (IllegalArgumentException | NullPointerException bad) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.vnetnl.genl.ConnectionOptions;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.internal.MessageHeader;
@@ -36,7 +37,7 @@ class CallEachTest {
             requests.add(Map.of("family-name", name));
         }
         try (GenlConnection connection = GenlConnection.open(
-                GenlConnection.Options.defaults().withSendBufferSize(SMALL_SEND_BUFFER));
+                ConnectionOptions.defaults().withSendBufferSize(SMALL_SEND_BUFFER));
              YnlClient client = YnlClient.on(nlctrl, connection)) {
             List<Long> refused = new ArrayList<>();
             long sent = client.callEach("getfamily", requests, 0, (index, error) -> {

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.vnetnl.genl.ConnectionOptions;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.genl.NetlinkFlags;
@@ -108,7 +109,7 @@ class RouteTableScaleTest {
 
     @Test
     void tensOfThousandsOfRoutesAddedInRoundsStreamInASmallHeapAsIpListsThem() throws Exception {
-        GenlConnection.Options options = GenlConnection.Options.defaults().withSocketReceiveBufferSize(1 << 20);
+        ConnectionOptions options = ConnectionOptions.defaults().withSocketReceiveBufferSize(1 << 20);
         try (GenlConnection connection = GenlConnection.openRawInNamespace(ns, rtRoute.protonum(), options);
              YnlClient client = YnlClient.on(rtRoute, connection).timeout(TIMEOUT)) {
             assertEquals(ROUTES, client.callEach("newroute", routes(ROUTES), NetlinkFlags.CREATE | NetlinkFlags.EXCL));

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.vnetnl.testing.NetNamespace.sh;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vnetnl.genl.ConnectionOptions;
+import org.vnetnl.testing.NetNamespace;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.genl.NetlinkTimeoutException;
@@ -55,19 +56,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class GeneratedRtnetlinkClientTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String NS = "vnetnl-genrt-" + ProcessHandle.current().pid();
+    /** The test's network namespace, and its name. */
+    private static NetNamespace netns;
+    private static String NS;
     /** IFF_UP of ifi_flags. */
     private static final long IFF_UP = 1;
-    private static boolean namespaceMade;
     private static GenlConnection connection;
     private static RtLinkClient links;
 
     @BeforeAll
     static void namespace() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "creates a network namespace: run as root");
-        sh("ip", "netns", "add", NS);
-        namespaceMade = true;
-        sh("ip", "-n", NS, "link", "set", "lo", "up");
+        netns = NetNamespace.create("genrt");
+        NS = netns.name();
         sh("ip", "-n", NS, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1");
         sh("ip", "-n", NS, "link", "set", "veth0", "up");
         sh("ip", "-n", NS, "link", "set", "veth1", "up");
@@ -80,8 +80,8 @@ class GeneratedRtnetlinkClientTest {
         if (connection != null) {
             connection.close();
         }
-        if (namespaceMade) {
-            sh("ip", "netns", "del", NS);
+        if (netns != null) {
+            netns.close();
         }
     }
 
@@ -349,16 +349,7 @@ class GeneratedRtnetlinkClientTest {
     }
 
     private static String ifindex(String device) throws Exception {
-        String out = sh("ip", "-n", NS, "-o", "link", "show", device);
-        return out.substring(0, out.indexOf(':')).trim();
+        return String.valueOf(netns.ifindex(device));
     }
 
-    private static String sh(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + out);
-        }
-        return out;
-    }
 }

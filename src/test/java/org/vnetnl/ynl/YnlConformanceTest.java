@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.vnetnl.testing.NetNamespace.sh;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vnetnl.genl.ConnectionOptions;
+import org.vnetnl.testing.NetNamespace;
 import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.ynl.tools.YnlCli;
 
@@ -51,24 +53,22 @@ import org.vnetnl.ynl.tools.YnlCli;
 class YnlConformanceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String NS = "vnetnl-ynl-" + ProcessHandle.current().pid();
+    /** The test's network namespace, and its name. */
+    private static NetNamespace netns;
+    private static String NS;
     private static final List<String> COMPARED = new ArrayList<>();
     private static final Set<String> BY_TYPE = new TreeSet<>();
     private static Path specs;
     private static Path cliDir;
-    private static boolean namespaceMade;
 
     @BeforeAll
     static void namespaceWithVethPair() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")),
-                "the conformance test creates a network namespace and changes ethtool settings: run as root");
         assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"))
                 || Files.isExecutable(Path.of("/usr/bin/ip")), "iproute2 (ip) is missing");
         specs = KernelYnl.root().resolve("Documentation/netlink/specs");
         cliDir = KernelYnl.cli().getParent();
-        sh("ip", "netns", "add", NS);
-        namespaceMade = true;
-        sh("ip", "-n", NS, "link", "set", "lo", "up");
+        netns = NetNamespace.create("ynl");
+        NS = netns.name();
         // Two queues each way, whatever the CPU count: a veth's queues default to one per possible CPU, and
         // channels-set below asks for two (a one-CPU machine refuses it: "exceeds maximum").
         sh("ip", "-n", NS, "link", "add", "veth0", "numtxqueues", "2", "numrxqueues", "2", "type", "veth",
@@ -93,8 +93,8 @@ class YnlConformanceTest {
 
     @AfterAll
     static void removeNamespace() throws Exception {
-        if (namespaceMade) {
-            sh("ip", "netns", "del", NS);
+        if (netns != null) {
+            netns.close();
         }
         if (!COMPARED.isEmpty()) {
             System.out.println("YnlConformanceTest compared with the kernel's cli.py (" + COMPARED.size() + "): "
@@ -588,8 +588,7 @@ class YnlConformanceTest {
     }
 
     private static int ifindex(String device) throws Exception {
-        String out = sh("ip", "-n", NS, "-o", "link", "show", device);
-        return Integer.parseInt(out.substring(0, out.indexOf(':')).trim());
+        return netns.ifindex(device);
     }
 
     /** Whether {@code command} succeeded. */
@@ -599,12 +598,4 @@ class YnlConformanceTest {
         return p.waitFor(1, TimeUnit.MINUTES) && p.exitValue() == 0;
     }
 
-    private static String sh(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(1, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + out);
-        }
-        return out;
-    }
 }

@@ -3,12 +3,10 @@ package org.vnetnl.ynl.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.vnetnl.testing.NetNamespace.sh;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,11 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vnetnl.genl.NetlinkFlags;
+import org.vnetnl.testing.NetNamespace;
 import org.vnetnl.genl.NetlinkTimeoutException;
 import org.vnetnl.ynl.KernelYnl;
 import org.vnetnl.ynl.SpecLoader;
@@ -34,21 +32,20 @@ import org.vnetnl.ynl.YnlSpec;
 class RtnetlinkClientTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String NS = "vnetnl-rtnl-" + ProcessHandle.current().pid();
-    private static boolean namespaceMade;
+    /** The test's network namespace, and its name. */
+    private static NetNamespace netns;
+    private static String NS;
     private static YnlSpec rtLink;
     private static YnlSpec rtRoute;
     private static YnlSpec tc;
 
     @BeforeAll
     static void namespace() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "creates a network namespace: run as root");
         rtLink = SpecLoader.load(KernelYnl.spec("rt_link"));
         rtRoute = SpecLoader.load(KernelYnl.spec("rt_route"));
         tc = SpecLoader.load(KernelYnl.spec("tc"));
-        sh("ip", "netns", "add", NS);
-        namespaceMade = true;
-        sh("ip", "-n", NS, "link", "set", "lo", "up");
+        netns = NetNamespace.create("rtnl");
+        NS = netns.name();
         sh("ip", "-n", NS, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1");
         sh("ip", "-n", NS, "addr", "add", "10.66.0.1/24", "dev", "veth0");
         sh("ip", "-n", NS, "link", "set", "veth0", "up");
@@ -57,8 +54,8 @@ class RtnetlinkClientTest {
 
     @AfterAll
     static void removeNamespace() throws Exception {
-        if (namespaceMade) {
-            sh("ip", "netns", "del", NS);
+        if (netns != null) {
+            netns.close();
         }
     }
 
@@ -235,16 +232,7 @@ class RtnetlinkClientTest {
     }
 
     private static String ifindex(String device) throws Exception {
-        String out = sh("ip", "-n", NS, "-o", "link", "show", device);
-        return out.substring(0, out.indexOf(':')).trim();
+        return String.valueOf(netns.ifindex(device));
     }
 
-    private static String sh(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + out);
-        }
-        return out;
-    }
 }

@@ -468,33 +468,22 @@ public final class YnlClient implements AutoCloseable {
                 }
                 AttributeWriter w = add(batch, op, name, header, flags);
                 long start = w.position() - headers;
-                try {
-                    encode(encoder, w, op, header, request);
-                } catch (IllegalStateException full) {
+                if (!encodeEntry(batch, encoder, w, op, header, request, index, name)) {
                     // No room left in this round's datagram for this request: it opens the next round.
                     batch.removeLast();
-                    if (batch.size() > 0) {
+                    boolean alone = batch.size() == 0;
+                    if (!alone) {
                         runRound(batch, roundStart, refusals);
                         roundStart = index;
                         w = add(batch, op, name, header, flags);
                         start = w.position() - headers;
-                        try {
-                            encode(encoder, w, op, header, request);
-                            full = null;
-                        } catch (IllegalStateException alone) {
-                            full = alone;
-                        }
+                        alone = !encodeEntry(batch, encoder, w, op, header, request, index, name);
                     }
-                    if (full != null) {
+                    if (alone) {
                         batch.clear();
                         throw new IllegalArgumentException("request " + index + " of " + name + " does not fit"
-                                + " the connection's send buffer (ConnectionOptions.sendBufferSize) on its own: "
-                                + full.getMessage(), full);
+                                + " the connection's send buffer (ConnectionOptions.sendBufferSize) on its own");
                     }
-                } catch (IllegalArgumentException | NullPointerException bad) {
-                    batch.clear();
-                    throw new IllegalArgumentException("request " + index + " of " + name + ": "
-                            + bad.getMessage(), bad);
                 }
                 largest = Math.max(largest, w.position() - start);
                 index++;
@@ -545,6 +534,24 @@ public final class YnlClient implements AutoCloseable {
     private AttributeWriter add(GenlBatch batch, SpecOperation op, String name, int header, int flags) {
         return spec.isNetlinkRaw() ? batch.addRaw(op.requestValue(op.doMode()), NetlinkFlags.ACK | flags, header, name)
                 : batch.add(family, op.requestValue(), NetlinkFlags.ACK | flags, name, null);
+    }
+
+    /**
+     * Encodes request {@code index} into the batch's entry added last; false when it does not fit the room left
+     * (the writer's IllegalStateException). A request that does not match the spec empties the round and fails,
+     * named by its number.
+     */
+    private boolean encodeEntry(GenlBatch batch, RequestEncoder encoder, AttributeWriter w, SpecOperation op,
+                                int header, Map<String, ?> request, long index, String name) {
+        try {
+            encode(encoder, w, op, header, request);
+            return true;
+        } catch (IllegalStateException full) {
+            return false;
+        } catch (IllegalArgumentException | NullPointerException bad) {
+            batch.clear();
+            throw new IllegalArgumentException("request " + index + " of " + name + ": " + bad.getMessage(), bad);
+        }
     }
 
     private void encode(RequestEncoder encoder, AttributeWriter w, SpecOperation op, int header,

@@ -40,7 +40,7 @@ class ConnectionSeamTest {
     @BeforeEach
     void open() throws NetlinkException {
         connection = new GenlConnection(ConnectionOptions.defaults().withDumpSockets(0), (arena, options) -> socket);
-        family = family("seam", FAMILY);
+        family = ConnectionSeamTestFamily.of("seam", FAMILY);
     }
 
     @AfterEach
@@ -48,17 +48,6 @@ class ConnectionSeamTest {
         connection.close();
     }
 
-    private static Family family(String name, int id) {
-        MemorySegment message = MemorySegment.ofArray(new byte[128]);
-        AttributeWriter attributes = new AttributeWriter().wrap(message, MessageHeader.GENL_PAYLOAD,
-                128 - MessageHeader.GENL_PAYLOAD);
-        attributes.putU16(LibNl.CTRL_ATTR_FAMILY_ID(), id).putString(LibNl.CTRL_ATTR_FAMILY_NAME(), name)
-                .putU32(LibNl.CTRL_ATTR_VERSION(), 1);
-        MessageHeader.writeGenl(message, 0, LibNl.GENL_ID_CTRL(), 0, 1, 0, LibNl.CTRL_CMD_NEWFAMILY(), 1);
-        int length = (int) attributes.position();
-        MessageHeader.setLength(message, 0, length);
-        return Family.parse(new GenlMessage().wrap(message, 0, length, 0));
-    }
 
     @Test
     void aLateReplyIsDiscardedAndNotificationsDuringARequestAreKeptInOrder() throws NetlinkException {

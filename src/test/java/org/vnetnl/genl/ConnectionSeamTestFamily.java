@@ -11,10 +11,14 @@ final class ConnectionSeamTestFamily {
     private ConnectionSeamTestFamily() {}
 
     static Family of(int id) {
+        return of("seam", id);
+    }
+
+    static Family of(String name, int id) {
         MemorySegment message = MemorySegment.ofArray(new byte[128]);
         AttributeWriter attributes = new AttributeWriter().wrap(message, MessageHeader.GENL_PAYLOAD,
                 128 - MessageHeader.GENL_PAYLOAD);
-        attributes.putU16(LibNl.CTRL_ATTR_FAMILY_ID(), id).putString(LibNl.CTRL_ATTR_FAMILY_NAME(), "seam")
+        attributes.putU16(LibNl.CTRL_ATTR_FAMILY_ID(), id).putString(LibNl.CTRL_ATTR_FAMILY_NAME(), name)
                 .putU32(LibNl.CTRL_ATTR_VERSION(), 1);
         MessageHeader.writeGenl(message, 0, LibNl.GENL_ID_CTRL(), 0, 1, 0, LibNl.CTRL_CMD_NEWFAMILY(), 1);
         int length = (int) attributes.position();

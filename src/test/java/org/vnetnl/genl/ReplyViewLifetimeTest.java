@@ -40,15 +40,7 @@ class ReplyViewLifetimeTest {
     @BeforeEach
     void open() throws NetlinkException {
         connection = new GenlConnection(ConnectionOptions.defaults().withDumpSockets(0), (arena, options) -> socket);
-        MemorySegment message = MemorySegment.ofArray(new byte[128]);
-        AttributeWriter attributes = new AttributeWriter().wrap(message, MessageHeader.GENL_PAYLOAD,
-                128 - MessageHeader.GENL_PAYLOAD);
-        attributes.putU16(LibNl.CTRL_ATTR_FAMILY_ID(), FAMILY).putString(LibNl.CTRL_ATTR_FAMILY_NAME(), "views")
-                .putU32(LibNl.CTRL_ATTR_VERSION(), 1);
-        MessageHeader.writeGenl(message, 0, LibNl.GENL_ID_CTRL(), 0, 1, 0, LibNl.CTRL_CMD_NEWFAMILY(), 1);
-        int length = (int) attributes.position();
-        MessageHeader.setLength(message, 0, length);
-        family = Family.parse(new GenlMessage().wrap(message, 0, length, 0));
+        family = ConnectionSeamTestFamily.of("views", FAMILY);
         // Every request is answered with a reply carrying its own command, so a view shows which reply it reads.
         socket.answering(request -> {
             int command = MemorySegment.ofArray(request).get(java.lang.foreign.ValueLayout.JAVA_BYTE,

@@ -9,15 +9,12 @@ import static org.vnetnl.genl.ScriptedSocket.genl;
 import static org.vnetnl.genl.ScriptedSocket.sequenceOf;
 import static org.vnetnl.genl.ScriptedSocket.sequencesOf;
 
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.vnetnl.internal.MessageHeader;
-import org.vnetnl.internal.libnl.LibNl;
 
 /**
  * The package's thread rule (see its documentation): a batch and the views handed out are used by one thread at a
@@ -37,15 +34,7 @@ class ThreadRuleTest {
     @BeforeEach
     void open() throws NetlinkException {
         connection = new GenlConnection(ConnectionOptions.defaults().withDumpSockets(0), (arena, options) -> socket);
-        MemorySegment message = MemorySegment.ofArray(new byte[128]);
-        AttributeWriter attributes = new AttributeWriter().wrap(message, MessageHeader.GENL_PAYLOAD,
-                128 - MessageHeader.GENL_PAYLOAD);
-        attributes.putU16(LibNl.CTRL_ATTR_FAMILY_ID(), FAMILY).putString(LibNl.CTRL_ATTR_FAMILY_NAME(), "threads")
-                .putU32(LibNl.CTRL_ATTR_VERSION(), 1);
-        MessageHeader.writeGenl(message, 0, LibNl.GENL_ID_CTRL(), 0, 1, 0, LibNl.CTRL_CMD_NEWFAMILY(), 1);
-        int length = (int) attributes.position();
-        MessageHeader.setLength(message, 0, length);
-        family = Family.parse(new GenlMessage().wrap(message, 0, length, 0));
+        family = ConnectionSeamTestFamily.of("threads", FAMILY);
     }
 
     @AfterEach

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,20 +90,8 @@ class GeneratedNetdevClientTest {
      */
     @Test
     void theRequestReplyPathAllocatesNothing() throws Exception {
-        String classPath = String.join(java.io.File.pathSeparator,
-                java.nio.file.Path.of("target", "classes").toAbsolutePath().toString(),
-                java.nio.file.Path.of("target", "lib").toAbsolutePath() + java.io.File.separator + "*",
-                java.nio.file.Path.of("target", "test-classes").toAbsolutePath().toString());
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
-                GeneratedNetdevClientTest.class.getName()).redirectErrorStream(true).start();
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertTrue(child.waitFor(2, TimeUnit.MINUTES), "the measuring JVM hung: " + output);
-        assertEquals(0, child.exitValue(), output);
-        String last = output.lines().reduce((x, y) -> y).orElse("");
-        System.out.println("GeneratedNetdevClientTest: " + last);
-        long best = Long.parseLong(last.substring(0, last.indexOf(' ')));
-        assertTrue(best < 64 * 1024, output);
+        long best = ThreadAllocation.bestRoundInOwnJvm(GeneratedNetdevClientTest.class);
+        assertTrue(best < 64 * 1024, best + " bytes allocated in the best round");
     }
 
     /** The measurement of {@link #theRequestReplyPathAllocatesNothing}: prints the best round's bytes. */

@@ -9,13 +9,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.vnetnl.testing.NetNamespace.sh;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -305,20 +303,8 @@ class GeneratedRtnetlinkClientTest {
      */
     @Test
     void theRequestReplyPathAllocatesNothing() throws Exception {
-        String classPath = String.join(java.io.File.pathSeparator,
-                java.nio.file.Path.of("target", "classes").toAbsolutePath().toString(),
-                java.nio.file.Path.of("target", "lib").toAbsolutePath() + java.io.File.separator + "*",
-                java.nio.file.Path.of("target", "test-classes").toAbsolutePath().toString());
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
-                GeneratedRtnetlinkClientTest.class.getName()).redirectErrorStream(true).start();
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertTrue(child.waitFor(2, TimeUnit.MINUTES), "the measuring JVM hung: " + output);
-        assertEquals(0, child.exitValue(), output);
-        String last = output.lines().reduce((x, y) -> y).orElse("");
-        System.out.println("GeneratedRtnetlinkClientTest: " + last);
-        long best = Long.parseLong(last.substring(0, last.indexOf(' ')));
-        assertTrue(best < 64 * 1024, output);
+        long best = ThreadAllocation.bestRoundInOwnJvm(GeneratedRtnetlinkClientTest.class);
+        assertTrue(best < 64 * 1024, best + " bytes allocated in the best round");
     }
 
     /** The measurement of {@link #theRequestReplyPathAllocatesNothing}: prints the best round's bytes. */

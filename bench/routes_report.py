@@ -215,7 +215,8 @@ def render_markdown(report, svg_name):
            "- Command: `{}`; {} round(s); every figure is the median over rounds with the spread (min-max), each "
            "command one process timed from outside (wall clock, start to exit) with its peak RSS (GNU time's maximum "
            "resident set size); \"work alone\" is the time the Java and pyroute2 programs measure themselves, from "
-           "opening the socket (Java: loading the spec) to the last item.".format(report["command"], report["rounds"]),
+           "opening the socket to the last item (Java: after loading the spec, which the JSON keeps as "
+           "spec_seconds).".format(report["command"], report["rounds"]),
            "- Machine: {}, {} CPUs **shared with other work while this ran** (load average {} before, {} after); "
            "kernel {}; {}; Java runs with `{}` (as bin/ynl runs one-shot calls, with a 64 MB heap); {}. On a shared "
            "machine the wall clock includes waiting for a CPU; the CPU time (user + system, GNU time) does not, and "

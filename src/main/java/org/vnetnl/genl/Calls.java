@@ -22,7 +22,7 @@ final class Calls {
     /** See {@link GenlConnection#transact(Duration)}. */
     GenlMessage transact(Caller me, Request sent, Duration timeout) throws NetlinkException {
         long timeoutNanos = GenlConnection.checkTimeout(timeout);
-                exchange.enter();
+        exchange.enter();
         try {
             refuseInDump(me, "send a request");
             sent.requirePrepared();
@@ -36,10 +36,16 @@ final class Calls {
             Call call = me.call.start(sent);
             exchange.acquireCall(call);
             try {
-                exchange.register(call);
-                long result = exchange.send(sent.buffer(), length);
+                exchange.registerAndLead(call);
+                long result;
+                try {
+                    result = exchange.send(sent.buffer(), length);
+                } catch (RuntimeException | Error e) {
+                    exchange.withdraw(call);
+                    throw e;
+                }
                 if (result < 0) {
-                    exchange.locked(() -> exchange.unregister(call));
+                    exchange.withdraw(call);
                     throw new NetlinkException(Exchange.errnoOf(result), sent.operation(), sent.sequence(),
                             "send failed");
                 }

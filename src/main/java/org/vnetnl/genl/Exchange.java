@@ -223,21 +223,56 @@ final class Exchange implements AutoCloseable {
     void register(Pending p) {
         lock.lock();
         try {
-            if (closed) {
-                throw new IllegalStateException("the GenlConnection is closed");
-            }
-            for (int i = 0, n = p.sequenceCount(); i < n; i++) {
-                table.put(p.sequence(i), p);
-            }
-            p.registered = true;
-            p.overrunSeen = false;
-            p.next = active;
-            p.previous = active.previous;
-            active.previous.next = p;
-            active.previous = p;
+            add(p);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * As {@link #register}, and the calling thread becomes the leader if nobody reads, so that its {@link #await}
+     * starts reading without taking the lock again (a thread alone on the socket takes it twice per call: here
+     * and when its reply is dispatched). Pair with {@link #await}, or {@link #withdraw} if the request is not sent.
+     */
+    void registerAndLead(Pending p) {
+        lock.lock();
+        try {
+            add(p);
+            if (leader == null) {
+                leader = Thread.currentThread();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes back {@code p}, registered and not sent, and the leading its registration may have taken. */
+    void withdraw(Pending p) {
+        lock.lock();
+        try {
+            unregister(p);
+            if (leader == Thread.currentThread()) {
+                resign();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock. */
+    private void add(Pending p) {
+        if (closed) {
+            throw new IllegalStateException("the GenlConnection is closed");
+        }
+        for (int i = 0, n = p.sequenceCount(); i < n; i++) {
+            table.put(p.sequence(i), p);
+        }
+        p.registered = true;
+        p.overrunSeen = false;
+        p.next = active;
+        p.previous = active.previous;
+        active.previous.next = p;
+        active.previous = p;
     }
 
     /** Under the lock: takes {@code p} out of the table, so later datagrams for it count as stale. */
@@ -291,27 +326,36 @@ final class Exchange implements AutoCloseable {
     boolean await(Pending p, Caller me, long timeoutNanos) throws NetlinkException {
         Thread self = Thread.currentThread();
         p.waiter = self;
+        p.settled = false;
         long deadline = 0;
         boolean deadlineSet = false;
+        // Leading since registerAndLead: only this thread changes that, so no lock is needed to know it, and
+        // nothing but close can have ended p meanwhile (which the next look under the lock sees).
+        boolean alreadyLeading = leader == self;
         while (true) {
             boolean lead;
-            lock.lock();
-            try {
-                if (p.isReady(this)) {
-                    if (leader == self) {
-                        resign();
+            if (alreadyLeading) {
+                alreadyLeading = false;
+                lead = true;
+            } else {
+                lock.lock();
+                try {
+                    if (p.isReady(this)) {
+                        if (leader == self) {
+                            resign();
+                        }
+                        return true;
                     }
-                    return true;
+                    lead = leader == null || leader == self;
+                    if (lead) {
+                        leader = self;
+                    } else if (!p.queuedFollower) {
+                        followers.add(p);
+                        p.queuedFollower = true;
+                    }
+                } finally {
+                    lock.unlock();
                 }
-                lead = leader == null || leader == self;
-                if (lead) {
-                    leader = self;
-                } else if (!p.queuedFollower) {
-                    followers.add(p);
-                    p.queuedFollower = true;
-                }
-            } finally {
-                lock.unlock();
             }
             if (lead) {
                 long received;
@@ -322,6 +366,9 @@ final class Exchange implements AutoCloseable {
                     throw e;
                 }
                 if (received >= 0) {
+                    if (p.settled) {
+                        return true; // ready, and the leading handed on, in the dispatch's hold of the lock
+                    }
                     continue;
                 }
                 if (received == NetlinkSocket.OVERRUN) {
@@ -461,28 +508,54 @@ final class Exchange implements AutoCloseable {
     void dispatch(MemorySegment buffer, int at, long received, long capacity, int sender, int group, Pending own) {
         lock.lock();
         try {
-            int end = at + (int) Math.min(received, capacity);
-            if (group != 0) {
-                if (sender == 0) {
-                    multicast(buffer, at, end, group, own);
-                }
-                return;
-            }
-            if (sender != 0 || end - at < NetlinkAlignment.NLMSG_HDRLEN
-                    || MessageHeader.portId(buffer, at) != portId) {
-                countStale(buffer, at, end);
-                return;
-            }
-            Pending p = table.get(MessageHeader.sequence(buffer, at));
-            if (p == null) {
-                countStale(buffer, at, end);
-                return;
-            }
-            p.accept(this, cursor, buffer, at, received, capacity, p == own);
+            deliver(buffer, at, received, capacity, sender, group, own);
         } finally {
             lock.unlock();
         }
         runCompletions();
+    }
+
+    /**
+     * As {@link #dispatch}, for the leader's one datagram read in {@link #await}: when it ended {@code own}'s wait,
+     * the leader stops leading in the same hold of the lock and marks {@code own} {@link Pending#settled}, so that
+     * its await returns without taking the lock again.
+     */
+    void dispatchRead(MemorySegment buffer, int at, long received, long capacity, int sender, int group,
+                      Pending own) {
+        lock.lock();
+        try {
+            deliver(buffer, at, received, capacity, sender, group, own);
+            if (own.isReady(this) && leader == Thread.currentThread()) {
+                resign();
+                own.settled = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        runCompletions();
+    }
+
+    /** Under the lock: see {@link #dispatch}. */
+    private void deliver(MemorySegment buffer, int at, long received, long capacity, int sender, int group,
+                         Pending own) {
+        int end = at + (int) Math.min(received, capacity);
+        if (group != 0) {
+            if (sender == 0) {
+                multicast(buffer, at, end, group, own);
+            }
+            return;
+        }
+        if (sender != 0 || end - at < NetlinkAlignment.NLMSG_HDRLEN
+                || MessageHeader.portId(buffer, at) != portId) {
+            countStale(buffer, at, end);
+            return;
+        }
+        Pending p = table.get(MessageHeader.sequence(buffer, at));
+        if (p == null) {
+            countStale(buffer, at, end);
+            return;
+        }
+        p.accept(this, cursor, buffer, at, received, capacity, p == own);
     }
 
     /** Under the lock: a message that answered nobody. */

@@ -3,7 +3,6 @@ package org.vnetnl.genl;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a thread's prepared request on a connection's exchanges: a blocking call, a call whose outcome completes a
@@ -88,7 +87,7 @@ final class Calls {
                 return call.future;
             }
             call.sent = true;
-            CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS).execute(() -> exchange.timeOut(call));
+            call.armTimeout(timeoutNanos);
             return call.future;
         } finally {
             exchange.exit();

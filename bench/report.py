@@ -423,6 +423,11 @@ def evaluate_targets(where, paths, batch, decode, alloc_avgt=None):
             bound = "within {:.2f}x of".format(limit) if limit >= 1 else "at most {:.2f}x".format(limit)
             checks.append(check("{}: {} {} {}".format(scope, stat, bound, reference),
                                 entry["ratios"].get("{} vs {}".format(stat, reference)), limit, True, "x"))
+        if alloc_avgt and entry["path"] == "java-vnet-client":
+            # Measured in average-time mode above; sample mode's gc.alloc.rate.norm holds JMH's own statistics of
+            # each iteration's samples (SpinBaselineBenchmark, which allocates nothing, shows 10.9 B/op there in
+            # the VM), so it judges the harness, not the client.
+            continue
         checks.append(check("{}: 0 B/op (gc.alloc.rate.norm < {:.0f})".format(scope, TARGET_ALLOC_BYTES),
                             entry["stats"]["bytes_per_op"], TARGET_ALLOC_BYTES, True, "B/op"))
     for entry in batch:
@@ -536,8 +541,12 @@ def render_markdown(report, svg_names):
                  "each), then one JMH fork (JMH {}, {}), so both sides' samples come from the same stretch of "
                  "time. Per path the median over rounds (min-max over rounds in brackets); ratios are taken "
                  "within each round, then their median; targets are judged on that median. Java: percentiles "
-                 "from sample mode, the mean from {}, B/op = gc.alloc.rate.norm; C: percentiles computed as JMH "
-                 "does.".format(c["iterations"], c["warmup"], jmh["version"], jmh["settings"], mean_from))
+                 "from sample mode, the mean from {}, B/op = gc.alloc.rate.norm{}; C: percentiles computed as JMH "
+                 "does.".format(c["iterations"], c["warmup"], jmh["version"], jmh["settings"], mean_from,
+                                "" if "avgt" in jmh["modes"] else
+                                " in sample mode, which counts JMH's own statistics of each iteration's samples "
+                                "(built on the benchmark's thread: about 0.3-0.5 MB per 2 s iteration, several "
+                                "B/op at the VM's rate for a benchmark that allocates nothing)"))
     if report["mode"] == "quick":
         lines.append("- **These figures are indicative only**: one round under emulation, a few seconds of "
                      "measurement. They need not agree with the published ones (bench/README.md: the median of "

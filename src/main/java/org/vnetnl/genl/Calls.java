@@ -35,16 +35,10 @@ final class Calls {
             Call call = me.call.start(sent);
             exchange.acquireCall(call);
             try {
-                exchange.registerAndLead(call);
-                long result;
-                try {
-                    result = exchange.send(sent.buffer(), length);
-                } catch (RuntimeException | Error e) {
-                    exchange.withdraw(call);
-                    throw e;
-                }
+                exchange.register(call);
+                long result = exchange.send(sent.buffer(), length);
                 if (result < 0) {
-                    exchange.withdraw(call);
+                    exchange.locked(() -> exchange.unregister(call));
                     throw new NetlinkException(Exchange.errnoOf(result), sent.operation(), sent.sequence(),
                             "send failed");
                 }

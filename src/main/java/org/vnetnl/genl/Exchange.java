@@ -223,56 +223,21 @@ final class Exchange implements AutoCloseable {
     void register(Pending p) {
         lock.lock();
         try {
-            add(p);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * As {@link #register}, and the calling thread becomes the leader if nobody reads, so that its {@link #await}
-     * starts reading without taking the lock again (a thread alone on the socket takes it twice per call: here
-     * and when its reply is dispatched). Pair with {@link #await}, or {@link #withdraw} if the request is not sent.
-     */
-    void registerAndLead(Pending p) {
-        lock.lock();
-        try {
-            add(p);
-            if (leader == null) {
-                leader = Thread.currentThread();
+            if (closed) {
+                throw new IllegalStateException("the GenlConnection is closed");
             }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Takes back {@code p}, registered and not sent, and the leading its registration may have taken. */
-    void withdraw(Pending p) {
-        lock.lock();
-        try {
-            unregister(p);
-            if (leader == Thread.currentThread()) {
-                resign();
+            for (int i = 0, n = p.sequenceCount(); i < n; i++) {
+                table.put(p.sequence(i), p);
             }
+            p.registered = true;
+            p.overrunSeen = false;
+            p.next = active;
+            p.previous = active.previous;
+            active.previous.next = p;
+            active.previous = p;
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Under the lock. */
-    private void add(Pending p) {
-        if (closed) {
-            throw new IllegalStateException("the GenlConnection is closed");
-        }
-        for (int i = 0, n = p.sequenceCount(); i < n; i++) {
-            table.put(p.sequence(i), p);
-        }
-        p.registered = true;
-        p.overrunSeen = false;
-        p.next = active;
-        p.previous = active.previous;
-        active.previous.next = p;
-        active.previous = p;
     }
 
     /** Under the lock: takes {@code p} out of the table, so later datagrams for it count as stale. */
@@ -329,33 +294,25 @@ final class Exchange implements AutoCloseable {
         p.settled = false;
         long deadline = 0;
         boolean deadlineSet = false;
-        // Leading since registerAndLead: only this thread changes that, so no lock is needed to know it, and
-        // nothing but close can have ended p meanwhile (which the next look under the lock sees).
-        boolean alreadyLeading = leader == self;
         while (true) {
             boolean lead;
-            if (alreadyLeading) {
-                alreadyLeading = false;
-                lead = true;
-            } else {
-                lock.lock();
-                try {
-                    if (p.isReady(this)) {
-                        if (leader == self) {
-                            resign();
-                        }
-                        return true;
+            lock.lock();
+            try {
+                if (p.isReady(this)) {
+                    if (leader == self) {
+                        resign();
                     }
-                    lead = leader == null || leader == self;
-                    if (lead) {
-                        leader = self;
-                    } else if (!p.queuedFollower) {
-                        followers.add(p);
-                        p.queuedFollower = true;
-                    }
-                } finally {
-                    lock.unlock();
+                    return true;
                 }
+                lead = leader == null || leader == self;
+                if (lead) {
+                    leader = self;
+                } else if (!p.queuedFollower) {
+                    followers.add(p);
+                    p.queuedFollower = true;
+                }
+            } finally {
+                lock.unlock();
             }
             if (lead) {
                 long received;

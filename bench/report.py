@@ -1144,7 +1144,7 @@ def render_threads_svg(report):
         return top + plot_h * (1 - value / hi)
 
     out = ['<text x="{}" y="22" font-size="14" font-weight="bold">{}</text>\n'.format(left, escape(
-        "nlctrl GETFAMILY round trips per second by threads (host, {}; median, min-max over rounds)".format(
+        "nlctrl round trips per second by threads (host, {}; median, min-max)".format(
             report["date"])))]
     step = 10 ** math.floor(math.log10(hi / 2))
     for mult in (1, 2, 5):

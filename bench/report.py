@@ -1280,8 +1280,8 @@ def command_threads(args):
         "| one thread, windows of {} calls | round trips/s | B allocated per call | heap per call, futures held | "
         "after join, before the {} s timeout | after the timeout |".format(ASYNC_WINDOW, async_figures["timeout_s"]),
         "|---|---:|---:|---:|---:|---:|",
-        "| `asyncWindow`, `AsyncFootprint` ({} calls) | {} | {} | {} | {} | {} |".format(
-            async_figures["footprint_calls"], rate(async_figures["ops_per_s"]),
+        "| `asyncWindow`, `AsyncFootprint` ({:,} calls) | {} | {} | {} | {} | {} |".format(
+            async_figures["footprint_calls"] or 0, rate(async_figures["ops_per_s"]),
             fmt_spread(async_figures["bytes_allocated_per_call"], fmt_bytes),
             fmt_spread(async_figures["heap_per_call_held"], fmt_bytes),
             fmt_spread(async_figures["heap_per_call_after_join"], fmt_bytes),

@@ -31,7 +31,10 @@
 
 #include "roundtrip.h"
 
-#ifdef RT_STEPS
+#ifdef RT_THREADS
+#define CLIENT "c-raw-threads"
+#define STEP(c, n) 0
+#elif defined(RT_STEPS)
 #define CLIENT "c-steps"
 /* Cumulative: --steps N adds steps[0..N-1]; --steps 5 is the Java connection's pattern before it was slimmed. */
 static const char *const steps[] = {
@@ -292,12 +295,101 @@ static void start_idle_thread(void)
 }
 #endif
 
+#ifdef RT_THREADS
+
+/* One thread's client and what it measured. */
+struct worker {
+	pthread_t thread;
+	const struct rt_options *options;
+	struct raw_client *client;
+	long done;		/* timed round trips */
+};
+
+static pthread_barrier_t ready;
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	uint32_t n = 0;
+
+	for (long i = 0; i < w->options->warmup; i++)
+		round_trip(w->client, ++n);
+	/* Every thread warmed up and waiting: the clock starts for all of them at once. */
+	pthread_barrier_wait(&ready);
+	for (long i = 0; i < w->options->iterations; i++)
+		round_trip(w->client, ++n);
+	w->done = w->options->iterations;
+	return NULL;
+}
+
+/*
+ * Runs --threads N workers, each --iterations timed round trips after --warmup ones on a socket of its own, and
+ * prints JSON: the threads, the round trips of all of them and their rate, from the moment all had warmed up to
+ * the moment the last finished.
+ */
+static void run_threads(long threads, const struct rt_options *options)
+{
+	struct worker *workers = calloc((size_t)threads, sizeof(*workers));
+	uint64_t start, end;
+	long total = 0;
+	int error;
+
+	if (!workers)
+		rt_fail(CLIENT, "cannot allocate %ld workers", threads);
+	for (long t = 0; t < threads; t++) {
+		workers[t].options = options;
+		workers[t].client = aligned_alloc(64, (sizeof(struct raw_client) + 63) / 64 * 64);
+		if (!workers[t].client)
+			rt_fail(CLIENT, "cannot allocate a client");
+		memset(workers[t].client, 0, sizeof(struct raw_client));
+		open_socket(workers[t].client);
+		prepare(workers[t].client, options);
+	}
+	if ((error = pthread_barrier_init(&ready, NULL, (unsigned)threads + 1)))
+		rt_fail(CLIENT, "pthread_barrier_init: %s", strerror(error));
+	for (long t = 0; t < threads; t++)
+		if ((error = pthread_create(&workers[t].thread, NULL, work, &workers[t])))
+			rt_fail(CLIENT, "pthread_create: %s", strerror(error));
+	pthread_barrier_wait(&ready);
+	start = rt_now_ns();
+	for (long t = 0; t < threads; t++) {
+		pthread_join(workers[t].thread, NULL);
+		total += workers[t].done;
+	}
+	end = rt_now_ns();
+	printf("{\n  \"client\": \"%s\",\n  \"target\": \"%s\",\n  \"threads\": %ld,\n  \"round_trips\": %ld,\n"
+	       "  \"seconds\": %.6f,\n  \"ops_per_s\": %.1f\n}\n", CLIENT, rt_target_name(options->target), threads,
+	       total, (double)(end - start) / 1e9, (double)total * 1e9 / (double)(end - start));
+	for (long t = 0; t < threads; t++) {
+		close(workers[t].client->fd);
+		free(workers[t].client);
+	}
+	free(workers);
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	static struct raw_client client;
 	struct rt_options options;
 
-#ifdef RT_STEPS
+#ifdef RT_THREADS
+	long threads;
+	char *end;
+
+	if (argc < 3 || strcmp(argv[1], "--threads"))
+		rt_fail(CLIENT, "usage: rt-threads --threads N --target nlctrl|vnet|ethtool [--iterations N per thread] "
+			"[--warmup N per thread]");
+	threads = strtol(argv[2], &end, 10);
+	if (*end || threads < 1 || threads > 1024)
+		rt_fail(CLIENT, "--threads must be 1..1024, got \"%s\"", argv[2]);
+	argv[2] = argv[0];
+	argc -= 2;
+	argv += 2;
+	rt_parse_args(argc, argv, CLIENT, &options);
+	run_threads(threads, &options);
+	return 0;
+#elif defined(RT_STEPS)
 	static char label[80];
 	int threaded = 0;
 

@@ -53,7 +53,7 @@ final class Call extends OneRequestWait<Request> {
         MemorySegment spare = reader.spare();
         long received = socket.receive(spare, 0, spare.byteSize());
         if (received >= 0) {
-            exchange.dispatch(spare, 0, received, spare.byteSize(), socket.sender(), socket.group(), this);
+            exchange.dispatchRead(spare, 0, received, spare.byteSize(), socket.sender(), socket.group(), this);
         }
         return received;
     }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A thread's requests on a connection's exchanges: prepared in its send buffer, then run as a blocking call, a
@@ -139,7 +138,7 @@ final class Calls {
                 return call.future;
             }
             call.sent = true;
-            CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS).execute(() -> exchange.futures().timeOut(call));
+            call.armTimeout(timeoutNanos);
             return call.future;
         } finally {
             exchange.exit();

@@ -278,6 +278,7 @@ final class Exchange implements AutoCloseable {
     boolean await(Pending p, Caller me, long timeoutNanos) throws NetlinkException {
         Thread self = Thread.currentThread();
         p.waiter = self;
+        p.settled = false;
         long deadline = 0;
         boolean deadlineSet = false;
         while (true) {
@@ -309,6 +310,9 @@ final class Exchange implements AutoCloseable {
                     throw e;
                 }
                 if (received >= 0) {
+                    if (p.settled) {
+                        return true; // ready, and the leading handed on, in the dispatch's hold of the lock
+                    }
                     continue;
                 }
                 if (received == NetlinkSocket.OVERRUN) {
@@ -448,28 +452,54 @@ final class Exchange implements AutoCloseable {
     void dispatch(MemorySegment buffer, int at, long received, long capacity, int sender, int group, Pending own) {
         lock.lock();
         try {
-            int end = at + (int) Math.min(received, capacity);
-            if (group != 0) {
-                if (sender == 0) {
-                    multicast(buffer, at, end, group, own);
-                }
-                return;
-            }
-            if (sender != 0 || end - at < NetlinkAlignment.NLMSG_HDRLEN
-                    || MessageHeader.portId(buffer, at) != portId) {
-                countStale(buffer, at, end);
-                return;
-            }
-            Pending p = table.get(MessageHeader.sequence(buffer, at));
-            if (p == null) {
-                countStale(buffer, at, end);
-                return;
-            }
-            p.accept(this, cursor, buffer, at, received, capacity, p == own);
+            deliver(buffer, at, received, capacity, sender, group, own);
         } finally {
             lock.unlock();
         }
         runCompletions();
+    }
+
+    /**
+     * As {@link #dispatch}, for the leader's one datagram read in {@link #await}: when it ended {@code own}'s wait,
+     * the leader stops leading in the same hold of the lock and marks {@code own} {@link Pending#settled}, so that
+     * its await returns without taking the lock again.
+     */
+    void dispatchRead(MemorySegment buffer, int at, long received, long capacity, int sender, int group,
+                      Pending own) {
+        lock.lock();
+        try {
+            deliver(buffer, at, received, capacity, sender, group, own);
+            if (own.isReady(this) && leader == Thread.currentThread()) {
+                resign();
+                own.settled = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        runCompletions();
+    }
+
+    /** Under the lock: see {@link #dispatch}. */
+    private void deliver(MemorySegment buffer, int at, long received, long capacity, int sender, int group,
+                         Pending own) {
+        int end = at + (int) Math.min(received, capacity);
+        if (group != 0) {
+            if (sender == 0) {
+                multicast(buffer, at, end, group, own);
+            }
+            return;
+        }
+        if (sender != 0 || end - at < NetlinkAlignment.NLMSG_HDRLEN
+                || MessageHeader.portId(buffer, at) != portId) {
+            countStale(buffer, at, end);
+            return;
+        }
+        Pending p = table.get(MessageHeader.sequence(buffer, at));
+        if (p == null) {
+            countStale(buffer, at, end);
+            return;
+        }
+        p.accept(this, cursor, buffer, at, received, capacity, p == own);
     }
 
     /** Under the lock: a message that answered nobody. */

@@ -19,6 +19,11 @@ abstract class Pending {
     boolean queuedFollower;
     /** Whether the socket overran (ENOBUFS) after it was sent, so its reply may be lost. */
     boolean overrunSeen;
+    /**
+     * Whether the leader's own read ended it and handed the leading on ({@link Exchange#dispatchRead}): written and
+     * read by its waiting thread alone.
+     */
+    boolean settled;
     /** Whether its request left (the kernel queues a generic netlink reply inside the send). */
     volatile boolean sent;
     /** The exchange's list of registered waits, for close and overruns. */
@@ -37,7 +42,7 @@ abstract class Pending {
     long readAndDispatch(Exchange exchange, NetlinkSocket socket, Caller reader) {
         long received = socket.receive(reader.receiveBuffer, 0, reader.receiveCapacity);
         if (received >= 0) {
-            exchange.dispatch(reader.receiveBuffer, 0, received, reader.receiveCapacity, socket.sender(),
+            exchange.dispatchRead(reader.receiveBuffer, 0, received, reader.receiveCapacity, socket.sender(),
                     socket.group(), this);
         }
         return received;

@@ -339,28 +339,17 @@ final class ReplyDecoder {
         return out;
     }
 
-    // Each byte order's layouts made once: a layout made per read (withOrder) looks up its var handle every time.
-    private static final ValueLayout.OfShort SHORT_BIG =
-            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfShort SHORT_LITTLE =
-            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt INT_BIG = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt INT_LITTLE =
-            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LONG_BIG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfLong LONG_LITTLE =
-            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private static long scalar(MemorySegment s, long at, SpecType t, ByteOrder order) {
         boolean big = (order == null ? ByteOrder.nativeOrder() : order) == ByteOrder.BIG_ENDIAN;
         return switch (t) {
             case U8 -> Byte.toUnsignedLong(s.get(ValueLayout.JAVA_BYTE, at));
             case S8 -> s.get(ValueLayout.JAVA_BYTE, at);
-            case U16 -> Short.toUnsignedLong(s.get(big ? SHORT_BIG : SHORT_LITTLE, at));
-            case S16 -> s.get(big ? SHORT_BIG : SHORT_LITTLE, at);
-            case U32 -> Integer.toUnsignedLong(s.get(big ? INT_BIG : INT_LITTLE, at));
-            case S32 -> s.get(big ? INT_BIG : INT_LITTLE, at);
-            case U64, S64 -> s.get(big ? LONG_BIG : LONG_LITTLE, at);
+            case U16 -> Short.toUnsignedLong(s.get(big ? OrderedLayouts.SHORT_BIG : OrderedLayouts.SHORT_LITTLE, at));
+            case S16 -> s.get(big ? OrderedLayouts.SHORT_BIG : OrderedLayouts.SHORT_LITTLE, at);
+            case U32 -> Integer.toUnsignedLong(s.get(big ? OrderedLayouts.INT_BIG : OrderedLayouts.INT_LITTLE, at));
+            case S32 -> s.get(big ? OrderedLayouts.INT_BIG : OrderedLayouts.INT_LITTLE, at);
+            case U64, S64 -> s.get(big ? OrderedLayouts.LONG_BIG : OrderedLayouts.LONG_LITTLE, at);
             default -> throw new IllegalArgumentException(t.yamlName() + " is not a scalar");
         };
     }

@@ -107,17 +107,6 @@ final class RequestEncoder {
         }
     }
 
-    // Each byte order's layouts made once: a layout made per write (withOrder) looks up its var handle every time.
-    private static final ValueLayout.OfShort SHORT_BIG =
-            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfShort SHORT_LITTLE =
-            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt INT_BIG = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt INT_LITTLE =
-            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LONG_BIG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfLong LONG_LITTLE =
-            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Writes the fixed header's members from {@code values} at {@code offset} of {@code s} (missing ones are 0). */
     void encodeStruct(MemorySegment s, long offset, String structName, Map<?, ?> values, String path) {
@@ -148,9 +137,9 @@ final class RequestEncoder {
                 boolean big = (m.byteOrder() == null ? ByteOrder.nativeOrder() : m.byteOrder()) == ByteOrder.BIG_ENDIAN;
                 switch (size) {
                     case 1 -> s.set(ValueLayout.JAVA_BYTE, at, (byte) n);
-                    case 2 -> s.set(big ? SHORT_BIG : SHORT_LITTLE, at, (short) n);
-                    case 4 -> s.set(big ? INT_BIG : INT_LITTLE, at, (int) n);
-                    default -> s.set(big ? LONG_BIG : LONG_LITTLE, at, n);
+                    case 2 -> s.set(big ? OrderedLayouts.SHORT_BIG : OrderedLayouts.SHORT_LITTLE, at, (short) n);
+                    case 4 -> s.set(big ? OrderedLayouts.INT_BIG : OrderedLayouts.INT_LITTLE, at, (int) n);
+                    default -> s.set(big ? OrderedLayouts.LONG_BIG : OrderedLayouts.LONG_LITTLE, at, n);
                 }
             }
             at += size;

@@ -70,6 +70,22 @@ public final class AttributeIndex {
         recordedIn = new int[types.length];
     }
 
+    /**
+     * An empty index of the same attribute set as {@code sameSet}, sharing its tables, which never change: a reader
+     * made per reply then costs its per-slot arrays only, not the clone and the type table of the full constructor.
+     */
+    public AttributeIndex(AttributeIndex sameSet) {
+        this.setName = sameSet.setName;
+        this.types = sameSet.types;
+        this.names = sameSet.names;
+        this.slotOfType = sameSet.slotOfType;
+        offsets = new long[types.length];
+        lengths = new int[types.length];
+        rawTypes = new int[types.length];
+        counts = new int[types.length];
+        recordedIn = new int[types.length];
+    }
+
     /** Sets the pass counter, so that a test can reach its wrap-around without 2^32 wraps. */
     void setPassForTest(int value) {
         pass = value;

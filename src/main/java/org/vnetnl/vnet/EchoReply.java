@@ -1,5 +1,6 @@
 package org.vnetnl.vnet;
 
+import java.time.Duration;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -11,14 +12,20 @@ import org.vnetnl.internal.vnet.AttrReader;
 import org.vnetnl.internal.vnet.VnetNl;
 
 /**
- * The reply to an ECHO, read in place from the client's receive buffer through the reader generated from the
- * spec ({@code org.vnetnl.internal.vnet.AttrReader}): no copy, no allocation. Its validity is the reader's, the
- * connection's one rule: valid until the client's connection receives again (the next ECHO, statistics or event
- * call, or close). The client reuses one instance: after the next ECHO the same object shows the new reply,
- * after any other receive reading it throws {@link IllegalStateException}. Keep what is needed with the copy
- * accessors ({@link #copyMessage(byte[])}, {@link #message()}) or {@link #toEcho()}.
+ * The reply to an ECHO, read in place from the receive buffer of the thread that sent it, through the reader
+ * generated from the spec ({@code org.vnetnl.internal.vnet.AttrReader}): no copy. Its validity is the
+ * connection's one rule: valid until that thread's next call on the client's connection (the next ECHO,
+ * statistics or event call, or close); after that its accessors throw {@link IllegalStateException} rather than
+ * show another reply. Keep what is needed with the copy accessors ({@link #copyMessage(byte[])},
+ * {@link #message()}) or {@link #toEcho()}.
  *
- * <p>Each attribute is present only if the request carried it.
+ * <p>{@link VnetClient#echo(CharSequence, long, boolean)} returns a reply of its own each time (a small
+ * allocation). To allocate nothing, make one {@code EchoReply} and pass it to each call
+ * ({@link VnetClient#echo(CharSequence, long, boolean, EchoReply)}, {@link EchoRequest#send(EchoReply)},
+ * {@link EchoBatch#reply(int, EchoReply)}): the caller's view is rewrapped and shows the reply it was last
+ * passed for.
+ *
+ * <p>Each attribute is present only if the request carried it. Not thread-safe: one thread at a time.
  */
 public final class EchoReply {
 
@@ -27,29 +34,34 @@ public final class EchoReply {
     private static final String MSG_NAME = VnetNl.Policy.ECHO.nameOf(VnetNl.Attr.MSG);
     private static final String VALUE_NAME = VnetNl.Policy.ECHO.nameOf(VnetNl.Attr.VALUE);
 
+    /** The view of the reply's message and the reader of its attributes: this object's own, made at first use. */
+    private GenlMessage message;
     private AttrReader reply;
-    /** Read at wrap: the message view is the connection's and shows later replies, the reader's index does not. */
+    /** Read at wrap, so that {@link #sequence()} needs no header read later. */
     private int sequence;
 
-    /** For {@link EchoBatch#reply(int, EchoReply)}: the message and reader this view wraps a batch's reply in. */
-    private GenlMessage batchMessage;
-    private AttrReader batchReader;
-
-    /** An empty view, for {@link EchoBatch#reply(int, EchoReply)} to wrap replies in without allocating. */
+    /** An empty view, to pass to the calls that read a reply into it without allocating. */
     public EchoReply() {}
+
+    /** Sends {@code request} and reads its reply into this view's own objects. */
+    EchoReply receive(org.vnetnl.internal.vnet.EchoRequest request, Duration timeout) throws NetlinkException {
+        GenlMessage m = message != null ? message : new GenlMessage();
+        AttrReader r = reply != null ? reply : new AttrReader();
+        request.call(timeout, m, r);
+        return wrapped(m, r);
+    }
 
     /** Points the view at the reply of entry {@code index} of {@code batch}, in this view's own objects. */
     EchoReply wrap(GenlBatch batch, int index) throws NetlinkException {
-        if (batchMessage == null) {
-            batchMessage = new GenlMessage();
-            batchReader = new AttrReader();
-        }
-        GenlMessage message = batch.reply(index, batchMessage);
-        return wrap(batchReader.wrap(message), message);
+        GenlMessage m = message != null ? message : new GenlMessage();
+        AttrReader r = reply != null ? reply : new AttrReader();
+        r.wrap(batch.reply(index, m));
+        return wrapped(m, r);
     }
 
-    /** Points the view at {@code reply}, the generated reader over {@code message}: no copy, no allocation. */
-    EchoReply wrap(AttrReader reply, GenlMessage message) {
+    /** Keeps the objects once they show a reply: until then, the view still reports that it shows none. */
+    private EchoReply wrapped(GenlMessage message, AttrReader reply) {
+        this.message = message;
         this.reply = reply;
         this.sequence = message.sequence();
         if (reply.hasMsg()) {
@@ -62,8 +74,8 @@ public final class EchoReply {
     /** The reader; each of its accessors fails once the bytes it indexed are gone. */
     private AttrReader reply() {
         if (reply == null) {
-            throw new IllegalStateException("this EchoReply shows no reply yet: pass it to"
-                    + " EchoBatch.reply(int, EchoReply)");
+            throw new IllegalStateException("this EchoReply shows no reply yet: pass it to VnetClient.echo(...),"
+                    + " EchoRequest.send(...) or EchoBatch.reply(int, EchoReply)");
         }
         return reply;
     }

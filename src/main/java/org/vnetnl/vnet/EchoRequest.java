@@ -10,7 +10,8 @@ import org.vnetnl.genl.NetlinkException;
  * from the spec ({@code org.vnetnl.internal.vnet.EchoRequest}), which puts every value straight into the
  * client's native send buffer as it is given, without allocating. This class holds no request state of its own;
  * it names the attributes as users know them and returns the reply as an {@link EchoReply}. Obtained from
- * {@link VnetClient#prepareEcho()}, which starts a new request each time; the client reuses one instance.
+ * {@link VnetClient#prepareEcho()}, which starts a new request each time; the client reuses one instance per
+ * thread.
  *
  * <pre>{@code
  * EchoReply reply = client.prepareEcho().message("hello").flag(true).send();
@@ -94,12 +95,22 @@ public final class EchoRequest {
     /**
      * Sends the request and waits for the reply.
      *
-     * @return the reply, read in place and valid until the client's connection receives again
+     * @return a reply of its own, read in place, valid until this thread's next call on the client
      * @throws NetlinkException the kernel's rejection, naming the attribute; a
      *         {@link org.vnetnl.genl.NetlinkTimeoutException} after {@code timeout}; a
      *         {@link ModuleUnloadedException} when the module is gone
      */
     public EchoReply send(Duration timeout) throws NetlinkException {
-        return client.sendPreparedEcho(timeout);
+        return send(timeout, new EchoReply());
+    }
+
+    /** As {@link #send()}, reading the reply into the caller's {@code into}: no allocation. */
+    public EchoReply send(EchoReply into) throws NetlinkException {
+        return send(client.timeout(), into);
+    }
+
+    /** As {@link #send(Duration)}, reading the reply into the caller's {@code into}: no allocation. */
+    public EchoReply send(Duration timeout, EchoReply into) throws NetlinkException {
+        return client.sendPreparedEcho(timeout, into);
     }
 }

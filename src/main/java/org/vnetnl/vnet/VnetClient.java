@@ -35,9 +35,11 @@ import org.vnetnl.ynl.SpecSchema;
  *
  * <pre>{@code
  * try (VnetClient client = VnetClient.open()) {
- *     EchoReply reply = client.echo("hello", 42, true);       // zero-copy, no allocation
+ *     EchoReply reply = client.echo("hello", 42, true);       // zero-copy
  *     System.out.println(reply.value());                       // 42, read in place
  *     Echo kept = reply.toEcho();                              // an immutable copy
+ *     EchoReply mine = new EchoReply();                        // made once, for calls that allocate nothing
+ *     client.echo("again", 43, false, mine);
  *     DeviceStats vnet0 = client.stats("vnet0");
  * }
  * }</pre>
@@ -57,8 +59,10 @@ import org.vnetnl.ynl.SpecSchema;
  *
  * <p><b>Zero copy.</b> {@link #echo} and {@link #prepareEcho()} write the request straight into the
  * connection's native send buffer, and the {@link EchoReply} is read in place from its receive buffer: a round
- * trip is one {@code send} and one {@code recv} ({@code recvmsg} once subscribed) and allocates nothing. The
- * other calls (statistics, events) return immutable records and may allocate.
+ * trip is one {@code send} and one {@code recv} ({@code recvmsg} once subscribed). With a reply view of the
+ * caller's ({@link #echo(CharSequence, long, boolean, EchoReply)}) it allocates nothing; without one, it
+ * allocates the reply view it returns. The other calls (statistics, events) return immutable records and may
+ * allocate.
  *
  * <p><b>How long a reply is valid.</b> One rule, the connection's: a view read in place is valid until the
  * thread that got it calls the client's connection again, that is until its next ECHO, statistics or event call.
@@ -73,7 +77,7 @@ import org.vnetnl.ynl.SpecSchema;
  * requests fail with {@link ModuleUnloadedException}; a new client works once the module is back.
  *
  * <p><b>Threads.</b> Like its connection, a client is shared by any number of platform and virtual threads. Each
- * thread has its own ECHO request and reply objects, and its views stay valid until its own next call, whatever
+ * thread has its own ECHO request and receive buffer, and its views stay valid until its own next call, whatever
  * other threads do; a request started by {@link #prepareEcho()} is abandoned only by the same thread's next call.
  * A thread waiting in {@link #nextEvent} holds up no other thread's requests. {@link #close()} may be called from
  * any thread; calls still waiting then end with {@link org.vnetnl.genl.NetlinkCancelledException}.
@@ -146,7 +150,9 @@ public final class VnetClient implements AutoCloseable {
     /** What one thread uses of the client. */
     private static final class ThreadState {
         final EchoRequest echoRequest;
-        final EchoReply echoReply = new EchoReply();
+        /** A GET_STATS reply, read here and turned into a record at once: never handed out. */
+        final GenlMessage statsMessage = new GenlMessage();
+        final AttrReader stats = new AttrReader();
         final StatsReader counters = new StatsReader();
         final AttrReader event = new AttrReader();
         /** Whether {@link #echoRequest} is the request being written: any other call of this thread abandons it. */
@@ -219,23 +225,38 @@ public final class VnetClient implements AutoCloseable {
     // ECHO
 
     /**
-     * ECHO with all three attributes, waiting at most {@link #timeout()}. No allocation.
+     * ECHO with all three attributes, waiting at most {@link #timeout()}.
      *
      * @param message VNET_NL_ATTR_MSG (at most {@link #MAX_MESSAGE_LENGTH} UTF-8 bytes)
      * @param value   VNET_NL_ATTR_VALUE, 0 to 4294967295
      * @param flag    VNET_NL_ATTR_FLAG
-     * @return the reply, read in place, valid until the client's connection receives again (see above)
+     * @return a reply view of its own (allocated), read in place, valid until this thread's next call (see above)
      */
     public EchoReply echo(CharSequence message, long value, boolean flag) throws NetlinkException {
-        return echo(message, value, flag, options.timeout());
+        return echo(message, value, flag, options.timeout(), new EchoReply());
     }
 
     /** As {@link #echo(CharSequence, long, boolean)}, waiting at most {@code timeout}. */
     public EchoReply echo(CharSequence message, long value, boolean flag, Duration timeout) throws NetlinkException {
+        return echo(message, value, flag, timeout, new EchoReply());
+    }
+
+    /**
+     * As {@link #echo(CharSequence, long, boolean)}, reading the reply into the caller's {@code into}, which is
+     * rewrapped and returned: the round trip allocates nothing.
+     */
+    public EchoReply echo(CharSequence message, long value, boolean flag, EchoReply into) throws NetlinkException {
+        return echo(message, value, flag, options.timeout(), into);
+    }
+
+    /** As {@link #echo(CharSequence, long, boolean, EchoReply)}, waiting at most {@code timeout}. */
+    public EchoReply echo(CharSequence message, long value, boolean flag, Duration timeout, EchoReply into)
+            throws NetlinkException {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(into, "into");
         beginCall();
-        return sendEcho(generated.echo().msg(message).value(value).flag(flag ? 1 : 0), timeout);
+        return sendEcho(generated.echo().msg(message).value(value).flag(flag ? 1 : 0), timeout, into);
     }
 
     /**
@@ -283,10 +304,12 @@ public final class VnetClient implements AutoCloseable {
     }
 
     /** Sends the request {@link #prepareEcho()} started, if no other call abandoned it since. */
-    EchoReply sendPreparedEcho(Duration timeout) throws NetlinkException {
+    EchoReply sendPreparedEcho(Duration timeout, EchoReply into) throws NetlinkException {
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(into, "into");
         org.vnetnl.internal.vnet.EchoRequest request = preparedEcho();
         beginCall();
-        return sendEcho(request, timeout);
+        return sendEcho(request, timeout, into);
     }
 
     /**
@@ -304,16 +327,14 @@ public final class VnetClient implements AutoCloseable {
         return own.echoRequest.generated();
     }
 
-    /** Sends {@code request}: one sendto, one recvmsg; the reply is read in place. */
-    private EchoReply sendEcho(org.vnetnl.internal.vnet.EchoRequest request, Duration timeout)
+    /** Sends {@code request}: one sendto, one recvmsg; the reply is read in place, in {@code into}. */
+    private EchoReply sendEcho(org.vnetnl.internal.vnet.EchoRequest request, Duration timeout, EchoReply into)
             throws NetlinkException {
-        AttrReader reply;
         try {
-            reply = request.call(timeout);
+            return into.receive(request, timeout);
         } catch (NetlinkException e) {
             throw translate(e);
         }
-        return threads.get().echoReply.wrap(reply, request.message());
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -333,13 +354,13 @@ public final class VnetClient implements AutoCloseable {
     }
 
     private DeviceStats statsReply(GetStatsRequest request) throws NetlinkException {
-        AttrReader reply;
+        ThreadState own = threads.get();
         try {
-            reply = request.call();
+            request.call(options.timeout(), own.statsMessage, own.stats);
         } catch (NetlinkException e) {
             throw translate(e);
         }
-        return deviceStats(reply, request.message().offset());
+        return deviceStats(own.stats, own.statsMessage.offset());
     }
 
     /** GET_STATS of every vnet device in this network namespace (a dump), in the kernel's device order. */

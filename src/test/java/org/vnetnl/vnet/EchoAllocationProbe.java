@@ -3,7 +3,7 @@ package org.vnetnl.vnet;
 import org.vnetnl.internal.ThreadAllocation;
 
 /**
- * Measures what the zero-copy echo allocates, in a JVM of its own: {@link EchoModuleTest} starts it when its
+ * Measures what the zero-copy echo with a reply view of the caller's allocates, in a JVM of its own: {@link EchoModuleTest} starts it when its
  * own JVM runs without the optimising compiler (as in the VM, {@code -XX:TieredStopAtLevel=1}), whose escape
  * analysis is what keeps the FFM calls free of allocation. Prints the bytes allocated by 100,000 echoes after
  * a warm-up that lasts until the echo path is compiled.
@@ -26,10 +26,11 @@ public final class EchoAllocationProbe {
     /** The bytes this thread allocated during {@link #MEASURED} echoes, after {@link #WARM_UP} of them. */
     static long measure(VnetClient client) throws Exception {
         ThreadAllocation allocation = new ThreadAllocation();
+        EchoReply reply = new EchoReply();
         String message = "zero-copy";
         long checksum = 0;
         for (int i = 0; i < WARM_UP; i++) {
-            checksum += echoOnce(client, message, i);
+            checksum += echoOnce(client, reply, message, i);
         }
         // Until the optimising compiler has compiled the path (slow in an emulated VM), the echoes still run in
         // code that allocates: keep warming up, in batches, until one batch allocates nothing, or give up after
@@ -37,7 +38,7 @@ public final class EchoAllocationProbe {
         for (int batch = 0; batch < MAX_WARM_UP_BATCHES; batch++) {
             long start = allocation.bytes();
             for (int i = 0; i < WARM_UP_BATCH; i++) {
-                checksum += echoOnce(client, message, i);
+                checksum += echoOnce(client, reply, message, i);
             }
             if (allocation.bytes() == start) {
                 break;
@@ -45,7 +46,7 @@ public final class EchoAllocationProbe {
         }
         long before = allocation.bytes();
         for (int i = 0; i < MEASURED; i++) {
-            checksum += echoOnce(client, message, i);
+            checksum += echoOnce(client, reply, message, i);
         }
         long allocated = allocation.bytes() - before;
         if (checksum == 0) {
@@ -54,8 +55,8 @@ public final class EchoAllocationProbe {
         return allocated;
     }
 
-    private static long echoOnce(VnetClient client, String message, int value) throws Exception {
-        EchoReply reply = client.echo(message, value, true);
+    private static long echoOnce(VnetClient client, EchoReply reply, String message, int value) throws Exception {
+        client.echo(message, value, true, reply);
         if (!reply.messageEquals(message) || reply.value() != value || !reply.flag()) {
             throw new AssertionError("wrong reply to echo " + value);
         }

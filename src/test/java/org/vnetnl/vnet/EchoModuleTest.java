@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -123,10 +124,12 @@ class EchoModuleTest {
         EchoReply first = client.echo("first", 1, true);
         Echo kept = first.toEcho();
 
-        // The view is reused: the next echo shows through the same object.
+        // Each call returns a view of its own: the old one fails rather than show the new reply.
         EchoReply second = client.echo("second", 2, false);
-        assertSame(first, second);
-        assertEquals(2, first.value());
+        assertNotSame(first, second);
+        assertThrows(IllegalStateException.class, first::value);
+        assertThrows(IllegalStateException.class, () -> first.messageEquals("second"));
+        assertEquals(2, second.value());
         // The connection's rule: a call that receives nothing leaves it readable, the next receive ends it.
         client.prepareEcho();
         assertEquals(2, second.value());
@@ -148,6 +151,27 @@ class EchoModuleTest {
         EchoRequest beforeBatch = client.prepareEcho().value(6);
         client.newEchoBatch(1);
         assertThrows(IllegalStateException.class, () -> beforeBatch.message("into the batch"));
+    }
+
+    @Test
+    void aReplyViewOfTheCallersIsRewrappedByEachCallItIsPassedTo() throws NetlinkException {
+        EchoReply mine = new EchoReply();
+        assertThrows(IllegalStateException.class, mine::value, "shows no reply before its first call");
+
+        assertSame(mine, client.echo("one", 1, true, mine));
+        assertTrue(mine.messageEquals("one"));
+        assertSame(mine, client.prepareEcho().value(2).send(mine));
+        assertEquals(2, mine.value());
+        assertFalse(mine.hasMessage());
+        // Any other receive of the thread ends it, as for every view.
+        EchoReply own = client.echo("own", 3, false);
+        assertThrows(IllegalStateException.class, mine::value);
+        assertEquals(3, own.value());
+        // A failed call leaves no earlier reply readable through it.
+        client.echo("again", 4, false, mine);
+        assertThrows(NetlinkException.class,
+                () -> client.echo("x".repeat(MAX + 1), 5, false, mine));
+        assertThrows(IllegalStateException.class, mine::value);
     }
 
     @Test
@@ -294,7 +318,7 @@ class EchoModuleTest {
     }
 
     @Test
-    void theZeroCopyEchoAllocatesNothing() throws Exception {
+    void theZeroCopyEchoIntoTheCallersViewAllocatesNothing() throws Exception {
         long allocated;
         if (optimisingCompilerDisabled()) {
             // C1 alone does no escape analysis: measure in a JVM with the full compiler, as applications run.

@@ -23,7 +23,7 @@ class VnetTourModuleTest {
         List<String> printed = new ArrayList<>();
         // tour:vnet-echo
         try (VnetClient client = VnetClient.open()) {          // resolves vnet_nl, checks the module's policy
-            EchoReply reply = client.echo("hello", 42, true);   // zero-copy: no allocation per call
+            EchoReply reply = client.echo("hello", 42, true);   // read in place; echo(..., yourView): 0 B
             if (reply.messageEquals("hello") && reply.value() == 42 && reply.flag()) {
                 printed.add(reply.toEcho().toString());          // ECHO msg="hello" value=42 flag=1 (a copy)
             }

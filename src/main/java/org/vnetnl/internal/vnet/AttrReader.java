@@ -15,7 +15,9 @@ public final class AttrReader {
 
     private static final int[] TYPES = {VnetNl.Attr.MSG, VnetNl.Attr.VALUE, VnetNl.Attr.FLAG, VnetNl.Attr.IFINDEX, VnetNl.Attr.IFNAME, VnetNl.Attr.LINK_UP, VnetNl.Attr.STATS};
     private static final String[] NAMES = {"msg", "value", "flag", "ifindex", "ifname", "link-up", "stats"};
-    private final AttributeIndex view = new AttributeIndex("attr", TYPES, NAMES);
+    /** The set's tables, built once: each reader's index shares them (a reader made per reply stays cheap). */
+    private static final AttributeIndex SET = new AttributeIndex("attr", TYPES, NAMES);
+    private final AttributeIndex view = new AttributeIndex(SET);
     private StatsReader statsReader;
 
     /** Wraps the attributes of {@code message} (a reply, notification or dump part of this set). */

@@ -16,11 +16,9 @@ public final class GetStatsRequest {
     public static final String OPERATION = "vnet_nl get-stats";
 
     private final VnetNlClient client;
-    private final AttrReader reply = new AttrReader();
     private AttributeWriter out;
-    /** The reply's view, this request object's own: rewrapped by each call, so a call allocates nothing. */
+    /** The reply's message, this request object's own and never handed out: rewrapped by each call. */
     private final GenlMessage view = new GenlMessage();
-    private GenlMessage message;
     /** Whether this request was started in a {@code GenlBatch}, which sends it. */
     private boolean batched;
 
@@ -57,27 +55,44 @@ public final class GetStatsRequest {
         return out;
     }
 
-    /** Sends the request and returns its reply, valid until the next call on the connection. */
+    /**
+     * Sends the request and returns its reply in a reader of its own, valid until this thread's next call on the
+     * connection: its accessors then throw {@link IllegalStateException} rather than read another reply. Allocates
+     * the reader; {@link #call(AttrReader)} reads into one of the caller's and allocates nothing.
+     */
     public AttrReader call() throws NetlinkException {
         return call(client.timeout());
     }
 
     /** As {@link #call()}, waiting at most {@code timeout}. */
     public AttrReader call(java.time.Duration timeout) throws NetlinkException {
+        return call(timeout, view, new AttrReader());
+    }
+
+    /** As {@link #call()}, reading the reply with the caller's {@code into}, rewrapped and returned: no allocation. */
+    public AttrReader call(AttrReader into) throws NetlinkException {
+        return call(client.timeout(), view, into);
+    }
+
+    /** As {@link #call(AttrReader)}, waiting at most {@code timeout}. */
+    public AttrReader call(java.time.Duration timeout, AttrReader into) throws NetlinkException {
+        return call(timeout, view, into);
+    }
+
+    /**
+     * As {@link #call(java.time.Duration, AttrReader)}, also pointing the caller's {@code message} at the reply,
+     * for its netlink header (sequence number, flags). No allocation.
+     */
+    public AttrReader call(java.time.Duration timeout, GenlMessage message, AttrReader into) throws NetlinkException {
+        java.util.Objects.requireNonNull(message, "message");
+        java.util.Objects.requireNonNull(into, "into");
         if (batched) {
             throw new IllegalStateException(OPERATION + ": this request was added to a GenlBatch: run it with"
                     + " GenlBatch.execute() and read its outcome with GenlBatch.reply(int)");
         }
-        GenlMessage message = client.connection().transact(timeout, view);
-        if (message == null) {
+        if (client.connection().transact(timeout, message) == null) {
             throw new IllegalStateException(OPERATION + ": the kernel acknowledged without a reply");
         }
-        this.message = message;
-        return reply.wrap(message);
-    }
-
-    /** The last reply's message (its header: sequence number, flags), valid as long as the reply. */
-    public GenlMessage message() {
-        return message;
+        return into.wrap(message);
     }
 }

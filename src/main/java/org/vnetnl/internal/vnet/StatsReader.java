@@ -15,7 +15,9 @@ public final class StatsReader {
 
     private static final int[] TYPES = {VnetNl.Stats.RX_PACKETS, VnetNl.Stats.TX_PACKETS, VnetNl.Stats.RX_BYTES, VnetNl.Stats.TX_BYTES, VnetNl.Stats.RX_DROPPED, VnetNl.Stats.TX_DROPPED};
     private static final String[] NAMES = {"rx-packets", "tx-packets", "rx-bytes", "tx-bytes", "rx-dropped", "tx-dropped"};
-    private final AttributeIndex view = new AttributeIndex("stats", TYPES, NAMES);
+    /** The set's tables, built once: each reader's index shares them (a reader made per reply stays cheap). */
+    private static final AttributeIndex SET = new AttributeIndex("stats", TYPES, NAMES);
+    private final AttributeIndex view = new AttributeIndex(SET);
 
     /** Wraps the attributes of {@code message} (a reply, notification or dump part of this set). */
     public StatsReader wrap(GenlMessage message) {

@@ -40,7 +40,7 @@ final class ReaderGenerator {
     String reader(AttributeSet set) {
         String cls = readerClass.get(set.name());
         List<SpecAttribute> attrs = accessible(set);
-        JavaNames members = new JavaNames("wrap", "wrapNested", "view", "TYPES", "NAMES");
+        JavaNames members = new JavaNames("wrap", "wrapNested", "view", "TYPES", "NAMES", "SET");
         String header = headerOf.get(set.name()) == null ? null : structClass.get(headerOf.get(set.name()));
         if (header != null) {
             members.reserve("header");
@@ -67,7 +67,9 @@ final class ReaderGenerator {
         }
         s.line("private static final int[] TYPES = {" + typeList + "};");
         s.line("private static final String[] NAMES = {" + nameList + "};");
-        s.line("private final AttributeIndex view = new AttributeIndex(" + JavaNames.literal(set.name()) + ", TYPES, NAMES);");
+        s.line("/** The set's tables, built once: each reader's index shares them (a reader made per reply stays cheap). */");
+        s.line("private static final AttributeIndex SET = new AttributeIndex(" + JavaNames.literal(set.name()) + ", TYPES, NAMES);");
+        s.line("private final AttributeIndex view = new AttributeIndex(SET);");
         Map<SpecAttribute, String> names = new LinkedHashMap<>();
         for (SpecAttribute a : attrs) {
             names.put(a, members.member(a.name()));

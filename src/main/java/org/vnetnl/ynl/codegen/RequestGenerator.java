@@ -111,7 +111,7 @@ final class RequestGenerator {
         s.line("public static final String OPERATION = " + JavaNames.literal(operation) + ";");
         s.line("");
         s.line("private final " + clientClass + " client;");
-        if (hasReply) {
+        if (dump) {
             s.line("private final " + reader + " reply = new " + reader + "();");
         }
         s.line("private AttributeWriter out;");
@@ -122,9 +122,8 @@ final class RequestGenerator {
             s.line("private long messageStart;");
         }
         if (hasReply && !dump) {
-            s.line("/** The reply's view, this request object's own: rewrapped by each call, so a call allocates nothing. */");
+            s.line("/** The reply's message, this request object's own and never handed out: rewrapped by each call. */");
             s.line("private final GenlMessage view = new GenlMessage();");
-            s.line("private GenlMessage message;");
         }
         if (!dump) {
             s.line("/** Whether this request was started in a {@code GenlBatch}, which sends it. */");
@@ -209,28 +208,45 @@ final class RequestGenerator {
             s.close("}");
             s.close("}");
         } else if (hasReply) {
-            s.line("/** Sends the request and returns its reply, valid until the next call on the connection. */");
+            s.line("/**");
+            s.line(" * Sends the request and returns its reply in a reader of its own, valid until this thread's next call on the");
+            s.line(" * connection: its accessors then throw {@link IllegalStateException} rather than read another reply. Allocates");
+            s.line(" * the reader; {@link #call(" + reader + ")} reads into one of the caller's and allocates nothing.");
+            s.line(" */");
             s.open("public " + reader + " call() throws NetlinkException {");
             s.line("return call(client.timeout());");
             s.close("}");
             s.line("");
             s.line("/** As {@link #call()}, waiting at most {@code timeout}. */");
             s.open("public " + reader + " call(java.time.Duration timeout) throws NetlinkException {");
+            s.line("return call(timeout, view, new " + reader + "());");
+            s.close("}");
+            s.line("");
+            s.line("/** As {@link #call()}, reading the reply with the caller's {@code into}, rewrapped and returned: no allocation. */");
+            s.open("public " + reader + " call(" + reader + " into) throws NetlinkException {");
+            s.line("return call(client.timeout(), view, into);");
+            s.close("}");
+            s.line("");
+            s.line("/** As {@link #call(" + reader + ")}, waiting at most {@code timeout}. */");
+            s.open("public " + reader + " call(java.time.Duration timeout, " + reader + " into) throws NetlinkException {");
+            s.line("return call(timeout, view, into);");
+            s.close("}");
+            s.line("");
+            s.line("/**");
+            s.line(" * As {@link #call(java.time.Duration, " + reader + ")}, also pointing the caller's {@code message} at the reply,");
+            s.line(" * for its netlink header (sequence number, flags). No allocation.");
+            s.line(" */");
+            s.open("public " + reader + " call(java.time.Duration timeout, GenlMessage message, " + reader + " into) throws NetlinkException {");
+            s.line("java.util.Objects.requireNonNull(message, \"message\");");
+            s.line("java.util.Objects.requireNonNull(into, \"into\");");
             s.open("if (batched) {");
             s.line("throw new IllegalStateException(OPERATION + \": this request was added to a GenlBatch: run it with\"");
             s.line("        + \" GenlBatch.execute() and read its outcome with GenlBatch.reply(int)\");");
             s.close("}");
-            s.line("GenlMessage message = client.connection().transact(timeout, view);");
-            s.open("if (message == null) {");
+            s.open("if (client.connection().transact(timeout, message) == null) {");
             s.line("throw new IllegalStateException(OPERATION + \": the kernel acknowledged without a reply\");");
             s.close("}");
-            s.line("this.message = message;");
-            s.line("return reply.wrap(message);");
-            s.close("}");
-            s.line("");
-            s.line("/** The last reply's message (its header: sequence number, flags), valid as long as the reply. */");
-            s.open("public GenlMessage message() {");
-            s.line("return message;");
+            s.line("return into.wrap(message);");
             s.close("}");
         } else {
             s.line("/** Sends the request and waits for the kernel's acknowledgement. */");

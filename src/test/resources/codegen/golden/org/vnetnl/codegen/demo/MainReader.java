@@ -15,7 +15,9 @@ public final class MainReader {
 
     private static final int[] TYPES = {DemoFam.Main.ID, DemoFam.Main.COLOUR, DemoFam.Main.PORT, DemoFam.Main.NAME, DemoFam.Main.BLOB, DemoFam.Main.UP, DemoFam.Main.DELTA, DemoFam.Main.BYTES, DemoFam.Main.CAPS, DemoFam.Main.MASK, DemoFam.Main.STATS, DemoFam.Main.TAG, DemoFam.Main.PORTS, DemoFam.Main.PEERS, DemoFam.Main.DEFAULT, DemoFam.Main.WRAP};
     private static final String[] NAMES = {"id", "colour", "port", "name", "blob", "up", "delta", "bytes", "caps", "mask", "stats", "tag", "ports", "peers", "default", "wrap"};
-    private final AttributeIndex view = new AttributeIndex("main", TYPES, NAMES);
+    /** The set's tables, built once: each reader's index shares them (a reader made per reply stays cheap). */
+    private static final AttributeIndex SET = new AttributeIndex("main", TYPES, NAMES);
+    private final AttributeIndex view = new AttributeIndex(SET);
     private StatsReader statsReader;
 
     /** Wraps the attributes of {@code message} (a reply, notification or dump part of this set). */

@@ -15,7 +15,9 @@ public final class StatsReader {
 
     private static final int[] TYPES = {DemoFam.Stats.RX_BYTES, DemoFam.Stats.RX_BYTES_2};
     private static final String[] NAMES = {"rx-bytes", "rx_bytes"};
-    private final AttributeIndex view = new AttributeIndex("stats", TYPES, NAMES);
+    /** The set's tables, built once: each reader's index shares them (a reader made per reply stays cheap). */
+    private static final AttributeIndex SET = new AttributeIndex("stats", TYPES, NAMES);
+    private final AttributeIndex view = new AttributeIndex(SET);
 
     /** Wraps the attributes of {@code message} (a reply, notification or dump part of this set). */
     public StatsReader wrap(GenlMessage message) {

@@ -34,6 +34,11 @@ public final class AttributeIndex {
     private final int[] recordedIn;
     /** Never 0, the value of a slot not recorded since the last clearing: so before any wrap, nothing is present. */
     private int pass = 1;
+    /**
+     * How many times this index was wrapped; unlike {@link #pass}, it never comes round. A reader that shares the
+     * index notes it, so that once the index shows another message the reader fails instead of reading that one.
+     */
+    private long wraps;
 
     /**
      * An index of the attributes {@code types} (attribute numbers, one per slot), called {@code names} in
@@ -116,6 +121,7 @@ public final class AttributeIndex {
     }
 
     private AttributeIndex index() {
+        wraps++;
         int current = ++pass;
         if (current == 0) {
             // After 2^32 passes the counter comes round: clear, so that no old entry can match a new pass.
@@ -142,6 +148,22 @@ public final class AttributeIndex {
 
     /** Fails if the indexed bytes are gone (the connection received again). */
     public void requireValid() {
+        attrs.requireValid();
+    }
+
+    /** How many times this index was wrapped: a reader or struct view notes it to tell later wraps apart. */
+    public long wraps() {
+        return wraps;
+    }
+
+    /**
+     * Fails if the index was wrapped again since its {@code wraps()} was {@code wraps} (it shows another message
+     * now), or if the indexed bytes are gone.
+     */
+    public void requireCurrent(long wraps) {
+        if (this.wraps != wraps) {
+            throw BufferGeneration.stale("reader (its index now shows a later message)");
+        }
         attrs.requireValid();
     }
 

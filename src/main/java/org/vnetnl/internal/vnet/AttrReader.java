@@ -17,125 +17,159 @@ public final class AttrReader {
     private static final String[] NAMES = {"msg", "value", "flag", "ifindex", "ifname", "link-up", "stats"};
     /** The set's tables, built once: each reader's index shares them (a reader made per reply stays cheap). */
     private static final AttributeIndex SET = new AttributeIndex("attr", TYPES, NAMES);
-    private final AttributeIndex view = new AttributeIndex(SET);
+    /** Where each attribute is: this reader's own, or shared with the reader it was {@code share()}d from. */
+    private final AttributeIndex index;
+    /** The index's wrap this reader shows: once the index shows another message, this reader fails. */
+    private long shown;
     private StatsReader statsReader;
+
+    /** An empty reader with an index of its own. */
+    public AttrReader() {
+        this.index = new AttributeIndex(SET);
+    }
+
+    private AttrReader(AttributeIndex index) {
+        this.index = index;
+    }
+
+    /**
+     * A reader of its own showing what this one shows, sharing its index: it fails once this one (or any reader
+     * sharing the index) is wrapped again, rather than show the later message. Cheap: no per-attribute arrays.
+     */
+    AttrReader share() {
+        view();
+        AttrReader copy = new AttrReader(index);
+        copy.shown = shown;
+        return copy;
+    }
+
+    /** The index, while it still shows what this reader wrapped (else this fails, naming why). */
+    private AttributeIndex view() {
+        if (index.wraps() != shown) {
+            index.requireCurrent(shown);
+        }
+        return index;
+    }
 
     /** Wraps the attributes of {@code message} (a reply, notification or dump part of this set). */
     public AttrReader wrap(GenlMessage message) {
-        view.wrap(message.attributes());
+        index.wrap(message.attributes());
+        shown = index.wraps();
         return this;
     }
 
     /** Wraps the range {@code attributes} covers, with its validity. */
     public AttrReader wrap(AttributeReader attributes) {
-        view.wrap(attributes);
+        index.wrap(attributes);
+        shown = index.wraps();
         return this;
     }
 
     /** Wraps the payload of the current attribute of {@code parent}, a nest of this set. */
     public AttrReader wrapNested(AttributeReader parent) {
-        view.wrapNested(parent);
+        index.wrapNested(parent);
+        shown = index.wraps();
         return this;
     }
 
     /** Whether {@code msg} is present. */
     public boolean hasMsg() {
-        return view.has(0);
+        return view().has(0);
     }
 
     /** {@code msg}, copied into a new String. */
     public String msg() {
-        return view.at(0).string();
+        return view().at(0).string();
     }
 
     /** Whether {@code msg} is {@code expected}, without allocating. */
     public boolean msgEquals(String expected) {
-        return view.at(0).stringEquals(expected);
+        return view().at(0).stringEquals(expected);
     }
 
     /** Copies the UTF-8 bytes of {@code msg} into {@code destination}; returns their count. */
     public int copyMsg(byte[] destination) {
-        return view.at(0).copyString(destination);
+        return view().at(0).copyString(destination);
     }
 
     /** The length of {@code msg} in UTF-8 bytes, without the NUL. */
     public int msgLength() {
-        return view.at(0).stringLength();
+        return view().at(0).stringLength();
     }
 
     /** Whether {@code value} is present. */
     public boolean hasValue() {
-        return view.has(1);
+        return view().has(1);
     }
 
     /** {@code value}, u32. */
     public long value() {
-        return view.at(1).u32();
+        return view().at(1).u32();
     }
 
     /** Whether {@code flag} is present. */
     public boolean hasFlag() {
-        return view.has(2);
+        return view().has(2);
     }
 
     /** {@code flag}, u8. */
     public int flag() {
-        return view.at(2).u8();
+        return view().at(2).u8();
     }
 
     /** Whether {@code ifindex} is present. */
     public boolean hasIfindex() {
-        return view.has(3);
+        return view().has(3);
     }
 
     /** {@code ifindex}, u32. */
     public long ifindex() {
-        return view.at(3).u32();
+        return view().at(3).u32();
     }
 
     /** Whether {@code ifname} is present. */
     public boolean hasIfname() {
-        return view.has(4);
+        return view().has(4);
     }
 
     /** {@code ifname}, copied into a new String. */
     public String ifname() {
-        return view.at(4).string();
+        return view().at(4).string();
     }
 
     /** Whether {@code ifname} is {@code expected}, without allocating. */
     public boolean ifnameEquals(String expected) {
-        return view.at(4).stringEquals(expected);
+        return view().at(4).stringEquals(expected);
     }
 
     /** Copies the UTF-8 bytes of {@code ifname} into {@code destination}; returns their count. */
     public int copyIfname(byte[] destination) {
-        return view.at(4).copyString(destination);
+        return view().at(4).copyString(destination);
     }
 
     /** The length of {@code ifname} in UTF-8 bytes, without the NUL. */
     public int ifnameLength() {
-        return view.at(4).stringLength();
+        return view().at(4).stringLength();
     }
 
     /** Whether {@code link-up} is present. */
     public boolean hasLinkUp() {
-        return view.has(5);
+        return view().has(5);
     }
 
     /** {@code link-up}, u8. */
     public int linkUp() {
-        return view.at(5).u8();
+        return view().at(5).u8();
     }
 
     /** Whether {@code stats} is present. */
     public boolean hasStats() {
-        return view.has(6);
+        return view().has(6);
     }
 
     /** {@code stats}, read with {@code target}. */
     public StatsReader stats(StatsReader target) {
-        return target.wrapNested(view.at(6));
+        return target.wrapNested(view().at(6));
     }
 
     /** {@code stats}, read with a reader this one keeps and reuses. */
@@ -149,33 +183,33 @@ public final class AttrReader {
     /** The attributes present, by spec name; allocates, for logs and tests. */
     @Override
     public String toString() {
-        view.requireValid();
+        view();
         StringBuilder out = new StringBuilder("{");
-        if (view.has(0)) {
+        if (view().has(0)) {
             out.append(out.length() > 1 ? ", " : "").append("msg=");
             out.append('"' + msg() + '"');
         }
-        if (view.has(1)) {
+        if (view().has(1)) {
             out.append(out.length() > 1 ? ", " : "").append("value=");
             out.append(value());
         }
-        if (view.has(2)) {
+        if (view().has(2)) {
             out.append(out.length() > 1 ? ", " : "").append("flag=");
             out.append(flag());
         }
-        if (view.has(3)) {
+        if (view().has(3)) {
             out.append(out.length() > 1 ? ", " : "").append("ifindex=");
             out.append(ifindex());
         }
-        if (view.has(4)) {
+        if (view().has(4)) {
             out.append(out.length() > 1 ? ", " : "").append("ifname=");
             out.append('"' + ifname() + '"');
         }
-        if (view.has(5)) {
+        if (view().has(5)) {
             out.append(out.length() > 1 ? ", " : "").append("link-up=");
             out.append(linkUp());
         }
-        if (view.has(6)) {
+        if (view().has(6)) {
             out.append(out.length() > 1 ? ", " : "").append("stats=");
             out.append(stats(new StatsReader()));
         }

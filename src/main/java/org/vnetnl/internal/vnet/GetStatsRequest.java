@@ -16,6 +16,7 @@ public final class GetStatsRequest {
     public static final String OPERATION = "vnet_nl get-stats";
 
     private final VnetNlClient client;
+    private final AttrReader reply = new AttrReader();
     private AttributeWriter out;
     /** The reply's message, this request object's own and never handed out: rewrapped by each call. */
     private final GenlMessage view = new GenlMessage();
@@ -58,7 +59,8 @@ public final class GetStatsRequest {
     /**
      * Sends the request and returns its reply in a reader of its own, valid until this thread's next call on the
      * connection: its accessors then throw {@link IllegalStateException} rather than read another reply. Allocates
-     * the reader; {@link #call(AttrReader)} reads into one of the caller's and allocates nothing.
+     * a small reader (sharing this request's index); {@link #call(AttrReader)} reads into one of the caller's
+     * and allocates nothing.
      */
     public AttrReader call() throws NetlinkException {
         return call(client.timeout());
@@ -66,7 +68,7 @@ public final class GetStatsRequest {
 
     /** As {@link #call()}, waiting at most {@code timeout}. */
     public AttrReader call(java.time.Duration timeout) throws NetlinkException {
-        return call(timeout, view, new AttrReader());
+        return call(timeout, view, reply).share();
     }
 
     /** As {@link #call()}, reading the reply with the caller's {@code into}, rewrapped and returned: no allocation. */

@@ -40,7 +40,7 @@ final class ReaderGenerator {
     String reader(AttributeSet set) {
         String cls = readerClass.get(set.name());
         List<SpecAttribute> attrs = accessible(set);
-        JavaNames members = new JavaNames("wrap", "wrapNested", "view", "TYPES", "NAMES", "SET");
+        JavaNames members = new JavaNames("wrap", "wrapNested", "view", "share", "TYPES", "NAMES", "SET");
         String header = headerOf.get(set.name()) == null ? null : structClass.get(headerOf.get(set.name()));
         if (header != null) {
             members.reserve("header");
@@ -69,7 +69,10 @@ final class ReaderGenerator {
         s.line("private static final String[] NAMES = {" + nameList + "};");
         s.line("/** The set's tables, built once: each reader's index shares them (a reader made per reply stays cheap). */");
         s.line("private static final AttributeIndex SET = new AttributeIndex(" + JavaNames.literal(set.name()) + ", TYPES, NAMES);");
-        s.line("private final AttributeIndex view = new AttributeIndex(SET);");
+        s.line("/** Where each attribute is: this reader's own, or shared with the reader it was {@code share()}d from. */");
+        s.line("private final AttributeIndex index;");
+        s.line("/** The index's wrap this reader shows: once the index shows another message, this reader fails. */");
+        s.line("private long shown;");
         Map<SpecAttribute, String> names = new LinkedHashMap<>();
         for (SpecAttribute a : attrs) {
             names.put(a, members.member(a.name()));
@@ -81,26 +84,63 @@ final class ReaderGenerator {
                 members.reserve(names.get(a) + "Reader");
             }
         }
-        s.line("");
         if (header != null) {
             s.line("/** Where the fixed header starts: after the netlink header" + (spec.isNetlinkRaw() ? "" : " and the generic netlink header") + ". */");
             s.line("private static final int HEADERS = " + (spec.isNetlinkRaw() ? 16 : 20) + ";");
             s.line("private final " + header + " header = new " + header + "();");
             s.line("private boolean hasHeader;");
+        }
+        s.line("");
+        s.line("/** An empty reader with an index of its own. */");
+        s.open("public " + cls + "() {");
+        s.line("this.index = new AttributeIndex(SET);");
+        s.close("}");
+        s.line("");
+        s.open("private " + cls + "(AttributeIndex index) {");
+        s.line("this.index = index;");
+        s.close("}");
+        s.line("");
+        s.line("/**");
+        s.line(" * A reader of its own showing what this one shows, sharing its index: it fails once this one (or any reader");
+        s.line(" * sharing the index) is wrapped again, rather than show the later message. Cheap: no per-attribute arrays.");
+        s.line(" */");
+        s.open(cls + " share() {");
+        s.line("view();");
+        s.line(cls + " copy = new " + cls + "(index);");
+        s.line("copy.shown = shown;");
+        if (header != null) {
+            s.line("copy.hasHeader = hasHeader;");
+            s.open("if (hasHeader) {");
+            s.line("copy.header.wrapLike(header);");
+            s.close("}");
+        }
+        s.line("return copy;");
+        s.close("}");
+        s.line("");
+        s.line("/** The index, while it still shows what this reader wrapped (else this fails, naming why). */");
+        s.open("private AttributeIndex view() {");
+        s.open("if (index.wraps() != shown) {");
+        s.line("index.requireCurrent(shown);");
+        s.close("}");
+        s.line("return index;");
+        s.close("}");
+        s.line("");
+        if (header != null) {
             s.line("");
             s.line("/** Wraps the fixed header {@code " + headerOf.get(set.name()) + "} and the attributes of {@code message} (a reply, notification or dump part of this set). */");
             s.open("public " + cls + " wrap(GenlMessage message) {");
             // The attributes start after the fixed header, padded to 4; attributes(n) counts from the end of a
             // generic netlink header, which a netlink-raw message does not have (its headers are never under 4 bytes).
-            s.line("view.wrap(message.attributes(((" + header + ".SIZE + 3) & ~3)" + (spec.isNetlinkRaw() ? " - 4" : "") + "));");
-            s.line("header.wrap(message.segment(), message.offset() + HEADERS, message.length() - HEADERS, view);");
+            s.line("index.wrap(message.attributes(((" + header + ".SIZE + 3) & ~3)" + (spec.isNetlinkRaw() ? " - 4" : "") + "));");
+            s.line("shown = index.wraps();");
+            s.line("header.wrap(message.segment(), message.offset() + HEADERS, message.length() - HEADERS, index);");
             s.line("hasHeader = true;");
             s.line("return this;");
             s.close("}");
             s.line("");
             s.line("/** The fixed header {@code " + headerOf.get(set.name()) + "} of the message this reader wraps, valid as long as this reader's bytes. */");
             s.open("public " + header + " header() {");
-            s.line("view.requireValid();");
+            s.line("view();");
             s.open("if (!hasHeader) {");
             s.line("throw new IllegalStateException(\"this " + cls + " wraps a nest, which has no fixed header\");");
             s.close("}");
@@ -109,14 +149,16 @@ final class ReaderGenerator {
         } else if (!spec.isNetlinkRaw()) {
             s.line("/** Wraps the attributes of {@code message} (a reply, notification or dump part of this set). */");
             s.open("public " + cls + " wrap(GenlMessage message) {");
-            s.line("view.wrap(message.attributes());");
+            s.line("index.wrap(message.attributes());");
+            s.line("shown = index.wraps();");
             s.line("return this;");
             s.close("}");
         }
         s.line("");
         s.line("/** Wraps the range {@code attributes} covers, with its validity. */");
         s.open("public " + cls + " wrap(AttributeReader attributes) {");
-        s.line("view.wrap(attributes);");
+        s.line("index.wrap(attributes);");
+        s.line("shown = index.wraps();");
         if (header != null) {
             s.line("hasHeader = false;");
         }
@@ -125,7 +167,8 @@ final class ReaderGenerator {
         s.line("");
         s.line("/** Wraps the payload of the current attribute of {@code parent}, a nest of this set. */");
         s.open("public " + cls + " wrapNested(AttributeReader parent) {");
-        s.line("view.wrapNested(parent);");
+        s.line("index.wrapNested(parent);");
+        s.line("shown = index.wraps();");
         if (header != null) {
             s.line("hasHeader = false;");
         }
@@ -135,7 +178,8 @@ final class ReaderGenerator {
             s.line("");
             s.line("/** Wraps the payload of the current attribute of {@code parent} after a struct of {@code headerLength} bytes: a sub-message's. */");
             s.open("public " + cls + " wrapNested(AttributeReader parent, int headerLength) {");
-            s.line("view.wrapNested(parent, headerLength);");
+            s.line("index.wrapNested(parent, headerLength);");
+            s.line("shown = index.wraps();");
             if (header != null) {
                 s.line("hasHeader = false;");
             }
@@ -153,12 +197,12 @@ final class ReaderGenerator {
         s.line("/** The attributes present, by spec name; allocates, for logs and tests. */");
         s.line("@Override");
         s.open("public String toString() {");
-        s.line("view.requireValid();");
+        s.line("view();");
         s.line("StringBuilder out = new StringBuilder(\"{\");");
         for (int i = 0; i < attrs.size(); i++) {
             SpecAttribute a = attrs.get(i);
             String n = names.get(a);
-            s.open("if (view.has(" + i + ")) {");
+            s.open("if (view().has(" + i + ")) {");
             s.line("out.append(out.length() > 1 ? \", \" : \"\").append(" + JavaNames.literal(a.name() + "=") + ");");
             String nestedReader = a.nestedAttributes() == null ? null : readerClass.get(a.nestedAttributes());
             if (a.type() == SpecType.SUB_MESSAGE) {
@@ -167,7 +211,7 @@ final class ReaderGenerator {
                 s.line("out.append(" + members.existing(a.name() + "-count") + "()).append(\" entries\");");
             } else if (a.type() == SpecType.INDEXED_ARRAY || a.multiAttr()) {
                 String count = a.type() == SpecType.INDEXED_ARRAY ? members.existing(a.name() + "-count") + "()"
-                        : "view.count(" + i + ")";
+                        : "view().count(" + i + ")";
                 s.line("out.append('[');");
                 s.open("for (int k = 0; k < " + count + "; k++) {");
                 s.line("out.append(k > 0 ? \", \" : \"\").append(" + valueText(a, members, "k", nestedReader) + ");");
@@ -207,13 +251,13 @@ final class ReaderGenerator {
         if (a.type() == SpecType.FLAG) {
             s.line("/** Whether the flag {@code " + a.name() + "} is present. */");
             s.open("public boolean " + name + "() {");
-            s.line("return view.has(" + i + ");");
+            s.line("return view().has(" + i + ");");
             s.close("}");
             return;
         }
         s.line("/** Whether {@code " + a.name() + "} is present. */");
         s.open("public boolean " + members.member("has-" + a.name()) + "() {");
-        s.line("return view.has(" + i + ");");
+        s.line("return view().has(" + i + ");");
         s.close("}");
         if (a.type() == SpecType.SUB_MESSAGE) {
             new SubMessageGenerator(spec, names).reader(s, set, a, i, name, members, slots);
@@ -228,10 +272,10 @@ final class ReaderGenerator {
             s.line("");
             s.line("/** The number of entries of the indexed array {@code " + a.name() + "}. */");
             s.open("public int " + count + "() {");
-            s.line("return view.itemCount(" + i + ");");
+            s.line("return view().itemCount(" + i + ");");
             s.close("}");
             s.line("");
-            String item = "view.item(" + i + ", index)";
+            String item = "view().item(" + i + ", index)";
             if (a.subType() == SpecType.NEST) {
                 String child = readerClass.get(a.nestedAttributes());
                 s.line("/** Entry {@code index} of {@code " + a.name() + "}, read with {@code target}. */");
@@ -260,11 +304,11 @@ final class ReaderGenerator {
             s.line("");
             s.line("/** How many times {@code " + a.name() + "} occurs. */");
             s.open("public int " + members.member(a.name() + "-count") + "() {");
-            s.line("return view.count(" + i + ");");
+            s.line("return view().count(" + i + ");");
             s.close("}");
         }
         String param = a.multiAttr() ? "int index" : "";
-        String at = a.multiAttr() ? "view.nth(" + i + ", index)" : "view.at(" + i + ")";
+        String at = a.multiAttr() ? "view().nth(" + i + ", index)" : "view().at(" + i + ")";
         String which = a.multiAttr() ? "occurrence {@code index} of " : "";
         String sep = a.multiAttr() ? ", " : "";
         s.line("");
@@ -319,7 +363,7 @@ final class ReaderGenerator {
                     s.line("/** " + upper(which) + "{@code " + a.name() + "} as struct " + a.structName() + ", viewed through {@code target}. */");
                     s.open("public " + struct + " " + name + "(" + param + sep + struct + " target) {");
                     s.line("AttributeReader r = " + at + ";");
-                    s.line("return target.wrap(r.segment(), r.payloadOffset(), r.payloadLength(), view);");
+                    s.line("return target.wrap(r.segment(), r.payloadOffset(), r.payloadLength(), this.index);");
                     s.close("}");
                     s.line("");
                 }

@@ -111,7 +111,7 @@ final class RequestGenerator {
         s.line("public static final String OPERATION = " + JavaNames.literal(operation) + ";");
         s.line("");
         s.line("private final " + clientClass + " client;");
-        if (dump) {
+        if (hasReply) {
             s.line("private final " + reader + " reply = new " + reader + "();");
         }
         s.line("private AttributeWriter out;");
@@ -211,7 +211,8 @@ final class RequestGenerator {
             s.line("/**");
             s.line(" * Sends the request and returns its reply in a reader of its own, valid until this thread's next call on the");
             s.line(" * connection: its accessors then throw {@link IllegalStateException} rather than read another reply. Allocates");
-            s.line(" * the reader; {@link #call(" + reader + ")} reads into one of the caller's and allocates nothing.");
+            s.line(" * a small reader (sharing this request's index); {@link #call(" + reader + ")} reads into one of the caller's");
+            s.line(" * and allocates nothing.");
             s.line(" */");
             s.open("public " + reader + " call() throws NetlinkException {");
             s.line("return call(client.timeout());");
@@ -219,7 +220,7 @@ final class RequestGenerator {
             s.line("");
             s.line("/** As {@link #call()}, waiting at most {@code timeout}. */");
             s.open("public " + reader + " call(java.time.Duration timeout) throws NetlinkException {");
-            s.line("return call(timeout, view, new " + reader + "());");
+            s.line("return call(timeout, view, reply).share();");
             s.close("}");
             s.line("");
             s.line("/** As {@link #call()}, reading the reply with the caller's {@code into}, rewrapped and returned: no allocation. */");

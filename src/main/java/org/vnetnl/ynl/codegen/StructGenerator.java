@@ -53,6 +53,8 @@ final class StructGenerator {
         s.line("private long offset;");
         s.line("private long length;");
         s.line("private AttributeIndex owner;");
+        s.line("/** The owner's wrap this view belongs to: once the owner shows another message, this view fails. */");
+        s.line("private long ownerWraps;");
         s.line("");
         s.line("/** Views the " + size + " bytes at {@code offset} of {@code segment}, to read or write them. */");
         s.open("public " + cls + " wrap(MemorySegment segment, long offset) {");
@@ -69,6 +71,17 @@ final class StructGenerator {
         s.line("this.offset = offset;");
         s.line("this.length = Math.max(0, Math.min(length, SIZE));");
         s.line("this.owner = owner;");
+        s.line("this.ownerWraps = owner == null ? 0 : owner.wraps();");
+        s.line("return this;");
+        s.close("}");
+        s.line("");
+        s.line("/** Views what {@code other} views, with its validity. */");
+        s.open(cls + " wrapLike(" + cls + " other) {");
+        s.line("this.segment = other.segment;");
+        s.line("this.offset = other.offset;");
+        s.line("this.length = other.length;");
+        s.line("this.owner = other.owner;");
+        s.line("this.ownerWraps = other.ownerWraps;");
         s.line("return this;");
         s.close("}");
         s.line("");
@@ -91,7 +104,7 @@ final class StructGenerator {
         s.line("throw new IllegalStateException(\"this " + cls + " is not wrapped over a struct: call wrap(...) first\");");
         s.close("}");
         s.open("if (owner != null) {");
-        s.line("owner.requireValid();");
+        s.line("owner.requireCurrent(ownerWraps);");
         s.close("}");
         s.close("}");
         int at = 0;

@@ -69,7 +69,7 @@ final class SubMessageGenerator {
         s.line("");
         s.line("/** The bytes of {@code " + a.name() + "}, valid as long as this reader's bytes. */");
         s.open("public java.lang.foreign.MemorySegment " + name + "() {");
-        s.line("return view.at(" + slot + ").bytes();");
+        s.line("return view().at(" + slot + ").bytes();");
         s.close("}");
         for (Map.Entry<String, List<SpecSubMessage.Format>> r : byReader(a, false).entrySet()) {
             SpecSubMessage.Format f = r.getValue().get(0);
@@ -80,7 +80,7 @@ final class SubMessageGenerator {
             if (checked) {
                 s.line(check + "(" + literals(r.getValue()) + ");");
             }
-            s.line("return target.wrapNested(view.at(" + slot + ")" + (f.fixedHeader() == null ? ""
+            s.line("return target.wrapNested(view().at(" + slot + ")" + (f.fixedHeader() == null ? ""
                     : ", " + names.structClass(f.fixedHeader()) + ".SIZE") + ");");
             s.close("}");
         }
@@ -92,23 +92,23 @@ final class SubMessageGenerator {
             if (checked) {
                 s.line(check + "(" + literals(r.getValue()) + ");");
             }
-            s.line("AttributeReader payload = view.at(" + slot + ");");
-            s.line("return target.wrap(payload.segment(), payload.payloadOffset(), payload.payloadLength(), view);");
+            s.line("AttributeReader payload = view().at(" + slot + ");");
+            s.line("return target.wrap(payload.segment(), payload.payloadOffset(), payload.payloadLength(), this.index);");
             s.close("}");
         }
         if (checked) {
             int sel = slots.get(selector);
             s.line("");
             s.open("private void " + check + "(String... formats) {");
-            s.open("if (view.has(" + sel + ")) {");
+            s.open("if (view().has(" + sel + ")) {");
             s.open("for (String format : formats) {");
-            s.open("if (view.at(" + sel + ").stringEquals(format)) {");
+            s.open("if (view().at(" + sel + ").stringEquals(format)) {");
             s.line("return;");
             s.close("}");
             s.close("}");
             s.close("}");
             s.line("throw new IllegalStateException(" + JavaNames.literal(a.name() + " is of " + a.selector() + " ")
-                    + " + (view.has(" + sel + ") ? view.at(" + sel + ").string() : \"(absent)\") + \", not \" + String.join(\" or \", formats));");
+                    + " + (view().has(" + sel + ") ? view().at(" + sel + ").string() : \"(absent)\") + \", not \" + String.join(\" or \", formats));");
             s.close("}");
         }
     }

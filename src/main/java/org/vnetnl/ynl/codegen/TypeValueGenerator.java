@@ -23,18 +23,18 @@ final class TypeValueGenerator {
         s.line("");
         s.line("/** The number of entries of {@code " + a.name() + "}, nests keyed by " + outer + ". */");
         s.open("public int " + members.member(a.name() + "-count") + "() {");
-        s.line("return view.itemCount(" + slot + ");");
+        s.line("return view().itemCount(" + slot + ");");
         s.close("}");
         s.line("");
         s.line("/** The " + outer + " of entry {@code index} of {@code " + a.name() + "}. */");
         s.open("public int " + members.member(a.name() + "-" + outer) + "(int index) {");
-        s.line("return view.item(" + slot + ", index).type();");
+        s.line("return view().item(" + slot + ", index).type();");
         s.close("}");
         if (a.typeValue().size() < 2) {
             s.line("");
             s.line("/** Entry {@code index} of {@code " + a.name() + "}, read with {@code target}. */");
             s.open("public " + child + " " + name + "(int index, " + child + " target) {");
-            s.line("return target.wrapNested(view.item(" + slot + ", index));");
+            s.line("return target.wrapNested(view().item(" + slot + ", index));");
             s.close("}");
             return;
         }
@@ -45,7 +45,7 @@ final class TypeValueGenerator {
         s.line("");
         s.line("/** The number of entries inside entry {@code index} of {@code " + a.name() + "}, keyed by " + inner + ". */");
         s.open("public int " + members.existing(a.name() + "-count") + "(int index) {");
-        s.line("view.item(" + slot + ", index).nested(" + entries + ");");
+        s.line("view().item(" + slot + ", index).nested(" + entries + ");");
         s.line("int n = 0;");
         s.open("while (" + entries + ".next()) {");
         s.line("n++;");
@@ -64,7 +64,7 @@ final class TypeValueGenerator {
         s.close("}");
         s.line("");
         s.open("private AttributeReader " + entry + "(int index, int inner) {");
-        s.line("view.item(" + slot + ", index).nested(" + entries + ");");
+        s.line("view().item(" + slot + ", index).nested(" + entries + ");");
         s.open("for (int k = 0; k <= inner; k++) {");
         s.open("if (inner < 0 || !" + entries + ".next()) {");
         s.line("throw new IndexOutOfBoundsException(" + JavaNames.literal(a.name() + " entry ") + " + index + \" has no entry \" + inner);");

@@ -234,6 +234,36 @@ class JavaGeneratorTest {
         assertNull(call(null, type("Colour"), "of", new Class<?>[] {long.class}, 9L));
     }
 
+    /**
+     * What a generated {@code call()} returns: a reader sharing the request's index. Once the index shows another
+     * message, the shared reader fails rather than read that one; the reader that wrapped it reads the new one.
+     */
+    @Test
+    void aSharedReaderFailsOnceItsIndexShowsAnotherMessage() throws Throwable {
+        MemorySegment buffer = Arena.ofAuto().allocate(64);
+        AttributeWriter out = new AttributeWriter().wrap(buffer, 0, buffer.byteSize());
+        out.putU32(1, 1);
+        long first = out.position();
+        out.putU32(1, 2);
+        Object reader = newInstance("MainReader");
+        call(reader, "wrap", new Class<?>[] {AttributeReader.class}, new AttributeReader().wrap(buffer, 0, first));
+        Method share = type("MainReader").getDeclaredMethod("share");
+        share.setAccessible(true);
+        Object shared = share.invoke(reader);
+        assertEquals(1L, call(shared, "id"));
+
+        call(reader, "wrap", new Class<?>[] {AttributeReader.class},
+                new AttributeReader().wrap(buffer, first, out.position() - first));
+        assertEquals(2L, call(reader, "id"));
+        for (String accessor : List.of("id", "hasId", "toString")) {
+            Throwable stale = assertThrows(InvocationTargetException.class, () -> call(shared, accessor)).getCause();
+            assertInstanceOf(IllegalStateException.class, stale, accessor);
+            assertTrue(stale.getMessage().contains("no longer valid"), stale.getMessage());
+        }
+        Object again = share.invoke(reader);
+        assertEquals(2L, call(again, "id"));
+    }
+
     private static List<Byte> boxed(byte[] bytes) {
         List<Byte> list = new ArrayList<>();
         for (byte b : bytes) {

@@ -16,6 +16,7 @@ public final class GetRequest {
     public static final String OPERATION = "demo-fam get";
 
     private final DemoFamClient client;
+    private final MainReader reply = new MainReader();
     private AttributeWriter out;
     /** The reply's message, this request object's own and never handed out: rewrapped by each call. */
     private final GenlMessage view = new GenlMessage();
@@ -52,7 +53,8 @@ public final class GetRequest {
     /**
      * Sends the request and returns its reply in a reader of its own, valid until this thread's next call on the
      * connection: its accessors then throw {@link IllegalStateException} rather than read another reply. Allocates
-     * the reader; {@link #call(MainReader)} reads into one of the caller's and allocates nothing.
+     * a small reader (sharing this request's index); {@link #call(MainReader)} reads into one of the caller's
+     * and allocates nothing.
      */
     public MainReader call() throws NetlinkException {
         return call(client.timeout());
@@ -60,7 +62,7 @@ public final class GetRequest {
 
     /** As {@link #call()}, waiting at most {@code timeout}. */
     public MainReader call(java.time.Duration timeout) throws NetlinkException {
-        return call(timeout, view, new MainReader());
+        return call(timeout, view, reply).share();
     }
 
     /** As {@link #call()}, reading the reply with the caller's {@code into}, rewrapped and returned: no allocation. */

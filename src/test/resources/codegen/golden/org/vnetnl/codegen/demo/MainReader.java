@@ -17,45 +17,79 @@ public final class MainReader {
     private static final String[] NAMES = {"id", "colour", "port", "name", "blob", "up", "delta", "bytes", "caps", "mask", "stats", "tag", "ports", "peers", "default", "wrap"};
     /** The set's tables, built once: each reader's index shares them (a reader made per reply stays cheap). */
     private static final AttributeIndex SET = new AttributeIndex("main", TYPES, NAMES);
-    private final AttributeIndex view = new AttributeIndex(SET);
+    /** Where each attribute is: this reader's own, or shared with the reader it was {@code share()}d from. */
+    private final AttributeIndex index;
+    /** The index's wrap this reader shows: once the index shows another message, this reader fails. */
+    private long shown;
     private StatsReader statsReader;
+
+    /** An empty reader with an index of its own. */
+    public MainReader() {
+        this.index = new AttributeIndex(SET);
+    }
+
+    private MainReader(AttributeIndex index) {
+        this.index = index;
+    }
+
+    /**
+     * A reader of its own showing what this one shows, sharing its index: it fails once this one (or any reader
+     * sharing the index) is wrapped again, rather than show the later message. Cheap: no per-attribute arrays.
+     */
+    MainReader share() {
+        view();
+        MainReader copy = new MainReader(index);
+        copy.shown = shown;
+        return copy;
+    }
+
+    /** The index, while it still shows what this reader wrapped (else this fails, naming why). */
+    private AttributeIndex view() {
+        if (index.wraps() != shown) {
+            index.requireCurrent(shown);
+        }
+        return index;
+    }
 
     /** Wraps the attributes of {@code message} (a reply, notification or dump part of this set). */
     public MainReader wrap(GenlMessage message) {
-        view.wrap(message.attributes());
+        index.wrap(message.attributes());
+        shown = index.wraps();
         return this;
     }
 
     /** Wraps the range {@code attributes} covers, with its validity. */
     public MainReader wrap(AttributeReader attributes) {
-        view.wrap(attributes);
+        index.wrap(attributes);
+        shown = index.wraps();
         return this;
     }
 
     /** Wraps the payload of the current attribute of {@code parent}, a nest of this set. */
     public MainReader wrapNested(AttributeReader parent) {
-        view.wrapNested(parent);
+        index.wrapNested(parent);
+        shown = index.wraps();
         return this;
     }
 
     /** Whether {@code id} is present. */
     public boolean hasId() {
-        return view.has(0);
+        return view().has(0);
     }
 
     /** {@code id}, u32. */
     public long id() {
-        return view.at(0).u32();
+        return view().at(0).u32();
     }
 
     /** Whether {@code colour} is present. */
     public boolean hasColour() {
-        return view.has(1);
+        return view().has(1);
     }
 
     /** {@code colour}, u8 ({@link Colour}). */
     public int colour() {
-        return view.at(1).u8();
+        return view().at(1).u8();
     }
 
     /** {@code colour} as {@link Colour}, or null for a number the spec does not name. */
@@ -65,62 +99,62 @@ public final class MainReader {
 
     /** Whether {@code port} is present. */
     public boolean hasPort() {
-        return view.has(2);
+        return view().has(2);
     }
 
     /** {@code port}, u16. */
     public int port() {
-        return view.at(2).u16(java.nio.ByteOrder.BIG_ENDIAN);
+        return view().at(2).u16(java.nio.ByteOrder.BIG_ENDIAN);
     }
 
     /** Whether {@code name} is present. */
     public boolean hasName() {
-        return view.has(3);
+        return view().has(3);
     }
 
     /** {@code name}, copied into a new String. */
     public String name() {
-        return view.at(3).string();
+        return view().at(3).string();
     }
 
     /** Whether {@code name} is {@code expected}, without allocating. */
     public boolean nameEquals(String expected) {
-        return view.at(3).stringEquals(expected);
+        return view().at(3).stringEquals(expected);
     }
 
     /** Copies the UTF-8 bytes of {@code name} into {@code destination}; returns their count. */
     public int copyName(byte[] destination) {
-        return view.at(3).copyString(destination);
+        return view().at(3).copyString(destination);
     }
 
     /** The length of {@code name} in UTF-8 bytes, without the NUL. */
     public int nameLength() {
-        return view.at(3).stringLength();
+        return view().at(3).stringLength();
     }
 
     /** Whether {@code blob} is present. */
     public boolean hasBlob() {
-        return view.has(4);
+        return view().has(4);
     }
 
     /** A view of {@code blob}, valid as long as this reader's bytes. */
     public java.lang.foreign.MemorySegment blob() {
-        return view.at(4).bytes();
+        return view().at(4).bytes();
     }
 
     /** A copy of {@code blob}. */
     public byte[] blobCopy() {
-        return view.at(4).bytesCopy();
+        return view().at(4).bytesCopy();
     }
 
     /** The length of {@code blob}. */
     public int blobLength() {
-        return view.at(4).payloadLength();
+        return view().at(4).payloadLength();
     }
 
     /** Copies {@code blob} into {@code destination} at 0; returns its length. */
     public int copyBlob(byte[] destination) {
-        AttributeReader r = view.at(4);
+        AttributeReader r = view().at(4);
         int length = r.payloadLength();
         java.lang.foreign.MemorySegment.copy(r.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE, r.payloadOffset(), destination, 0, length);
         return length;
@@ -128,62 +162,62 @@ public final class MainReader {
 
     /** Whether the flag {@code up} is present. */
     public boolean up() {
-        return view.has(5);
+        return view().has(5);
     }
 
     /** Whether {@code delta} is present. */
     public boolean hasDelta() {
-        return view.has(6);
+        return view().has(6);
     }
 
     /** {@code delta}, s32. */
     public int delta() {
-        return view.at(6).s32();
+        return view().at(6).s32();
     }
 
     /** Whether {@code bytes} is present. */
     public boolean hasBytes() {
-        return view.has(7);
+        return view().has(7);
     }
 
     /** {@code bytes}, uint. */
     public long bytes() {
-        return view.at(7).uint();
+        return view().at(7).uint();
     }
 
     /** Whether {@code caps} is present. */
     public boolean hasCaps() {
-        return view.has(8);
+        return view().has(8);
     }
 
     /** {@code caps}, u32 ({@link Caps}). */
     public long caps() {
-        return view.at(8).u32();
+        return view().at(8).u32();
     }
 
     /** Whether {@code mask} is present. */
     public boolean hasMask() {
-        return view.has(9);
+        return view().has(9);
     }
 
     /** The value half of {@code mask}. */
     public int maskValue() {
-        return view.at(9).bitfield32Value();
+        return view().at(9).bitfield32Value();
     }
 
     /** The selector half of {@code mask}. */
     public int maskSelector() {
-        return view.at(9).bitfield32Selector();
+        return view().at(9).bitfield32Selector();
     }
 
     /** Whether {@code stats} is present. */
     public boolean hasStats() {
-        return view.has(10);
+        return view().has(10);
     }
 
     /** {@code stats}, read with {@code target}. */
     public StatsReader stats(StatsReader target) {
-        return target.wrapNested(view.at(10));
+        return target.wrapNested(view().at(10));
     }
 
     /** {@code stats}, read with a reader this one keeps and reuses. */
@@ -196,127 +230,127 @@ public final class MainReader {
 
     /** Whether {@code tag} is present. */
     public boolean hasTag() {
-        return view.has(11);
+        return view().has(11);
     }
 
     /** How many times {@code tag} occurs. */
     public int tagCount() {
-        return view.count(11);
+        return view().count(11);
     }
 
     /** Occurrence {@code index} of {@code tag}, u32. */
     public long tag(int index) {
-        return view.nth(11, index).u32();
+        return view().nth(11, index).u32();
     }
 
     /** Whether {@code ports} is present. */
     public boolean hasPorts() {
-        return view.has(12);
+        return view().has(12);
     }
 
     /** The number of entries of the indexed array {@code ports}. */
     public int portsCount() {
-        return view.itemCount(12);
+        return view().itemCount(12);
     }
 
     /** Entry {@code index} of {@code ports}. */
     public int ports(int index) {
-        return view.item(12, index).u16();
+        return view().item(12, index).u16();
     }
 
     /** Whether {@code peers} is present. */
     public boolean hasPeers() {
-        return view.has(13);
+        return view().has(13);
     }
 
     /** The number of entries of the indexed array {@code peers}. */
     public int peersCount() {
-        return view.itemCount(13);
+        return view().itemCount(13);
     }
 
     /** Entry {@code index} of {@code peers}, read with {@code target}. */
     public StatsReader peers(int index, StatsReader target) {
-        return target.wrapNested(view.item(13, index));
+        return target.wrapNested(view().item(13, index));
     }
 
     /** Whether {@code default} is present. */
     public boolean hasDefault() {
-        return view.has(14);
+        return view().has(14);
     }
 
     /** {@code default}, s64. */
     public long default_() {
-        return view.at(14).s64();
+        return view().at(14).s64();
     }
 
     /** Whether {@code wrap} is present. */
     public boolean hasWrap() {
-        return view.has(15);
+        return view().has(15);
     }
 
     /** {@code wrap}, u8. */
     public int wrap_2() {
-        return view.at(15).u8();
+        return view().at(15).u8();
     }
 
     /** The attributes present, by spec name; allocates, for logs and tests. */
     @Override
     public String toString() {
-        view.requireValid();
+        view();
         StringBuilder out = new StringBuilder("{");
-        if (view.has(0)) {
+        if (view().has(0)) {
             out.append(out.length() > 1 ? ", " : "").append("id=");
             out.append(id());
         }
-        if (view.has(1)) {
+        if (view().has(1)) {
             out.append(out.length() > 1 ? ", " : "").append("colour=");
             out.append(colour());
         }
-        if (view.has(2)) {
+        if (view().has(2)) {
             out.append(out.length() > 1 ? ", " : "").append("port=");
             out.append(port());
         }
-        if (view.has(3)) {
+        if (view().has(3)) {
             out.append(out.length() > 1 ? ", " : "").append("name=");
             out.append('"' + name() + '"');
         }
-        if (view.has(4)) {
+        if (view().has(4)) {
             out.append(out.length() > 1 ? ", " : "").append("blob=");
             out.append(java.util.HexFormat.of().formatHex(blobCopy()));
         }
-        if (view.has(5)) {
+        if (view().has(5)) {
             out.append(out.length() > 1 ? ", " : "").append("up=");
             out.append(true);
         }
-        if (view.has(6)) {
+        if (view().has(6)) {
             out.append(out.length() > 1 ? ", " : "").append("delta=");
             out.append(delta());
         }
-        if (view.has(7)) {
+        if (view().has(7)) {
             out.append(out.length() > 1 ? ", " : "").append("bytes=");
             out.append(bytes());
         }
-        if (view.has(8)) {
+        if (view().has(8)) {
             out.append(out.length() > 1 ? ", " : "").append("caps=");
             out.append(caps());
         }
-        if (view.has(9)) {
+        if (view().has(9)) {
             out.append(out.length() > 1 ? ", " : "").append("mask=");
             out.append(maskValue() + "/" + maskSelector());
         }
-        if (view.has(10)) {
+        if (view().has(10)) {
             out.append(out.length() > 1 ? ", " : "").append("stats=");
             out.append(stats(new StatsReader()));
         }
-        if (view.has(11)) {
+        if (view().has(11)) {
             out.append(out.length() > 1 ? ", " : "").append("tag=");
             out.append('[');
-            for (int k = 0; k < view.count(11); k++) {
+            for (int k = 0; k < view().count(11); k++) {
                 out.append(k > 0 ? ", " : "").append(tag(k));
             }
             out.append(']');
         }
-        if (view.has(12)) {
+        if (view().has(12)) {
             out.append(out.length() > 1 ? ", " : "").append("ports=");
             out.append('[');
             for (int k = 0; k < portsCount(); k++) {
@@ -324,7 +358,7 @@ public final class MainReader {
             }
             out.append(']');
         }
-        if (view.has(13)) {
+        if (view().has(13)) {
             out.append(out.length() > 1 ? ", " : "").append("peers=");
             out.append('[');
             for (int k = 0; k < peersCount(); k++) {
@@ -332,11 +366,11 @@ public final class MainReader {
             }
             out.append(']');
         }
-        if (view.has(14)) {
+        if (view().has(14)) {
             out.append(out.length() > 1 ? ", " : "").append("default=");
             out.append(default_());
         }
-        if (view.has(15)) {
+        if (view().has(15)) {
             out.append(out.length() > 1 ? ", " : "").append("wrap=");
             out.append(wrap_2());
         }

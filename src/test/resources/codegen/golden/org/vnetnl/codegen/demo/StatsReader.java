@@ -17,56 +17,90 @@ public final class StatsReader {
     private static final String[] NAMES = {"rx-bytes", "rx_bytes"};
     /** The set's tables, built once: each reader's index shares them (a reader made per reply stays cheap). */
     private static final AttributeIndex SET = new AttributeIndex("stats", TYPES, NAMES);
-    private final AttributeIndex view = new AttributeIndex(SET);
+    /** Where each attribute is: this reader's own, or shared with the reader it was {@code share()}d from. */
+    private final AttributeIndex index;
+    /** The index's wrap this reader shows: once the index shows another message, this reader fails. */
+    private long shown;
+
+    /** An empty reader with an index of its own. */
+    public StatsReader() {
+        this.index = new AttributeIndex(SET);
+    }
+
+    private StatsReader(AttributeIndex index) {
+        this.index = index;
+    }
+
+    /**
+     * A reader of its own showing what this one shows, sharing its index: it fails once this one (or any reader
+     * sharing the index) is wrapped again, rather than show the later message. Cheap: no per-attribute arrays.
+     */
+    StatsReader share() {
+        view();
+        StatsReader copy = new StatsReader(index);
+        copy.shown = shown;
+        return copy;
+    }
+
+    /** The index, while it still shows what this reader wrapped (else this fails, naming why). */
+    private AttributeIndex view() {
+        if (index.wraps() != shown) {
+            index.requireCurrent(shown);
+        }
+        return index;
+    }
 
     /** Wraps the attributes of {@code message} (a reply, notification or dump part of this set). */
     public StatsReader wrap(GenlMessage message) {
-        view.wrap(message.attributes());
+        index.wrap(message.attributes());
+        shown = index.wraps();
         return this;
     }
 
     /** Wraps the range {@code attributes} covers, with its validity. */
     public StatsReader wrap(AttributeReader attributes) {
-        view.wrap(attributes);
+        index.wrap(attributes);
+        shown = index.wraps();
         return this;
     }
 
     /** Wraps the payload of the current attribute of {@code parent}, a nest of this set. */
     public StatsReader wrapNested(AttributeReader parent) {
-        view.wrapNested(parent);
+        index.wrapNested(parent);
+        shown = index.wraps();
         return this;
     }
 
     /** Whether {@code rx-bytes} is present. */
     public boolean hasRxBytes() {
-        return view.has(0);
+        return view().has(0);
     }
 
     /** {@code rx-bytes}, u64. */
     public long rxBytes() {
-        return view.at(0).u64();
+        return view().at(0).u64();
     }
 
     /** Whether {@code rx_bytes} is present. */
     public boolean hasRxBytes_2() {
-        return view.has(1);
+        return view().has(1);
     }
 
     /** {@code rx_bytes}, u64. */
     public long rxBytes_2() {
-        return view.at(1).u64();
+        return view().at(1).u64();
     }
 
     /** The attributes present, by spec name; allocates, for logs and tests. */
     @Override
     public String toString() {
-        view.requireValid();
+        view();
         StringBuilder out = new StringBuilder("{");
-        if (view.has(0)) {
+        if (view().has(0)) {
             out.append(out.length() > 1 ? ", " : "").append("rx-bytes=");
             out.append(rxBytes());
         }
-        if (view.has(1)) {
+        if (view().has(1)) {
             out.append(out.length() > 1 ? ", " : "").append("rx_bytes=");
             out.append(rxBytes_2());
         }

@@ -93,7 +93,7 @@ class SharedConnectionSeamTest {
 
     @Test
     void multicastBetweenRepliesIsKeptForTheListener() throws NetlinkException {
-        assertEquals(0, connection.exchange().joinGroup(GROUP));
+        assertEquals(0, connection.parts().exchange().joinGroup(GROUP));
         socket.answering(request -> {
             int sequence = sequenceOf(request);
             socket.queue(datagram(GROUP, genl(FAMILY, 0, 0, 21, 0)));
@@ -110,7 +110,7 @@ class SharedConnectionSeamTest {
 
     @Test
     void anOverrunFailsTheCallAndIsReportedOnceToListenersOfAGroup() throws NetlinkException {
-        assertEquals(0, connection.exchange().joinGroup(GROUP));
+        assertEquals(0, connection.parts().exchange().joinGroup(GROUP));
         socket.answering(request -> socket.queueOverrun());
         connection.prepare(family, 4);
         NetlinkException e = assertThrows(NetlinkException.class, () -> connection.transact(TIMEOUT));
@@ -172,7 +172,7 @@ class SharedConnectionSeamTest {
 
     @Test
     void aThreadWaitingForANotificationHoldsUpNoRequest() throws Exception {
-        assertEquals(0, connection.exchange().joinGroup(GROUP));
+        assertEquals(0, connection.parts().exchange().joinGroup(GROUP));
         CompletableFuture<Integer> heard = new CompletableFuture<>();
         Thread listener = Thread.ofPlatform().start(() -> {
             try {

@@ -18,8 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vnetnl.internal.Errno;
 import org.vnetnl.internal.MessageHeader;
@@ -30,25 +28,14 @@ import org.vnetnl.internal.libnl.LibNl;
  * between, overruns, late replies and a close while calls wait. Every reply must reach the thread whose request
  * it answers.
  */
-class SharedConnectionSeamTest {
+class SharedConnectionSeamTest extends ScriptedConnectionFixture {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final int FAMILY = 0x30;
     private static final int GROUP = 7;
 
-    private final ScriptedSocket socket = new ScriptedSocket();
-    private GenlConnection connection;
-    private Family family;
-
-    @BeforeEach
-    void open() throws NetlinkException {
-        connection = new GenlConnection(ConnectionOptions.defaults().withDumpSockets(0), (arena, options) -> socket);
-        family = ConnectionSeamTestFamily.of(FAMILY);
-    }
-
-    @AfterEach
-    void close() {
-        connection.close();
+    SharedConnectionSeamTest() {
+        super("seam", FAMILY);
     }
 
     /** The command byte of a request as sent. */

@@ -16,14 +16,24 @@ final class Calls {
     private final Exchange exchange;
     private final DumpSockets dumpSockets;
     private final int portId;
+    /** The netlink protocol of the sockets: whether requests are of a generic netlink family or raw. */
+    private final int protocol;
 
-    Calls(Exchange exchange, DumpSockets dumpSockets) {
+    Calls(Exchange exchange, DumpSockets dumpSockets, int protocol) {
         this.exchange = exchange;
         this.dumpSockets = dumpSockets;
         this.portId = exchange.portId();
+        this.protocol = protocol;
     }
 
-    /** See {@link GenlConnection#prepare(Family, int, int, String, AttributePolicy)}; into {@code target}. */
+    /** See {@link GenlConnection#prepare(Family, int, int, String, AttributePolicy)}. */
+    AttributeWriter prepare(Caller me, Family family, int command, int flags, String operation,
+                            AttributePolicy schema) {
+        Objects.requireNonNull(family, "family");
+        return prepare(me, me.request, family.id(), command, family.version(), flags, family, operation, schema);
+    }
+
+    /** A request of family number {@code familyId} into {@code target}: the user's, or the controller's own. */
     AttributeWriter prepare(Caller me, Request target, int familyId, int command, int version, int flags,
                             Family family, String operation, AttributePolicy schema) {
         checkBatchable(me);
@@ -33,6 +43,9 @@ final class Calls {
 
     /** See {@link GenlConnection#prepareRaw}. */
     AttributeWriter prepareRaw(Caller me, int messageType, int flags, int headerSize, String operation) {
+        if (protocol == NativeNetlinkSocket.NETLINK_GENERIC) {
+            throw new IllegalStateException("a generic netlink connection sends requests of a family: use prepare");
+        }
         checkBatchable(me);
         return me.request.prepareRaw(messageType, flags, headerSize, operation, exchange.nextSequence(), portId);
     }

@@ -32,6 +32,15 @@ record ConnectionParts(Exchange exchange, Callers callers, DumpSockets dumpSocke
         return new ConnectionParts(exchange, callers, dumpSockets);
     }
 
+    /**
+     * Closes the connection's socket (calls still waiting end, and it is freed once the last has left) and its
+     * extra dump sockets.
+     */
+    void close() {
+        exchange.close();
+        dumpSockets.close();
+    }
+
     /** Opens one more socket with an exchange of its own, for dumps (see {@link DumpSockets}). */
     private static Exchange openDumpSocket(GenlConnection owner, ConnectionOptions options, SocketOpener opener)
             throws NetlinkException {

@@ -108,6 +108,9 @@ public final class GenlBatch implements AutoCloseable {
     /** See {@link GenlConnection#newBatch(int, int)}: checks the sizes, then makes the batch. */
     static GenlBatch create(GenlConnection connection, Exchange exchange, Calls calls, int sendBufferSize,
                             int capacity, int replySize) {
+        if (exchange.isClosed()) {
+            throw new IllegalStateException("the GenlConnection is closed");
+        }
         if (capacity < 1 || capacity > GenlConnection.MAX_BATCH) {
             throw new IllegalArgumentException("a batch holds 1.." + GenlConnection.MAX_BATCH + " requests, got "
                     + capacity);

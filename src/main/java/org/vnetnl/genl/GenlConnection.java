@@ -12,11 +12,10 @@ import org.vnetnl.internal.libnl.LibNl;
 
 /**
  * A generic netlink socket shared by any number of threads: requests and their replies, dumps, batches and
- * multicast notifications; families through its {@link #controller()}. Opened through libnl ({@code
- * nl_socket_alloc}, {@code genl_connect}) and connected to the kernel; requests then use {@code send} and
- * {@code recv} ({@code recvmsg} once a multicast group is joined) on the descriptor directly, so a round trip is
- * exactly two system calls. How threads share it, how long the views it hands out stay valid, waiting and
- * cancellation, dumps and notifications: see the {@linkplain org.vnetnl.genl package documentation}.
+ * multicast notifications; families through its {@link #controller()}. Opened through libnl, then written and
+ * read on its descriptor directly, so a round trip is two system calls ({@code send} and {@code recv}). How
+ * threads share it, how long the views it hands out stay valid, waiting and cancellation, dumps and
+ * notifications: see the {@linkplain org.vnetnl.genl package documentation}.
  *
  * <p>This class is the facade: requests and dumps go through {@code Calls}, groups and notifications through
  * {@code Multicast}, the one receive path of each socket is its {@code Exchange}.
@@ -36,13 +35,10 @@ public final class GenlConnection implements AutoCloseable {
     private final ConnectionOptions options;
     /** The netlink protocol of the sockets: NETLINK_GENERIC, or a netlink-raw family's (NETLINK_ROUTE is 0). */
     private final int protocol;
-    private final Exchange exchange;
-    private final DumpSockets dumpSockets;
+    private final ConnectionParts parts;
     private final Calls calls;
     private final Multicast multicast;
     private final Controller controller;
-    /** Each thread's request and reply buffers on this connection. */
-    private final Callers callers;
 
     GenlConnection(ConnectionOptions options, SocketOpener opener) throws NetlinkException {
         this(options, opener, null, NativeNetlinkSocket.NETLINK_GENERIC);
@@ -53,13 +49,10 @@ public final class GenlConnection implements AutoCloseable {
             throws NetlinkException {
         this.options = options;
         this.protocol = protocol;
-        ConnectionParts parts = ConnectionParts.open(this, options, opener, namespace);
-        this.exchange = parts.exchange();
-        this.callers = parts.callers();
-        this.dumpSockets = parts.dumpSockets();
-        this.calls = new Calls(exchange, dumpSockets);
-        this.multicast = new Multicast(exchange);
-        this.controller = new Controller(calls, callers);
+        this.parts = ConnectionParts.open(this, options, opener, namespace);
+        this.calls = new Calls(parts.exchange(), parts.dumpSockets(), protocol);
+        this.multicast = new Multicast(parts.exchange());
+        this.controller = new Controller(calls, parts.callers());
     }
 
     /** Opens a connection with {@link ConnectionOptions#defaults()}. */
@@ -69,9 +62,7 @@ public final class GenlConnection implements AutoCloseable {
 
     /** Opens a connection with the given buffer sizes. */
     public static GenlConnection open(ConnectionOptions options) throws NetlinkException {
-        Objects.requireNonNull(options, "options");
-        NativeAccess.ensureAvailable();
-        return new GenlConnection(options, SocketOpener.GENERIC);
+        return open(null, NativeNetlinkSocket.NETLINK_GENERIC, options);
     }
 
     /**
@@ -83,25 +74,21 @@ public final class GenlConnection implements AutoCloseable {
      * @throws IllegalArgumentException if {@code protocol} is not 0..31
      */
     public static GenlConnection openRaw(int protocol, ConnectionOptions options) throws NetlinkException {
-        Objects.requireNonNull(options, "options");
-        SocketOpener opener = SocketOpener.kernel(protocol);
-        NativeAccess.ensureAvailable();
-        return new GenlConnection(options, opener, null, protocol);
+        return open(null, protocol, options);
     }
 
     /** {@link #openRaw} with the sockets in network namespace {@code namespace}, as {@link #openInNamespace}. */
     public static GenlConnection openRawInNamespace(String namespace, int protocol, ConnectionOptions options)
             throws NetlinkException {
-        return inNamespace(namespace, options, protocol);
+        return open(NamespaceOpener.path(namespace), protocol, options);
     }
 
     /**
      * Opens a connection whose socket lives in the network namespace {@code namespace}: a name created with
      * {@code ip netns add} (looked up in /run/netns) or a path such as {@code /proc/PID/ns/net}. Families,
      * devices and notifications are then those of that namespace, for every thread that uses the connection. The
-     * socket is created on an internal platform thread that enters the namespace and then ends, so this works
-     * from any thread, virtual ones included, and the calling thread's own namespace never changes. Needs
-     * CAP_SYS_ADMIN.
+     * socket is created on a platform thread of its own, so this works from any thread, virtual ones included,
+     * and the calling thread's namespace never changes. Needs CAP_SYS_ADMIN.
      *
      * @throws NetlinkException with ENOENT if there is no such namespace, EINVAL if the file is not a network
      *         namespace, EPERM without the privilege
@@ -110,21 +97,23 @@ public final class GenlConnection implements AutoCloseable {
      *         connection opened meanwhile is closed)
      */
     public static GenlConnection openInNamespace(String namespace, ConnectionOptions options) throws NetlinkException {
-        return inNamespace(namespace, options, NativeNetlinkSocket.NETLINK_GENERIC);
+        return open(NamespaceOpener.path(namespace), NativeNetlinkSocket.NETLINK_GENERIC, options);
     }
 
-    private static GenlConnection inNamespace(String namespace, ConnectionOptions options, int protocol)
+    /** The one way every open method takes: {@code namespacePath} null for the calling thread's namespace. */
+    private static GenlConnection open(String namespacePath, int protocol, ConnectionOptions options)
             throws NetlinkException {
-        String path = NamespaceOpener.path(namespace);
         Objects.requireNonNull(options, "options");
         SocketOpener opener = SocketOpener.kernel(protocol);
         NativeAccess.ensureAvailable();
-        return NamespaceOpener.open(path, () -> new GenlConnection(options, opener, path, protocol));
+        return namespacePath == null ? new GenlConnection(options, opener, null, protocol)
+                : NamespaceOpener.open(namespacePath, () -> new GenlConnection(options, opener, namespacePath,
+                        protocol));
     }
 
     /** The netlink port id the kernel assigned to this socket. */
     public int portId() {
-        return exchange.portId();
+        return parts.exchange().portId();
     }
 
     /** The options the connection was opened with. */
@@ -137,21 +126,17 @@ public final class GenlConnection implements AutoCloseable {
      * calls that timed out or were cancelled, the rest of an abandoned dump.
      */
     public long staleMessagesDiscarded() {
-        return exchange.staleMessages();
+        return parts.exchange().staleMessages();
     }
 
     /** The calling thread's buffers on this connection. */
     Caller caller() {
-        return callers.get();
+        return parts.callers().get();
     }
 
-    /** How many threads' buffers were made (threads that ended pass theirs on). */
-    int callersMade() {
-        return callers.made();
-    }
-
-    Exchange exchange() {
-        return exchange;
+    /** What the connection is made of: its socket's exchange, the threads' buffers, the extra dump sockets. */
+    ConnectionParts parts() {
+        return parts;
     }
 
     /** The controller queries of this connection: families and policies. */
@@ -207,10 +192,7 @@ public final class GenlConnection implements AutoCloseable {
      * @param schema the request's attribute policy, used to name the attribute an error points at; may be null
      */
     public AttributeWriter prepare(Family family, int command, int flags, String operation, AttributePolicy schema) {
-        Objects.requireNonNull(family, "family");
-        Caller me = caller();
-        return calls.prepare(me, me.request, family.id(), command, family.version(), flags, family, operation,
-                schema);
+        return calls.prepare(caller(), family, command, flags, operation, schema);
     }
 
     /**
@@ -226,9 +208,6 @@ public final class GenlConnection implements AutoCloseable {
      * @throws IllegalStateException on a generic netlink connection
      */
     public AttributeWriter prepareRaw(int messageType, int flags, int headerSize, String operation) {
-        if (protocol == NativeNetlinkSocket.NETLINK_GENERIC) {
-            throw new IllegalStateException("a generic netlink connection sends requests of a family: use prepare");
-        }
         return calls.prepareRaw(caller(), messageType, flags, headerSize, operation);
     }
 
@@ -269,9 +248,8 @@ public final class GenlConnection implements AutoCloseable {
     }
 
     /**
-     * As {@link #transact(Duration)}, with the reply wrapped in {@code view}, the caller's own: allocates nothing,
-     * for request loops. The view is the caller's to reuse (it then shows the reply of the call it was last
-     * passed to); kept past this thread's next call on the connection, it throws {@link IllegalStateException}.
+     * As {@link #transact(Duration)}, with the reply wrapped in {@code view}, the caller's own to reuse (it shows
+     * the reply of the call it was last passed to, until this thread's next call): allocates nothing.
      *
      * @return {@code view}, or {@code null} for a bare acknowledgement
      */
@@ -298,7 +276,8 @@ public final class GenlConnection implements AutoCloseable {
     /**
      * Sends the calling thread's prepared dump request and streams its parts to {@code handler}, on this thread,
      * until NLMSG_DONE. If the handler throws, the exception ends the dump and propagates; the rest of the dump is
-     * read and discarded. Dumps of different threads run in parallel (see Dumps above).
+     * read and discarded. Dumps of different threads run in parallel (see the {@linkplain org.vnetnl.genl package
+     * documentation}).
      *
      * @param timeout the longest wait for each next part
      * @param onInterrupt what to do when the kernel marks the dump inconsistent (NLM_F_DUMP_INTR)
@@ -320,39 +299,26 @@ public final class GenlConnection implements AutoCloseable {
         return calls.dumpAll(caller(), timeout, onInterrupt);
     }
 
-    /** How many extra sockets for dumps are open (see {@link ConnectionOptions#dumpSockets()}). */
-    int dumpSocketsOpened() {
-        return dumpSockets.opened();
-    }
-
     /** The most requests a batch holds: recvmmsg reads at most UIO_MAXIOV (1024) datagrams, one slot is spare. */
     public static final int MAX_BATCH = 1023;
     /** The smallest reply slot of a batch: room for an error with its extended acknowledgement. */
     public static final int MIN_BATCH_REPLY_SIZE = 4096;
 
-    /**
-     * A batch of up to {@code capacity} requests whose reply slots hold
-     * {@link ConnectionOptions#receiveBufferSize()} bytes each; see {@link #newBatch(int, int)}.
-     */
+    /** {@link #newBatch(int, int)} with reply slots of {@link ConnectionOptions#receiveBufferSize()} bytes. */
     public GenlBatch newBatch(int capacity) {
         return newBatch(capacity, options.receiveBufferSize());
     }
 
     /**
-     * A reusable batch: up to {@code capacity} requests sent in one datagram, their replies read with
-     * {@code recvmmsg}. Its buffers ({@link ConnectionOptions#sendBufferSize()} bytes to send, {@code capacity + 1}
-     * reply slots of {@code replySize} bytes) are allocated now and freed by {@link GenlBatch#close()}: make a batch
-     * once and reuse it, round after round.
+     * A reusable batch of up to {@code capacity} requests sent in one datagram. Its buffers (see {@link GenlBatch})
+     * are allocated now and freed by {@link GenlBatch#close()}: make a batch once and reuse it, round after round.
      *
      * @param replySize the longest reply datagram expected; a longer one fails its entry with EMSGSIZE
      * @throws IllegalArgumentException if {@code capacity} is not 1..{@value #MAX_BATCH} or {@code replySize} is
      *         below {@value #MIN_BATCH_REPLY_SIZE}, or so large that the {@code capacity + 1} slots exceed 2 GiB
      */
     public GenlBatch newBatch(int capacity, int replySize) {
-        if (exchange.isClosed()) {
-            throw new IllegalStateException("the GenlConnection is closed");
-        }
-        return GenlBatch.create(this, exchange, calls, options.sendBufferSize(), capacity, replySize);
+        return GenlBatch.create(this, parts.exchange(), calls, options.sendBufferSize(), capacity, replySize);
     }
 
     /**
@@ -383,8 +349,8 @@ public final class GenlConnection implements AutoCloseable {
     }
 
     /**
-     * Returns the next multicast notification: first those kept while requests ran, in arrival order, then new
-     * ones from the socket. Any number of threads may wait at once; each notification goes to one of them.
+     * Returns the next multicast notification, in arrival order (see the {@linkplain org.vnetnl.genl package
+     * documentation}); any number of threads may wait at once, each notification goes to one of them.
      *
      * @return the notification in a view of its own, valid until this thread's next call on the connection
      * @throws NotificationOverrunException when notifications were lost at this point of the stream; the call
@@ -393,11 +359,7 @@ public final class GenlConnection implements AutoCloseable {
      * @throws NetlinkCancelledException if the thread was interrupted or the connection closed while waiting
      */
     public GenlMessage receiveNotification(Duration timeout) throws NetlinkException {
-        GenlMessage next = multicast.next(caller(), Calls.checkTimeout(timeout));
-        if (next == null) {
-            throw new NetlinkTimeoutException("receive notification", 0, timeout);
-        }
-        return next;
+        return multicast.receive(caller(), timeout);
     }
 
     /**
@@ -412,12 +374,12 @@ public final class GenlConnection implements AutoCloseable {
 
     /** How many notifications are kept, waiting for {@link #receiveNotification}. */
     public int pendingNotifications() {
-        return exchange.pendingNotifications();
+        return parts.exchange().pendingNotifications();
     }
 
     /** Whether {@link #close()} was called (from any thread). */
     public boolean isClosed() {
-        return exchange.isClosed();
+        return parts.exchange().isClosed();
     }
 
     /**
@@ -428,8 +390,7 @@ public final class GenlConnection implements AutoCloseable {
      */
     @Override
     public void close() {
-        exchange.close();
-        dumpSockets.close();
+        parts.close();
     }
 
     @Override

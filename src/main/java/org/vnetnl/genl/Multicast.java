@@ -1,5 +1,6 @@
 package org.vnetnl.genl;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -53,6 +54,19 @@ final class Multicast {
         } finally {
             exchange.exit();
         }
+    }
+
+    /**
+     * The calling thread's next notification, waiting at most {@code timeout}.
+     *
+     * @throws NetlinkTimeoutException when none came
+     */
+    GenlMessage receive(Caller me, Duration timeout) throws NetlinkException {
+        GenlMessage next = next(me, Calls.checkTimeout(timeout));
+        if (next == null) {
+            throw new NetlinkTimeoutException("receive notification", 0, timeout);
+        }
+        return next;
     }
 
     /**

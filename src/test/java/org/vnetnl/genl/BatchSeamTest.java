@@ -10,58 +10,36 @@ import static org.vnetnl.genl.ScriptedSocket.datagram;
 import static org.vnetnl.genl.ScriptedSocket.genl;
 import static org.vnetnl.genl.ScriptedSocket.sequencesOf;
 
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vnetnl.internal.Errno;
-import org.vnetnl.internal.MessageHeader;
-import org.vnetnl.internal.libnl.LibNl;
 
 /**
  * How {@link GenlBatch} matches datagrams to its entries, without a kernel: a {@link ScriptedSocket} answers the
  * batch's one datagram with replies, errors, acknowledgements, stale replies, notifications, gaps and overruns,
  * and the test checks each entry's outcome and the system calls the connection made.
  */
-class BatchSeamTest {
+class BatchSeamTest extends ScriptedConnectionFixture {
 
     private static final int FAMILY = 0x30;
     private static final int GROUP = 7;
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static final int REPLY_SIZE = 4096;
 
-    private final ScriptedSocket socket = new ScriptedSocket();
-    private GenlConnection connection;
-    private Family family;
     private GenlBatch batch;
 
+    BatchSeamTest() {
+        super("seam", FAMILY);
+    }
+
     @BeforeEach
-    void open() throws NetlinkException {
-        connection = new GenlConnection(ConnectionOptions.defaults().withDumpSockets(0), (arena, options) -> socket);
-        family = family();
+    void makeBatch() {
         batch = connection.newBatch(8, REPLY_SIZE);
-    }
-
-    @AfterEach
-    void close() {
-        connection.close();
-    }
-
-    private static Family family() {
-        MemorySegment message = MemorySegment.ofArray(new byte[128]);
-        AttributeWriter attributes = new AttributeWriter().wrap(message, MessageHeader.GENL_PAYLOAD,
-                128 - MessageHeader.GENL_PAYLOAD);
-        attributes.putU16(LibNl.CTRL_ATTR_FAMILY_ID(), FAMILY).putString(LibNl.CTRL_ATTR_FAMILY_NAME(), "seam")
-                .putU32(LibNl.CTRL_ATTR_VERSION(), 1);
-        MessageHeader.writeGenl(message, 0, LibNl.GENL_ID_CTRL(), 0, 1, 0, LibNl.CTRL_CMD_NEWFAMILY(), 1);
-        int length = (int) attributes.position();
-        MessageHeader.setLength(message, 0, length);
-        return Family.parse(new GenlMessage().wrap(message, 0, length, 0));
     }
 
     /** Adds {@code count} requests, command i+1 for entry i, and answers the batch's datagram with {@code script}. */

@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vnetnl.internal.MessageHeader;
 import org.vnetnl.internal.NetlinkAlignment;
@@ -27,27 +25,15 @@ import org.vnetnl.internal.libnl.LibNl;
  * Request matching, dumps and the notification queue of {@link GenlConnection} without a kernel: the connection
  * runs on a {@link ScriptedSocket} that answers each request with datagrams the test writes.
  */
-class ConnectionSeamTest {
+class ConnectionSeamTest extends ScriptedConnectionFixture {
 
     private static final int FAMILY = 0x30;
     private static final int GROUP = 7;
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    private final ScriptedSocket socket = new ScriptedSocket();
-    private GenlConnection connection;
-    private Family family;
-
-    @BeforeEach
-    void open() throws NetlinkException {
-        connection = new GenlConnection(ConnectionOptions.defaults().withDumpSockets(0), (arena, options) -> socket);
-        family = ConnectionSeamTestFamily.of("seam", FAMILY);
+    ConnectionSeamTest() {
+        super("seam", FAMILY);
     }
-
-    @AfterEach
-    void close() {
-        connection.close();
-    }
-
 
     @Test
     void aLateReplyIsDiscardedAndNotificationsDuringARequestAreKeptInOrder() throws NetlinkException {

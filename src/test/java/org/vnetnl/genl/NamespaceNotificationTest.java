@@ -165,7 +165,7 @@ class NamespaceNotificationTest {
             for (java.util.concurrent.CompletableFuture<List<Long>> dumped : dumps) {
                 assertEquals(reference, dumped.get(30, java.util.concurrent.TimeUnit.SECONDS));
             }
-            assertEquals(1, inNamespace.dumpSocketsOpened());
+            assertEquals(1, inNamespace.parts().dumpSockets().opened());
         }
     }
 

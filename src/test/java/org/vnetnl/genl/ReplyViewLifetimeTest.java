@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vnetnl.internal.MessageHeader;
@@ -27,31 +26,24 @@ import org.vnetnl.internal.libnl.LibNl;
  * {@link IllegalStateException} once newer bytes could be behind them, on a {@link ScriptedSocket} whose replies
  * name their request by command.
  */
-class ReplyViewLifetimeTest {
+class ReplyViewLifetimeTest extends ScriptedConnectionFixture {
 
     private static final int FAMILY = 0x31;
     private static final int GROUP = 5;
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    private final ScriptedSocket socket = new ScriptedSocket();
-    private GenlConnection connection;
-    private Family family;
+    ReplyViewLifetimeTest() {
+        super("views", FAMILY);
+    }
 
     @BeforeEach
-    void open() throws NetlinkException {
-        connection = new GenlConnection(ConnectionOptions.defaults().withDumpSockets(0), (arena, options) -> socket);
-        family = ConnectionSeamTestFamily.of("views", FAMILY);
+    void answerWithTheRequestsCommand() {
         // Every request is answered with a reply carrying its own command, so a view shows which reply it reads.
         socket.answering(request -> {
             int command = MemorySegment.ofArray(request).get(java.lang.foreign.ValueLayout.JAVA_BYTE,
                     MessageHeader.GENL_COMMAND);
             socket.queue(datagram(0, genl(FAMILY, 0, sequenceOf(request), command, 0)));
         });
-    }
-
-    @AfterEach
-    void close() {
-        connection.close();
     }
 
     private GenlMessage call(int command) throws NetlinkException {

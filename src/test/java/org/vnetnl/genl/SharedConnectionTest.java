@@ -119,7 +119,7 @@ class SharedConnectionTest {
             for (CompletableFuture<List<String>> dumped : dumps) {
                 assertEquals(expected, dumped.get(60, TimeUnit.SECONDS), "every dump complete");
             }
-            assertEquals(3, connection.dumpSocketsOpened());
+            assertEquals(3, connection.parts().dumpSockets().opened());
         } finally {
             connection.close();
         }
@@ -157,7 +157,7 @@ class SharedConnectionTest {
                 request.join();
             }
             // This thread's (from the lookup above) and one that 500 threads in turn used.
-            assertEquals(2, connection.callersMade());
+            assertEquals(2, connection.parts().callers().made());
         }
     }
 

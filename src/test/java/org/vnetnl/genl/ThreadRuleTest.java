@@ -12,8 +12,6 @@ import static org.vnetnl.genl.ScriptedSocket.sequencesOf;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,24 +20,13 @@ import org.junit.jupiter.api.Test;
  * time whichever thread reads it; the batch refuses, best effort, an {@code execute} or a {@code close} that
  * overlaps another thread's {@code execute}. On a {@link ScriptedSocket}.
  */
-class ThreadRuleTest {
+class ThreadRuleTest extends ScriptedConnectionFixture {
 
     private static final int FAMILY = 0x32;
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private final ScriptedSocket socket = new ScriptedSocket();
-    private GenlConnection connection;
-    private Family family;
-
-    @BeforeEach
-    void open() throws NetlinkException {
-        connection = new GenlConnection(ConnectionOptions.defaults().withDumpSockets(0), (arena, options) -> socket);
-        family = ConnectionSeamTestFamily.of("threads", FAMILY);
-    }
-
-    @AfterEach
-    void close() {
-        connection.close();
+    ThreadRuleTest() {
+        super("threads", FAMILY);
     }
 
     /** Answers each request of a datagram with a reply whose command is its request's. */

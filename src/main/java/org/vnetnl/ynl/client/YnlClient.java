@@ -102,8 +102,13 @@ public final class YnlClient implements AutoCloseable {
      * spec, a socket of its protocol.
      */
     public static YnlClient open(YnlSpec spec) throws NetlinkException {
-        return own(spec, spec.isNetlinkRaw() ? GenlConnection.openRaw(spec.protonum(), ConnectionOptions.defaults())
-                : GenlConnection.open());
+        return open(spec, ConnectionOptions.defaults());
+    }
+
+    /** As {@link #open(YnlSpec)}, with the connection opened with {@code options} (its buffer sizes and limits). */
+    public static YnlClient open(YnlSpec spec, ConnectionOptions options) throws NetlinkException {
+        return own(spec, Objects.requireNonNull(spec, "spec").isNetlinkRaw()
+                ? GenlConnection.openRaw(spec.protonum(), options) : GenlConnection.open(options));
     }
 
     /**
@@ -111,9 +116,15 @@ public final class YnlClient implements AutoCloseable {
      * {@code ip netns add} or a path); see {@link GenlConnection#openInNamespace}.
      */
     public static YnlClient openInNamespace(YnlSpec spec, String namespace) throws NetlinkException {
-        return own(spec, spec.isNetlinkRaw()
-                ? GenlConnection.openRawInNamespace(namespace, spec.protonum(), ConnectionOptions.defaults())
-                : GenlConnection.openInNamespace(namespace, ConnectionOptions.defaults()));
+        return openInNamespace(spec, namespace, ConnectionOptions.defaults());
+    }
+
+    /** As {@link #openInNamespace(YnlSpec, String)}, with the connection opened with {@code options}. */
+    public static YnlClient openInNamespace(YnlSpec spec, String namespace, ConnectionOptions options)
+            throws NetlinkException {
+        return own(spec, Objects.requireNonNull(spec, "spec").isNetlinkRaw()
+                ? GenlConnection.openRawInNamespace(namespace, spec.protonum(), options)
+                : GenlConnection.openInNamespace(namespace, options));
     }
 
     private static YnlClient own(YnlSpec spec, GenlConnection connection) throws NetlinkException {

@@ -17,7 +17,6 @@ import java.util.concurrent.Callable;
 import org.vnetnl.genl.AttributeKind;
 import org.vnetnl.genl.ConnectionOptions;
 import org.vnetnl.genl.FamilyPolicy;
-import org.vnetnl.genl.GenlConnection;
 import org.vnetnl.genl.NetlinkException;
 import org.vnetnl.genl.NetlinkFlags;
 import org.vnetnl.genl.NetlinkTimeoutException;
@@ -241,23 +240,21 @@ public final class YnlCli implements Callable<Integer> {
         if (dbgSmallRecv != null) {
             options = options.withReceiveBufferSize(dbgSmallRecv).withReceiveTrace(new ReceivedDatagrams(System.err));
         }
-        GenlConnection inNamespace = null;
-        if (netns != null) {
-            try {
-                inNamespace = family.isNetlinkRaw()
-                        ? GenlConnection.openRawInNamespace(netns, family.protonum(), options)
-                        : GenlConnection.openInNamespace(netns, options);
-            } catch (NetlinkException | IllegalArgumentException e) {
-                // Nothing was sent yet: the namespace named is missing, not one, or not enterable.
-                error("--netns " + netns + ": " + (e instanceof NetlinkException n
-                        ? n.extAckMessage().orElse(n.errnoDescription()) + " (" + n.errnoName() + ")"
-                        : e.getMessage()));
-                return USER_ERROR;
+        YnlClient client;
+        try {
+            client = netns == null ? YnlClient.open(family, options)
+                    : YnlClient.openInNamespace(family, netns, options);
+        } catch (NetlinkException | IllegalArgumentException e) {
+            if (netns == null || e instanceof NetlinkException n && answeredRequest(n)) {
+                return failed(e);
             }
+            // Nothing was sent yet: the namespace named is missing, not one, or not enterable.
+            error("--netns " + netns + ": " + (e instanceof NetlinkException n
+                    ? n.extAckMessage().orElse(n.errnoDescription()) + " (" + n.errnoName() + ")"
+                    : e.getMessage()));
+            return USER_ERROR;
         }
-        try (GenlConnection connection = inNamespace != null ? inNamespace : family.isNetlinkRaw()
-                     ? GenlConnection.openRaw(family.protonum(), options) : GenlConnection.open(options);
-             YnlClient client = YnlClient.on(family, connection)) {
+        try (client) {
             if (subscribe != null) {
                 client.subscribe(subscribe);
             }
@@ -292,16 +289,30 @@ public final class YnlCli implements Callable<Integer> {
                 print(received);
             }
             return 0;
-        } catch (SchemaMismatchException e) {
-            error(e.getMessage());
-            return USER_ERROR;
-        } catch (NetlinkException e) {
-            err.println(errorLine(e));
-            return KERNEL_ERROR;
-        } catch (IllegalArgumentException e) {
-            error(e.getMessage());
-            return USER_ERROR;
+        } catch (NetlinkException | IllegalArgumentException e) {
+            return failed(e);
         }
+    }
+
+    /**
+     * Whether {@code e} came from the kernel's answer to a request (or from checking the family it described),
+     * rather than from opening the connection: a request has a sequence number, opening a socket has none.
+     */
+    private static boolean answeredRequest(NetlinkException e) {
+        return e.sequence() != 0 || e instanceof SchemaMismatchException;
+    }
+
+    /**
+     * Prints the one line of a failure and returns its exit status: the user's for a spec that does not match
+     * the kernel's family or a bad request, the kernel's for any other netlink error.
+     */
+    private int failed(Exception e) {
+        if (e instanceof NetlinkException n && !(e instanceof SchemaMismatchException)) {
+            err.println(errorLine(n));
+            return KERNEL_ERROR;
+        }
+        error(e.getMessage());
+        return USER_ERROR;
     }
 
     /** The kernel's message on success, before the reply, as cli.py prints it (its extack line). */

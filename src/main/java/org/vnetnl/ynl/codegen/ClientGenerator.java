@@ -116,8 +116,9 @@ final class ClientGenerator {
         s.line("");
         s.line("/**");
         s.line(" * A typed client of the generic netlink family {@code " + spec.name() + "} over a connection the caller owns");
-        s.line(" * (and closes). Any number of threads may share it: each thread gets its own request objects and reply views,");
-        s.line(" * flyweights reused call after call, so nothing is allocated per call.");
+        s.line(" * (and closes). Any number of threads may share it: each thread gets its own request objects, reused call after");
+        s.line(" * call. A request's {@code call()} returns a reader of its own (a small object; {@code call(reader)} reads into");
+        s.line(" * the caller's and allocates nothing); a dump hands each reply to its handler in one reused reader.");
         s.line(" */");
         s.open("public final class " + clientClass + " {");
         s.line("");

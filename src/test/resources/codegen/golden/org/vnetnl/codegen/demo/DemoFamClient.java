@@ -15,8 +15,9 @@ import org.vnetnl.genl.PerThread;
 
 /**
  * A typed client of the generic netlink family {@code demo-fam} over a connection the caller owns
- * (and closes). Any number of threads may share it: each thread gets its own request objects and reply views,
- * flyweights reused call after call, so nothing is allocated per call.
+ * (and closes). Any number of threads may share it: each thread gets its own request objects, reused call after
+ * call. A request's {@code call()} returns a reader of its own (a small object; {@code call(reader)} reads into
+ * the caller's and allocates nothing); a dump hands each reply to its handler in one reused reader.
  */
 public final class DemoFamClient {
 

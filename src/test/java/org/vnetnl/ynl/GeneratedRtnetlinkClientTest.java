@@ -119,6 +119,16 @@ class GeneratedRtnetlinkClientTest {
         IllegalStateException stale = assertThrows(IllegalStateException.class, () -> fromDump.header().ifiIndex());
         assertTrue(stale.getMessage().contains("no longer valid"), stale.getMessage());
         assertThrows(IllegalStateException.class, fromDump::ifname);
+
+        // A call's reader and its fixed header, kept past the same request object's next call.
+        LinkAttrsReader lo = links.getlink().ifiIndex(1).call();
+        var loHeader = lo.header();
+        assertEquals(1, loHeader.ifiIndex());
+        LinkAttrsReader veth0 = links.getlink().ifname("veth0").call();
+        assertThrows(IllegalStateException.class, loHeader::ifiIndex);
+        assertThrows(IllegalStateException.class, lo::ifname);
+        assertTrue(veth0.ifnameEquals("veth0"), veth0.toString());
+        assertEquals(Integer.parseInt(ifindex("veth0")), veth0.header().ifiIndex());
     }
 
     /** An address and a route added through the generated clients, seen by {@code ip -j}, then deleted. */

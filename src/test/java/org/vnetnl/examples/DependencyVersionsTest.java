@@ -62,6 +62,16 @@ class DependencyVersionsTest {
         }
     }
 
+    /** bench/reactor.xml builds the bench with the library; a version apart would take the one in ~/.m2 instead. */
+    @Test
+    void benchDependsOnTheLibraryItsReactorBuilds() throws IOException {
+        Matcher own = OWN_VERSION.matcher(Files.readString(Path.of("pom.xml")));
+        assertTrue(own.find(), "no version in pom.xml");
+        Matcher bench = EXAMPLE_DEFAULT.matcher(Files.readString(Path.of("bench/pom.xml")));
+        assertTrue(bench.find(), "bench/pom.xml has no vnet-nl.version");
+        assertEquals(own.group(1), bench.group(1), "bench/pom.xml: the vnet-nl version it builds against");
+    }
+
     private static Map<String, String> dependencies(String text) {
         Map<String, String> found = new LinkedHashMap<>();
         Matcher m = DEPENDENCY.matcher(text);

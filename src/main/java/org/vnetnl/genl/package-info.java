@@ -22,8 +22,10 @@
  * that they throw {@link java.lang.IllegalStateException} rather than show newer bytes. The library never wraps a
  * view it handed out again, so an old view kept by mistake fails instead of showing a later message; a view the
  * caller passes in ({@code transact(Duration, GenlMessage)}, {@code GenlBatch.reply(int, GenlMessage)}) is the
- * caller's to reuse and makes the call allocate nothing. {@code copy()}, {@code string()} and
- * {@code bytesCopy()} keep what must outlive the next call.
+ * caller's to reuse and makes the call allocate nothing. The typed layers follow the same rule: a generated
+ * request's {@code call()} and {@code VnetClient.echo(...)} return a reader or reply of their own, and take the
+ * caller's ({@code call(reader)}, {@code echo(..., EchoReply)}) for calls that allocate nothing. {@code copy()},
+ * {@code string()} and {@code bytesCopy()} keep what must outlive the next call.
  *
  * <h2>The thread rule for everything but the connection</h2>
  * Only {@link org.vnetnl.genl.GenlConnection} and what it shares ({@link org.vnetnl.genl.Controller},

@@ -11,7 +11,9 @@ import static org.vnetnl.testing.NetNamespace.sh;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -267,7 +269,8 @@ class GeneratedRtnetlinkClientTest {
 
     /**
      * A pfifo qdisc made through the generated tc client, its options a sub-message that is a fixed header alone
-     * (tc-fifo-qopt, chosen by kind pfifo): read by {@code tc -j}, and read back from the kernel's RTM_NEWQDISC on
+     * (tc-fifo-qopt, chosen by kind pfifo): read by {@code tc -j}, listed by the generated getqdisc dump as
+     * {@code tc -j qdisc show} lists the namespace's qdiscs, and read back from the kernel's RTM_NEWQDISC on
      * the tc group, joined by its generated name (a getqdisc do, without NLM_F_ECHO, got no reply here in 5 s).
      */
     @Test
@@ -285,6 +288,21 @@ class GeneratedRtnetlinkClientTest {
             JsonNode shown = JSON.readTree(sh("tc", "-j", "-n", NS, "qdisc", "show", "dev", "veth1"));
             assertEquals("pfifo", shown.get(0).get("kind").asText(), shown.toString());
             assertEquals(37, shown.get(0).get("options").get("limit").asInt(), shown.toString());
+
+            // getqdisc's spec lists only do; the generated dump of it lists what tc lists.
+            Map<Integer, String> names = new HashMap<>();
+            for (JsonNode link : JSON.readTree(sh("ip", "-j", "-n", NS, "link", "show"))) {
+                names.put(link.get("ifindex").asInt(), link.get("ifname").asText());
+            }
+            Set<String> dumped = new TreeSet<>();
+            tc.getqdiscDump().family(0).dump(q -> dumped.add(names.get(q.header().ifindex()) + " " + q.kind() + " "
+                    + Integer.toHexString((int) (q.header().handle() >>> 16)) + ":"));
+            Set<String> listed = new TreeSet<>();
+            for (JsonNode q : JSON.readTree(sh("tc", "-j", "-n", NS, "qdisc", "show"))) {
+                listed.add(q.get("dev").asText() + " " + q.get("kind").asText() + " " + q.get("handle").asText());
+            }
+            assertEquals(listed, dumped, "getqdisc dump: generated client vs tc -j qdisc show");
+            assertTrue(dumped.contains("veth1 pfifo 1:"), dumped.toString());
             List<String> seen = new ArrayList<>();
             TcClient.Notifications handler = new TcClient.Notifications() {
                 @Override

@@ -261,7 +261,14 @@ final class ClientGenerator {
             boolean ack = !dump && op.doMode().reply() == null;
             String flags = dump ? "NetlinkFlags.DUMP" : ack ? "NetlinkFlags.ACK" : "0";
             s.line("");
-            s.line("/** Starts the {@code " + key[1] + "} request of {@code " + op.name() + "}. */");
+            if (dump && op.dumpMode() == null) {
+                s.line("/**");
+                s.line(" * Starts a {@code dump} request of {@code " + op.name() + "}, whose spec lists only {@code do}: the do's request");
+                s.line(" * with NLM_F_DUMP, as iproute2 and {@code cli.py --dump} send it; a kernel without that dump refuses it.");
+                s.line(" */");
+            } else {
+                s.line("/** Starts the {@code " + key[1] + "} request of {@code " + op.name() + "}. */");
+            }
             s.open("public " + r.getValue()[0] + " " + r.getValue()[1] + "() {");
             String arguments = spec.isNetlinkRaw()
                     ? familyClass + ".Cmd." + commandConstant.get(op.name()) + ", " + flags + ", "

@@ -427,10 +427,15 @@ public final class JavaGenerator {
                 requestClasses.put(op.name() + "/do", new String[] {cls, clientMembers.member(op.name())});
                 out.put(folder + cls + ".java", requests.request(op, op.doMode(), cls, false));
             }
-            if (op.dumpMode() != null && op.requestValue() >= 0) {
+            // A netlink-raw get whose spec lists only "do" (tc getqdisc, nftables gettable): its family answers the same
+            // request with NLM_F_DUMP as a dump (iproute2 lists qdiscs so, cli.py's --dump sends it so), so it gets
+            // a dump request too, with the do's attributes; a kernel without that dump refuses it with an errno.
+            SpecOperation.Mode dumpMode = op.dumpMode() != null ? op.dumpMode()
+                    : spec.isNetlinkRaw() && op.doMode() != null && op.doMode().reply() != null ? op.doMode() : null;
+            if (dumpMode != null && op.requestValue() >= 0) {
                 String cls = types.type(op.name() + "-dump-request");
                 requestClasses.put(op.name() + "/dump", new String[] {cls, clientMembers.member(op.name() + "-dump")});
-                out.put(folder + cls + ".java", requests.request(op, op.dumpMode(), cls, true));
+                out.put(folder + cls + ".java", requests.request(op, dumpMode, cls, true));
             }
         }
         out.put(folder + clientClass + ".java", new ClientGenerator(this).client(requestClasses, clientMembers));

@@ -34,39 +34,53 @@ public final class EchoReply {
     private static final String MSG_NAME = VnetNl.Policy.ECHO.nameOf(VnetNl.Attr.MSG);
     private static final String VALUE_NAME = VnetNl.Policy.ECHO.nameOf(VnetNl.Attr.VALUE);
 
-    /** The view of the reply's message and the reader of its attributes: this object's own, made at first use. */
-    private GenlMessage message;
+    /** The reader of the reply this view shows: its own, or one sharing the sending thread's index. */
     private AttrReader reply;
     /** Read at wrap, so that {@link #sequence()} needs no header read later. */
     private int sequence;
+    /** For the calls that read into this view: its own message view and reader, made at first use. */
+    private GenlMessage ownMessage;
+    private AttrReader ownReader;
 
     /** An empty view, to pass to the calls that read a reply into it without allocating. */
     public EchoReply() {}
 
+    /** A view of its own over {@code reader}, a reader that fails once its bytes or its index move on. */
+    static EchoReply of(AttrReader reader, int sequence) {
+        return new EchoReply().show(reader, sequence);
+    }
+
     /** Sends {@code request} and reads its reply into this view's own objects. */
     EchoReply receive(org.vnetnl.internal.vnet.EchoRequest request, Duration timeout) throws NetlinkException {
-        GenlMessage m = message != null ? message : new GenlMessage();
-        AttrReader r = reply != null ? reply : new AttrReader();
-        request.call(timeout, m, r);
-        return wrapped(m, r);
+        makeOwnObjects();
+        request.call(timeout, ownMessage, ownReader);
+        return show(ownReader, ownMessage.sequence());
     }
 
     /** Points the view at the reply of entry {@code index} of {@code batch}, in this view's own objects. */
     EchoReply wrap(GenlBatch batch, int index) throws NetlinkException {
-        GenlMessage m = message != null ? message : new GenlMessage();
-        AttrReader r = reply != null ? reply : new AttrReader();
-        r.wrap(batch.reply(index, m));
-        return wrapped(m, r);
+        makeOwnObjects();
+        ownReader.wrap(batch.reply(index, ownMessage));
+        return show(ownReader, ownMessage.sequence());
     }
 
-    /** Keeps the objects once they show a reply: until then, the view still reports that it shows none. */
-    private EchoReply wrapped(GenlMessage message, AttrReader reply) {
-        this.message = message;
-        this.reply = reply;
-        this.sequence = message.sequence();
-        if (reply.hasMsg()) {
+    private void makeOwnObjects() {
+        if (ownMessage == null) {
+            ownMessage = new GenlMessage();
+            ownReader = new AttrReader();
+        }
+    }
+
+    /**
+     * Shows {@code reader} from now on. Until a call succeeds the view keeps what it showed: nothing for a new view,
+     * else its last reply, whose bytes the failed call replaced, so that it fails rather than read them.
+     */
+    private EchoReply show(AttrReader reader, int sequence) {
+        this.reply = reader;
+        this.sequence = sequence;
+        if (reader.hasMsg()) {
             // Checked here, so that a malformed reply fails now rather than in a later accessor.
-            reply.msgLength();
+            reader.msgLength();
         }
         return this;
     }

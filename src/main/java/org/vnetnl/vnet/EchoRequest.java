@@ -1,6 +1,7 @@
 package org.vnetnl.vnet;
 
 import java.time.Duration;
+import java.util.Objects;
 
 import org.vnetnl.genl.AttributeWriter;
 import org.vnetnl.genl.NetlinkException;
@@ -101,7 +102,7 @@ public final class EchoRequest {
      *         {@link ModuleUnloadedException} when the module is gone
      */
     public EchoReply send(Duration timeout) throws NetlinkException {
-        return send(timeout, new EchoReply());
+        return client.sendPreparedEcho(timeout, null);
     }
 
     /** As {@link #send()}, reading the reply into the caller's {@code into}: no allocation. */
@@ -111,6 +112,7 @@ public final class EchoRequest {
 
     /** As {@link #send(Duration)}, reading the reply into the caller's {@code into}: no allocation. */
     public EchoReply send(Duration timeout, EchoReply into) throws NetlinkException {
+        Objects.requireNonNull(into, "into");
         return client.sendPreparedEcho(timeout, into);
     }
 }

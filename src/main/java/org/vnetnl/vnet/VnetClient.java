@@ -61,7 +61,7 @@ import org.vnetnl.ynl.SpecSchema;
  * connection's native send buffer, and the {@link EchoReply} is read in place from its receive buffer: a round
  * trip is one {@code send} and one {@code recv} ({@code recvmsg} once subscribed). With a reply view of the
  * caller's ({@link #echo(CharSequence, long, boolean, EchoReply)}) it allocates nothing; without one, it
- * allocates the reply view it returns. The other calls (statistics, events) return immutable records and may
+ * allocates the small reply view it returns. The other calls (statistics, events) return immutable records and may
  * allocate.
  *
  * <p><b>How long a reply is valid.</b> One rule, the connection's: a view read in place is valid until the
@@ -150,6 +150,9 @@ public final class VnetClient implements AutoCloseable {
     /** What one thread uses of the client. */
     private static final class ThreadState {
         final EchoRequest echoRequest;
+        /** The last ECHO reply without a view of the caller's: what echo() returns shares this reader's index. */
+        final GenlMessage echoMessage = new GenlMessage();
+        final AttrReader echo = new AttrReader();
         /** A GET_STATS reply, read here and turned into a record at once: never handed out. */
         final GenlMessage statsMessage = new GenlMessage();
         final AttrReader stats = new AttrReader();
@@ -233,12 +236,15 @@ public final class VnetClient implements AutoCloseable {
      * @return a reply view of its own (allocated), read in place, valid until this thread's next call (see above)
      */
     public EchoReply echo(CharSequence message, long value, boolean flag) throws NetlinkException {
-        return echo(message, value, flag, options.timeout(), new EchoReply());
+        return echo(message, value, flag, options.timeout());
     }
 
     /** As {@link #echo(CharSequence, long, boolean)}, waiting at most {@code timeout}. */
     public EchoReply echo(CharSequence message, long value, boolean flag, Duration timeout) throws NetlinkException {
-        return echo(message, value, flag, timeout, new EchoReply());
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(timeout, "timeout");
+        beginCall();
+        return sendEcho(generated.echo().msg(message).value(value).flag(flag ? 1 : 0), timeout);
     }
 
     /**
@@ -303,13 +309,15 @@ public final class VnetClient implements AutoCloseable {
         return translate(error);
     }
 
-    /** Sends the request {@link #prepareEcho()} started, if no other call abandoned it since. */
+    /**
+     * Sends the request {@link #prepareEcho()} started, if no other call abandoned it since; the reply in
+     * {@code into}, or in a view of its own when {@code into} is null.
+     */
     EchoReply sendPreparedEcho(Duration timeout, EchoReply into) throws NetlinkException {
         Objects.requireNonNull(timeout, "timeout");
-        Objects.requireNonNull(into, "into");
         org.vnetnl.internal.vnet.EchoRequest request = preparedEcho();
         beginCall();
-        return sendEcho(request, timeout, into);
+        return into == null ? sendEcho(request, timeout) : sendEcho(request, timeout, into);
     }
 
     /**
@@ -325,6 +333,21 @@ public final class VnetClient implements AutoCloseable {
                     + " already sent): call prepareEcho() again");
         }
         return own.echoRequest.generated();
+    }
+
+    /**
+     * Sends {@code request}: one sendto, one recvmsg; the reply is read in place, in a view of its own that shares
+     * the thread's reader (a few dozen bytes) and fails once that reader shows another reply.
+     */
+    private EchoReply sendEcho(org.vnetnl.internal.vnet.EchoRequest request, Duration timeout)
+            throws NetlinkException {
+        ThreadState own = threads.get();
+        try {
+            request.call(timeout, own.echoMessage, own.echo);
+        } catch (NetlinkException e) {
+            throw translate(e);
+        }
+        return EchoReply.of(own.echo.share(), own.echoMessage.sequence());
     }
 
     /** Sends {@code request}: one sendto, one recvmsg; the reply is read in place, in {@code into}. */

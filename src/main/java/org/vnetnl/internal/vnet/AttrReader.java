@@ -36,7 +36,7 @@ public final class AttrReader {
      * A reader of its own showing what this one shows, sharing its index: it fails once this one (or any reader
      * sharing the index) is wrapped again, rather than show the later message. Cheap: no per-attribute arrays.
      */
-    AttrReader share() {
+    public AttrReader share() {
         view();
         AttrReader copy = new AttrReader(index);
         copy.shown = shown;

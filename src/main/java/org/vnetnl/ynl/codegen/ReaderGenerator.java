@@ -104,7 +104,7 @@ final class ReaderGenerator {
         s.line(" * A reader of its own showing what this one shows, sharing its index: it fails once this one (or any reader");
         s.line(" * sharing the index) is wrapped again, rather than show the later message. Cheap: no per-attribute arrays.");
         s.line(" */");
-        s.open(cls + " share() {");
+        s.open("public " + cls + " share() {");
         s.line("view();");
         s.line(cls + " copy = new " + cls + "(index);");
         s.line("copy.shown = shown;");

@@ -247,9 +247,7 @@ class JavaGeneratorTest {
         out.putU32(1, 2);
         Object reader = newInstance("MainReader");
         call(reader, "wrap", new Class<?>[] {AttributeReader.class}, new AttributeReader().wrap(buffer, 0, first));
-        Method share = type("MainReader").getDeclaredMethod("share");
-        share.setAccessible(true);
-        Object shared = share.invoke(reader);
+        Object shared = call(reader, "share");
         assertEquals(1L, call(shared, "id"));
 
         call(reader, "wrap", new Class<?>[] {AttributeReader.class},
@@ -260,7 +258,7 @@ class JavaGeneratorTest {
             assertInstanceOf(IllegalStateException.class, stale, accessor);
             assertTrue(stale.getMessage().contains("no longer valid"), stale.getMessage());
         }
-        Object again = share.invoke(reader);
+        Object again = call(reader, "share");
         assertEquals(2L, call(again, "id"));
     }
 

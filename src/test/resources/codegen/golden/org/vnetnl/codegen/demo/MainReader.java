@@ -36,7 +36,7 @@ public final class MainReader {
      * A reader of its own showing what this one shows, sharing its index: it fails once this one (or any reader
      * sharing the index) is wrapped again, rather than show the later message. Cheap: no per-attribute arrays.
      */
-    MainReader share() {
+    public MainReader share() {
         view();
         MainReader copy = new MainReader(index);
         copy.shown = shown;

@@ -35,7 +35,7 @@ public final class StatsReader {
      * A reader of its own showing what this one shows, sharing its index: it fails once this one (or any reader
      * sharing the index) is wrapped again, rather than show the later message. Cheap: no per-attribute arrays.
      */
-    StatsReader share() {
+    public StatsReader share() {
         view();
         StatsReader copy = new StatsReader(index);
         copy.shown = shown;

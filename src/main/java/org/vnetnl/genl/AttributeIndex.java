@@ -47,32 +47,7 @@ public final class AttributeIndex {
      * @throws IllegalArgumentException if the arrays differ in length or a type repeats or is outside 1..16383
      */
     public AttributeIndex(String setName, int[] types, String[] names) {
-        if (types.length != names.length) {
-            throw new IllegalArgumentException(types.length + " types but " + names.length + " names");
-        }
-        this.setName = setName;
-        this.types = types.clone();
-        this.names = names.clone();
-        int max = 0;
-        for (int type : types) {
-            if (type < 1 || type > AttributeWriter.MAX_TYPE) {
-                throw new IllegalArgumentException("attribute type " + type + " is outside 1.." + AttributeWriter.MAX_TYPE);
-            }
-            max = Math.max(max, type);
-        }
-        slotOfType = new int[max + 1];
-        Arrays.fill(slotOfType, -1);
-        for (int slot = 0; slot < types.length; slot++) {
-            if (slotOfType[types[slot]] >= 0) {
-                throw new IllegalArgumentException("attribute type " + types[slot] + " listed twice");
-            }
-            slotOfType[types[slot]] = slot;
-        }
-        offsets = new long[types.length];
-        lengths = new int[types.length];
-        rawTypes = new int[types.length];
-        counts = new int[types.length];
-        recordedIn = new int[types.length];
+        this(setName, types.clone(), names.clone(), slotsOfTypes(types, names));
     }
 
     /**
@@ -80,15 +55,42 @@ public final class AttributeIndex {
      * made per reply then costs its per-slot arrays only, not the clone and the type table of the full constructor.
      */
     public AttributeIndex(AttributeIndex sameSet) {
-        this.setName = sameSet.setName;
-        this.types = sameSet.types;
-        this.names = sameSet.names;
-        this.slotOfType = sameSet.slotOfType;
+        this(sameSet.setName, sameSet.types, sameSet.names, sameSet.slotOfType);
+    }
+
+    private AttributeIndex(String setName, int[] types, String[] names, int[] slotOfType) {
+        this.setName = setName;
+        this.types = types;
+        this.names = names;
+        this.slotOfType = slotOfType;
         offsets = new long[types.length];
         lengths = new int[types.length];
         rawTypes = new int[types.length];
         counts = new int[types.length];
         recordedIn = new int[types.length];
+    }
+
+    /** The slot of each attribute type (-1 for types the set does not list), checking the set's lists. */
+    private static int[] slotsOfTypes(int[] types, String[] names) {
+        if (types.length != names.length) {
+            throw new IllegalArgumentException(types.length + " types but " + names.length + " names");
+        }
+        int max = 0;
+        for (int type : types) {
+            if (type < 1 || type > AttributeWriter.MAX_TYPE) {
+                throw new IllegalArgumentException("attribute type " + type + " is outside 1.." + AttributeWriter.MAX_TYPE);
+            }
+            max = Math.max(max, type);
+        }
+        int[] slotOfType = new int[max + 1];
+        Arrays.fill(slotOfType, -1);
+        for (int slot = 0; slot < types.length; slot++) {
+            if (slotOfType[types[slot]] >= 0) {
+                throw new IllegalArgumentException("attribute type " + types[slot] + " listed twice");
+            }
+            slotOfType[types[slot]] = slot;
+        }
+        return slotOfType;
     }
 
     /** Sets the pass counter, so that a test can reach its wrap-around without 2^32 wraps. */

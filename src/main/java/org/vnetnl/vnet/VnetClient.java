@@ -150,12 +150,12 @@ public final class VnetClient implements AutoCloseable {
     /** What one thread uses of the client. */
     private static final class ThreadState {
         final EchoRequest echoRequest;
-        /** The last ECHO reply without a view of the caller's: what echo() returns shares this reader's index. */
-        final GenlMessage echoMessage = new GenlMessage();
-        final AttrReader echo = new AttrReader();
-        /** A GET_STATS reply, read here and turned into a record at once: never handed out. */
-        final GenlMessage statsMessage = new GenlMessage();
-        final AttrReader stats = new AttrReader();
+        /**
+         * The thread's last reply read without a view of the caller's: an ECHO's (what echo() returns shares this
+         * reader's index) or a GET_STATS reply, turned into a record at once. Either call ends the views before it.
+         */
+        final GenlMessage replyMessage = new GenlMessage();
+        final AttrReader reply = new AttrReader();
         final StatsReader counters = new StatsReader();
         final AttrReader event = new AttrReader();
         /** Whether {@link #echoRequest} is the request being written: any other call of this thread abandons it. */
@@ -343,11 +343,11 @@ public final class VnetClient implements AutoCloseable {
             throws NetlinkException {
         ThreadState own = threads.get();
         try {
-            request.call(timeout, own.echoMessage, own.echo);
+            request.call(timeout, own.replyMessage, own.reply);
         } catch (NetlinkException e) {
             throw translate(e);
         }
-        return EchoReply.of(own.echo.share(), own.echoMessage.sequence());
+        return EchoReply.of(own.reply.share(), own.replyMessage.sequence());
     }
 
     /** Sends {@code request}: one sendto, one recvmsg; the reply is read in place, in {@code into}. */
@@ -379,11 +379,11 @@ public final class VnetClient implements AutoCloseable {
     private DeviceStats statsReply(GetStatsRequest request) throws NetlinkException {
         ThreadState own = threads.get();
         try {
-            request.call(options.timeout(), own.statsMessage, own.stats);
+            request.call(options.timeout(), own.replyMessage, own.reply);
         } catch (NetlinkException e) {
             throw translate(e);
         }
-        return deviceStats(own.stats, own.statsMessage.offset());
+        return deviceStats(own.reply, own.replyMessage.offset());
     }
 
     /** GET_STATS of every vnet device in this network namespace (a dump), in the kernel's device order. */
